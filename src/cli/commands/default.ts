@@ -1,0 +1,24 @@
+import type { Command } from '../command';
+import { layoutCommand } from './layout';
+
+/**
+ * What runs when no subcommand is given: each of these in order, sharing one command line. This is
+ * the one place to extend the default output (the boot page-table dump goes after the layout).
+ */
+const DEFAULT_SECTIONS: readonly Command[] = [layoutCommand];
+
+export const defaultCommand: Command = {
+  name: DEFAULT_SECTIONS.map((c) => c.name).join(' + '),
+  summary: 'the default output',
+  description: `With no subcommand: ${DEFAULT_SECTIONS.map((c) => c.name).join(', then ')}.`,
+  options: DEFAULT_SECTIONS.flatMap((c) => c.options).filter(
+    (o, i, all) => all.findIndex((p) => p.name === o.name) === i,
+  ),
+  async run(args, io) {
+    for (const section of DEFAULT_SECTIONS) {
+      const code = await section.run(args, io);
+      if (code !== 0) return code;
+    }
+    return 0;
+  },
+};
