@@ -25,7 +25,7 @@ export interface Level {
   readonly tableSpan: number;
   /** Whether an entry may be a block (1 GiB at level 1 with 4K pages; level 2 always). */
   readonly blockAllowed: boolean;
-  /** Entries per contiguous-hint run at this level, or 0 where the kernel sets no CONT bit. */
+  /** Entries per contiguous-hint run (CONT_PTES at level 3, CONT_PMDS at level 2), else 0. */
   readonly contEntries: number;
 }
 
@@ -112,7 +112,7 @@ function build(granule: Granule, vaBits: number, name: string): Geometry {
     const hw = 4 - levelCount + depth;
     const shift = levelShift(pageShift, hw);
     const entries = depth === 0 ? 2 ** (vaBits - shift) : 2 ** bitsPerLevel;
-    const cont = lname === 'PTE' ? CONT_RUNS[granule].pte : lname === 'PMD' ? CONT_RUNS[granule].pmd : 0;
+    const cont = hw === 3 ? CONT_RUNS[granule].pte : hw === 2 ? CONT_RUNS[granule].pmd : 0;
     return {
       name: lname,
       hw,
@@ -122,7 +122,7 @@ function build(granule: Granule, vaBits: number, name: string): Geometry {
       entries,
       tableSpan: entries * 2 ** shift,
       blockAllowed: hw === 2 || (hw === 1 && granule === 4),
-      contEntries: hw >= 2 ? cont : 0,
+      contEntries: cont,
     };
   });
   const shiftOf = {} as Record<LevelName, number>;

@@ -1,0 +1,220 @@
+import { type Kva, kvaHex, physHex } from '../arch/address';
+import {
+  changeIsSafe,
+  DescType,
+  descAddr,
+  descType,
+  HI_CONT,
+  oaHi,
+  oaLo,
+  type Prot,
+  TABLE_BIT,
+} from '../arch/descriptor';
+import type { Level } from '../arch/geometry';
+import { MappingConflictError, OutOfMemoryError, RangeRuleError } from '../errors';
+import type { PageTables } from '../tables/page-tables';
+
+/** Mapping flags of __create_pgd_mapping. */
+export const NO_BLOCK_MAPPINGS = 1 << 0;
+export const NO_CONT_MAPPINGS = 1 << 1;
+
+export interface MappingRequest {
+  readonly phys: number;
+  readonly virt: Kva;
+  readonly size: number;
+  readonly prot: Prot;
+  readonly flags: number;
+  readonly actor: string;
+}
+
+/**
+ * __create_pgd_mapping: maps [virt, virt + size) to phys, allocating missing tables. At every level
+ * the same loop runs (the level is data): a block where the level allows one, the range and phys are
+ * aligned to it and NO_BLOCK_MAPPINGS is clear; otherwise descend into a table. Aligned runs of
+ * CONT_PMDS/CONT_PTES entries get the contiguous bit unless NO_CONT_MAPPINGS.
+ *
+ * The kernel BUG()s on a live entry changed beyond its permission bits, or a block where a table is
+ * needed; the model first walks the range without writing (the same loop, dry) and refuses such a
+ * request — or one the allocator cannot satisfy — before anything changes.
+ */
+export function createPgdMapping(pt: PageTables, req: MappingRequest): void {
+  const page = pt.geo.pageSize;
+  if (req.size <= 0 || req.virt % page !== 0 || req.size % page !== 0 || req.phys % page !== 0) {
+    throw new RangeRuleError('a mapping is non-empty and page-aligned in address, size and phys', {
+      virt: kvaHex(pt.geo, req.virt),
+      size: req.size,
+      phys: physHex(req.phys),
+    });
+  }
+  if (req.virt + req.size > 2 ** pt.geo.vaBits) {
+    throw new RangeRuleError('a mapping must end inside the TTBR1 half', {
+      virt: kvaHex(pt.geo, req.virt),
+      size: req.size,
+    });
+  }
+  const need = { tables: 0 };
+  mapLevel(pt, req, pt.pgd, 0, req.virt, req.virt + req.size, req.phys, need);
+  if (need.tables > pt.alloc.available(0)) {
+    throw new OutOfMemoryError('a mapping needs more table pages than the allocator has', {
+      needed: need.tables,
+      available: pt.alloc.available(0),
+    });
+  }
+  mapLevel(pt, req, pt.pgd, 0, req.virt, req.virt + req.size, req.phys, undefined);
+}
+
+/** One level of the mapping loop; `dry` counts the tables a real run would allocate and writes nothing. */
+function mapLevel(
+  pt: PageTables,
+  req: MappingRequest,
+  table: number,
+  depth: number,
+  start: Kva,
+  end: Kva,
+  phys: number,
+  dry: { tables: number } | undefined,
+): void {
+  const geo = pt.geo;
+  const level = geo.levels[depth] as Level;
+  if (level.name === 'PTE') {
+    mapPtes(pt, req, table, level, start, end, phys, dry);
+    return;
+  }
+  const contSize = level.contEntries * level.entrySize;
+  let addr = start;
+  while (addr < end) {
+    const runEnd = contSize ? Math.min((Math.floor(addr / contSize) + 1) * contSize, end) : end;
+    const cont = contSize > 0 && contAligned(req, addr, runEnd, phys, contSize);
+    while (addr < runEnd) {
+      const next = Math.min((Math.floor(addr / level.entrySize) + 1) * level.entrySize, runEnd);
+      const index = pt.index(level, addr);
+      const block =
+        level.blockAllowed &&
+        (req.flags & NO_BLOCK_MAPPINGS) === 0 &&
+        addr % level.entrySize === 0 &&
+        next % level.entrySize === 0 &&
+        phys % level.entrySize === 0;
+      if (block) writeLeaf(pt, req, table, level, index, addr, phys, cont, dry);
+      else descend(pt, req, table, level, index, addr, next, phys, dry);
+      phys += next - addr;
+      addr = next;
+    }
+  }
+}
+
+function contAligned(req: MappingRequest, addr: Kva, runEnd: Kva, phys: number, contSize: number): boolean {
+  return (
+    (req.flags & NO_CONT_MAPPINGS) === 0 && addr % contSize === 0 && runEnd % contSize === 0 && phys % contSize === 0
+  );
+}
+
+/** Follows or creates the next-level table under one entry (alloc_init_pud / alloc_init_cont_pmd / …). */
+function descend(
+  pt: PageTables,
+  req: MappingRequest,
+  table: number,
+  level: Level,
+  index: number,
+  addr: Kva,
+  next: Kva,
+  phys: number,
+  dry: { tables: number } | undefined,
+): void {
+  const words = entries(pt, table, req.actor);
+  const lo = words[2 * index] ?? 0;
+  const hi = words[2 * index + 1] ?? 0;
+  const type = descType(level, lo);
+  if (type === DescType.Table) {
+    mapLevel(pt, req, descAddr(lo, hi, pt.geo.pageShift) / pt.geo.pageSize, level.depth + 1, addr, next, phys, dry);
+    return;
+  }
+  if (type !== DescType.Invalid || (lo | hi) !== 0) {
+    throw new MappingConflictError('a table is needed where a live block or leaf is mapped (kernel BUG)', {
+      level: level.name,
+      va: kvaHex(pt.geo, addr),
+      entry: `0x${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`,
+    });
+  }
+  if (dry) {
+    dry.tables++;
+    mapLevel(pt, req, NEW_TABLE, level.depth + 1, addr, next, phys, dry);
+    return;
+  }
+  const child = pt.allocTable(level.depth + 1, req.actor);
+  pt.install(table, level.depth, index, child, addr, req.actor);
+  mapLevel(pt, req, child, level.depth + 1, addr, next, phys, undefined);
+}
+
+/** In a dry run, the stand-in for a table that a real run would allocate: every entry none. */
+const NEW_TABLE = -1;
+
+function entries(pt: PageTables, table: number, actor: string): Uint32Array {
+  return table === NEW_TABLE ? new Uint32Array(pt.geo.ptrsPerTable * 2) : pt.words(table, actor);
+}
+
+function writeLeaf(
+  pt: PageTables,
+  req: MappingRequest,
+  table: number,
+  level: Level,
+  index: number,
+  addr: Kva,
+  phys: number,
+  cont: boolean,
+  dry: { tables: number } | undefined,
+): void {
+  const words = entries(pt, table, req.actor);
+  const oldLo = words[2 * index] ?? 0;
+  const oldHi = words[2 * index + 1] ?? 0;
+  const lo = (oaLo(phys, pt.geo.pageShift) | (req.prot.lo & ~TABLE_BIT)) >>> 0;
+  const hi = (oaHi(phys) | req.prot.hi | (cont ? HI_CONT : 0)) >>> 0;
+  if (!changeIsSafe(oldLo, oldHi, lo, hi)) conflict(pt, level, addr, oldLo, oldHi);
+  if (!dry) pt.writeEntry(table, level.depth, index, lo, hi, addr, req.actor);
+}
+
+/** init_pte over [start, end): the hot loop, one descriptor per page. */
+function mapPtes(
+  pt: PageTables,
+  req: MappingRequest,
+  table: number,
+  level: Level,
+  start: Kva,
+  end: Kva,
+  phys: number,
+  dry: { tables: number } | undefined,
+): void {
+  if (dry && table === NEW_TABLE) return;
+  const geo = pt.geo;
+  const words = entries(pt, table, req.actor);
+  const contSize = level.contEntries * level.entrySize;
+  const recording = pt.trace.recording;
+  let index = pt.index(level, start);
+  let pa = phys;
+  let addr = start;
+  while (addr < end) {
+    const runEnd = Math.min((Math.floor(addr / contSize) + 1) * contSize, end);
+    const contHi = contAligned(req, addr, runEnd, pa, contSize) ? HI_CONT : 0;
+    for (; addr < runEnd; addr += geo.pageSize, pa += geo.pageSize, index++) {
+      const lo = (oaLo(pa, geo.pageShift) | req.prot.lo) >>> 0;
+      const hi = (oaHi(pa) | req.prot.hi | contHi) >>> 0;
+      const oldLo = words[2 * index] as number;
+      const oldHi = words[2 * index + 1] as number;
+      if ((oldLo | oldHi) !== 0 && !changeIsSafe(oldLo, oldHi, lo, hi)) conflict(pt, level, addr, oldLo, oldHi);
+      if (dry) continue;
+      if (recording) pt.writeEntry(table, level.depth, index, lo, hi, addr, req.actor);
+      else {
+        words[2 * index] = lo;
+        words[2 * index + 1] = hi;
+      }
+    }
+  }
+  if (!dry && !recording) pt.trace.count('write', (end - start) / geo.pageSize);
+}
+
+function conflict(pt: PageTables, level: Level, addr: Kva, lo: number, hi: number): never {
+  throw new MappingConflictError('a live entry may change only in its permission bits (kernel BUG)', {
+    level: level.name,
+    va: kvaHex(pt.geo, addr),
+    entry: `0x${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`,
+  });
+}

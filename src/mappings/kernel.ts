@@ -1,0 +1,148 @@
+import type { Kva } from '../arch/address';
+import { PAGE_KERNEL, PAGE_KERNEL_ROX } from '../arch/descriptor';
+import { type Geometry, geometry } from '../arch/geometry';
+import { type Layout, layout } from '../arch/layout';
+import { PageAllocator } from '../memory/allocator';
+import { Owner, PageState } from '../memory/page';
+import { PhysMem } from '../memory/physmem';
+import { PageTables } from '../tables/page-tables';
+import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from './create-mapping';
+import { installFixmap } from './fixmap';
+import { VmallocSpace } from './vmalloc';
+import { vmemmapPopulate } from './vmemmap';
+
+export interface KernelOptions {
+  /** Configuration such as `4K/48`. */
+  readonly config: string;
+  readonly kasan?: boolean;
+  readonly era?: string;
+  /** Boot memory: base and size in bytes (default 2 GiB at 0x40000000, as on QEMU's virt machine). */
+  readonly bootBase?: number;
+  readonly bootSize?: number;
+  /** rodata_full (v5.7 default on): the linear map is page-mapped, no blocks and no CONT runs. */
+  readonly rodataFull?: boolean;
+  readonly debugPagealloc?: boolean;
+  /** vmalloc areas created after boot, sizes in bytes (default three small ones). */
+  readonly vmallocAreas?: readonly number[];
+}
+
+/** Size of the model's kernel image: text and data segments of 16 MiB each. */
+const IMAGE_SEGMENT = 16 * 2 ** 20;
+/** The image sits 2 MiB into boot memory (TEXT_OFFSET rounded to a block). */
+const IMAGE_OFFSET = 2 * 2 ** 20;
+
+/** A present memory section (SECTION_SIZE_BITS = 30 in v5.7). */
+export interface Section {
+  readonly nr: number;
+  readonly boot: boolean;
+}
+
+/**
+ * The model's kernel: geometry, layout, physical memory, the page allocator and init_mm's page
+ * tables, with the state the mapping builders and memory hotplug share.
+ */
+export class Kernel {
+  readonly geo: Geometry;
+  readonly layout: Layout;
+  readonly mem: PhysMem;
+  readonly alloc: PageAllocator;
+  readonly pt: PageTables;
+  /** memstart_addr (PHYS_OFFSET): boot memory's base rounded down to ARM64_MEMSTART_ALIGN (1 GiB). */
+  readonly physOffset: number;
+  readonly rodataFull: boolean;
+  readonly debugPagealloc: boolean;
+  readonly vmalloc: VmallocSpace;
+  /** Present sections by number. */
+  readonly sections = new Map<number, Section>();
+  /** The kernel image's physical range and its VA (KIMAGE_VADDR = MODULES_END). */
+  readonly image: { readonly phys: number; readonly size: number; readonly va: Kva };
+
+  constructor(options: KernelOptions) {
+    this.geo = geometry(options.config);
+    this.layout = layout(this.geo, { kasan: options.kasan, era: options.era });
+    this.rodataFull = options.rodataFull ?? true;
+    this.debugPagealloc = options.debugPagealloc ?? false;
+    const bootBase = options.bootBase ?? 0x4000_0000;
+    const bootSize = options.bootSize ?? 2 * 2 ** 30;
+    this.physOffset = Math.floor(bootBase / 2 ** 30) * 2 ** 30;
+    this.mem = new PhysMem(this.geo);
+    const boot = this.mem.addBlock('boot', bootBase, bootSize);
+    const page = this.geo.pageSize;
+    this.image = { phys: bootBase + IMAGE_OFFSET, size: 2 * IMAGE_SEGMENT, va: this.layout.vmallocStart };
+    const imageEnd = this.image.phys + this.image.size;
+    this.mem.setPages(boot.firstPfn, (imageEnd - bootBase) / page, PageState.Reserved, Owner.KernelImage);
+    this.alloc = new PageAllocator(this.mem, imageEnd / page, (bootBase + bootSize) / page);
+    const pgd = this.staticTable(0);
+    this.pt = new PageTables(this.geo, this.mem, this.alloc, pgd);
+    this.vmalloc = new VmallocSpace(this);
+    this.bootMappings(bootBase, bootSize);
+    for (const size of options.vmallocAreas ?? [4 * page, 16 * page, page]) this.vmalloc.vmalloc(size, 'boot');
+  }
+
+  /** Linear-map flags for memory: NO_BLOCK | NO_CONT when rodata_full or debug_pagealloc (map_mem, arch_add_memory). */
+  get linearFlags(): number {
+    return this.rodataFull || this.debugPagealloc ? NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS : 0;
+  }
+
+  /** The linear-map address of a physical address: (P − PHYS_OFFSET) | PAGE_OFFSET. */
+  linearVa(pa: number): Kva {
+    return this.layout.pageOffset + (pa - this.physOffset);
+  }
+
+  /** The vmemmap address of a pfn's struct page. */
+  vmemmapVa(pfn: number): Kva {
+    return this.layout.vmemmapStart + (pfn - this.physOffset / this.geo.pageSize) * this.geo.structPageSize;
+  }
+
+  /** Section number of a physical address. */
+  sectionOf(pa: number): number {
+    return Math.floor(pa / this.geo.sectionSize);
+  }
+
+  /** A table page inside the kernel image (swapper_pg_dir, bm_pud, bm_pmd, bm_pte). */
+  staticTable(depth: number): number {
+    const used = this.pt ? this.pt.staticTables.size : 0;
+    const pfn = this.image.phys / this.geo.pageSize + this.image.size / this.geo.pageSize - 1 - used;
+    this.mem.makeTable(pfn, depth);
+    this.pt?.staticTables.add(pfn);
+    return pfn;
+  }
+
+  /** paging_init + the boot-time vmemmap: everything allocated from memblock (reserved pages). */
+  private bootMappings(bootBase: number, bootSize: number): void {
+    this.pt.staticTables.add(this.pt.pgd);
+    this.alloc.memblock = true;
+    const { phys, va } = this.image;
+    createPgdMapping(this.pt, { phys, virt: va, size: IMAGE_SEGMENT, prot: PAGE_KERNEL_ROX, flags: 0, actor: 'boot' });
+    createPgdMapping(this.pt, {
+      phys: phys + IMAGE_SEGMENT,
+      virt: va + IMAGE_SEGMENT,
+      size: IMAGE_SEGMENT,
+      prot: PAGE_KERNEL,
+      flags: 0,
+      actor: 'boot',
+    });
+    installFixmap(this);
+    createPgdMapping(this.pt, {
+      phys: bootBase,
+      virt: this.linearVa(bootBase),
+      size: bootSize,
+      prot: PAGE_KERNEL,
+      flags: this.linearFlags,
+      actor: 'boot',
+    });
+    for (let pa = bootBase; pa < bootBase + bootSize; pa += this.geo.sectionSize) {
+      const nr = this.sectionOf(pa);
+      const start = this.vmemmapVa(pa / this.geo.pageSize);
+      vmemmapPopulate(this, start, start + this.sectionVmemmapSize, undefined, 'boot');
+      this.sections.set(nr, { nr, boot: true });
+    }
+    this.alloc.memblock = false;
+    this.vmalloc.reserve(va, 2 * IMAGE_SEGMENT, 'kernel image');
+  }
+
+  /** Bytes of vmemmap one section needs: pages per section × sizeof(struct page). */
+  get sectionVmemmapSize(): number {
+    return (this.geo.sectionSize / this.geo.pageSize) * this.geo.structPageSize;
+  }
+}

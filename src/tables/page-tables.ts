@@ -1,0 +1,109 @@
+import type { Kva } from '../arch/address';
+import { tableDesc } from '../arch/descriptor';
+import type { Geometry, Level } from '../arch/geometry';
+import type { PageAllocator } from '../memory/allocator';
+import { Owner } from '../memory/page';
+import type { PhysMem } from '../memory/physmem';
+import { Tlb } from './tlb';
+import { Trace } from './trace';
+
+/**
+ * The kernel's page tables (init_mm): the PGD page (swapper_pg_dir), table pages in physical memory,
+ * the static tables of the kernel image, the event trace, and the TLB with its walk cache. Every
+ * change of an entry goes through here so that it is recorded in order.
+ */
+export class PageTables {
+  readonly trace = new Trace();
+  readonly tlb: Tlb;
+  /** Table pages inside the kernel image: swapper_pg_dir and the fixmap's bm_pud/bm_pmd/bm_pte. */
+  readonly staticTables = new Set<number>();
+
+  constructor(
+    readonly geo: Geometry,
+    readonly mem: PhysMem,
+    readonly alloc: PageAllocator,
+    /** Page frame of swapper_pg_dir. */
+    readonly pgd: number,
+  ) {
+    this.tlb = new Tlb(geo, mem);
+  }
+
+  /** The entry index of an address in a table of a level (p*d_index). */
+  index(level: Level, kva: Kva): number {
+    return Math.floor(kva / level.entrySize) % level.entries;
+  }
+
+  /** The descriptor words of a table page, read by an accessor (a stale read is reported). */
+  words(pfn: number, accessor: string): Uint32Array {
+    return this.mem.table(pfn, accessor);
+  }
+
+  /** pgtable_alloc: a zeroed page for a table of the given depth. */
+  allocTable(depth: number, actor: string): number {
+    const pfn = this.alloc.alloc(0, Owner.PageTable);
+    this.mem.makeTable(pfn, depth);
+    this.trace.record({ op: 'allocate', actor, pfn, level: this.geo.levels[depth]?.name, note: 'table page' });
+    return pfn;
+  }
+
+  /** p*d_populate: points an empty entry of a table at a child table page. */
+  install(table: number, depth: number, index: number, child: number, va: Kva, actor: string): void {
+    const words = this.mem.table(table, actor);
+    const desc = tableDesc(child * this.geo.pageSize, this.geo.pageShift);
+    words[2 * index] = desc.lo;
+    words[2 * index + 1] = desc.hi;
+    this.trace.record({ op: 'install', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
+  }
+
+  /** Writes a leaf descriptor (set_pte, p*d_set_huge). */
+  writeEntry(table: number, depth: number, index: number, lo: number, hi: number, va: Kva, actor: string): void {
+    const words = this.mem.table(table, actor);
+    words[2 * index] = lo;
+    words[2 * index + 1] = hi;
+    this.trace.record({ op: 'write', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
+  }
+
+  /** p*d_clear / pte_clear. */
+  clearEntry(table: number, depth: number, index: number, va: Kva, actor: string): void {
+    const words = this.mem.table(table, actor);
+    words[2 * index] = 0;
+    words[2 * index + 1] = 0;
+    this.trace.record({ op: 'clear', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
+  }
+
+  /** Frees a table page (free_hotplug_pgtable_page). Static tables are refused by the caller's checks. */
+  freeTable(pfn: number, actor: string): void {
+    const depth = this.mem.tableDepth(pfn);
+    this.alloc.free(pfn, 0, actor);
+    this.trace.record({
+      op: 'free',
+      actor,
+      pfn,
+      level: depth === undefined ? undefined : this.geo.levels[depth]?.name,
+      note: 'table page',
+    });
+  }
+
+  /** flush_tlb_kernel_range for one page: last-level invalidation (TLBI VAALE1IS). */
+  invalidateLeaf(va: Kva, actor: string): void {
+    this.tlb.invalidateLeaf(va);
+    this.trace.record({ op: 'invalidate-tlb', actor, va });
+  }
+
+  /** __flush_tlb_kernel_pgtable: invalidation of cached walks for an address (TLBI VAAE1IS). */
+  invalidateWalk(va: Kva, actor: string): void {
+    this.tlb.invalidateWalk(va);
+    this.trace.record({ op: 'invalidate-walk', actor, va });
+  }
+
+  /** flush_tlb_all. */
+  invalidateAll(actor: string): void {
+    this.tlb.invalidateAll();
+    this.trace.record({ op: 'invalidate-all', actor });
+  }
+
+  /** Whether a table page is part of the kernel image (never freeable). */
+  isStatic(pfn: number): boolean {
+    return this.staticTables.has(pfn);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Kva } from '../arch/address';
+import { DescType, descAddr, descType } from '../arch/descriptor';
+import type { Level } from '../arch/geometry';
+import type { PageTables } from './page-tables';
+
+/** A table page reachable from the PGD, with the first address it maps. */
+export interface TableNode {
+  readonly pfn: number;
+  readonly level: Level;
+  readonly va: Kva;
+}
+
+/** Every table page reachable from swapper_pg_dir, parents before children (the PGD first). */
+export function reachableTables(pt: PageTables, accessor = 'walker'): TableNode[] {
+  const out: TableNode[] = [];
+  const visit = (pfn: number, depth: number, va: Kva): void => {
+    const level = pt.geo.levels[depth] as Level;
+    out.push({ pfn, level, va });
+    if (level.name === 'PTE') return;
+    const words = pt.words(pfn, accessor);
+    for (let i = 0; i < level.entries; i++) {
+      const lo = words[2 * i] ?? 0;
+      if (descType(level, lo) !== DescType.Table) continue;
+      visit(
+        descAddr(lo, words[2 * i + 1] ?? 0, pt.geo.pageShift) / pt.geo.pageSize,
+        depth + 1,
+        va + i * level.entrySize,
+      );
+    }
+  };
+  visit(pt.pgd, 0, 0);
+  return out;
+}
+
+/** Whether every entry of a table page is none (the scan of free_empty_tables). */
+export function tableIsEmpty(pt: PageTables, pfn: number, entries: number, accessor: string): boolean {
+  const words = pt.words(pfn, accessor);
+  for (let i = 0; i < 2 * entries; i++) if (words[i] !== 0) return false;
+  return true;
+}

@@ -1,0 +1,98 @@
+import { type Kva, kvaHex } from '../arch/address';
+import { DescType, descAddr, descType } from '../arch/descriptor';
+import type { Level } from '../arch/geometry';
+import type { PageTables } from './page-tables';
+
+/** One level of a walk: the table read, the entry index and what the entry held. */
+export interface WalkStep {
+  readonly level: Level;
+  readonly table: number;
+  readonly index: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly type: DescType;
+}
+
+export interface Walk {
+  readonly kva: Kva;
+  readonly steps: readonly WalkStep[];
+  /** The output address, when the walk reached a page or block. */
+  readonly pa?: number;
+  /** The level of the leaf, or of the entry that faulted. */
+  readonly stoppedAt: Level;
+  readonly fault?: 'none' | 'reserved';
+}
+
+/**
+ * A software walk (the kernel reading its own tables with READ_ONCE): VA → PA or a fault, level by
+ * level, naming every table page it touched. It does not use or fill the TLB.
+ */
+export function walk(pt: PageTables, kva: Kva, accessor = 'walker', from?: { depth: number; table: number }): Walk {
+  const geo = pt.geo;
+  const steps: WalkStep[] = [];
+  let table = from?.table ?? pt.pgd;
+  for (let d = from?.depth ?? 0; d < geo.levels.length; d++) {
+    const level = geo.levels[d] as Level;
+    const index = pt.index(level, kva);
+    const words = pt.words(table, accessor);
+    const lo = words[2 * index] ?? 0;
+    const hi = words[2 * index + 1] ?? 0;
+    const type = descType(level, lo);
+    steps.push({ level, table, index, lo, hi, type });
+    if (type === DescType.Table) {
+      table = descAddr(lo, hi, geo.pageShift) / geo.pageSize;
+      continue;
+    }
+    if (type === DescType.Block || type === DescType.Page) {
+      return { kva, steps, stoppedAt: level, pa: descAddr(lo, hi, geo.pageShift) + (kva % level.entrySize) };
+    }
+    return { kva, steps, stoppedAt: level, fault: type === DescType.Invalid ? 'none' : 'reserved' };
+  }
+  throw new Error(`walk of ${kvaHex(geo, kva)} ran past the last level`);
+}
+
+/** The physical address kva translates to, or −1: the same walk without building a report. */
+export function translate(pt: PageTables, kva: Kva): number {
+  const geo = pt.geo;
+  let table = pt.pgd;
+  for (const level of geo.levels) {
+    const words = pt.words(table, 'walker');
+    const i = 2 * (Math.floor(kva / level.entrySize) % level.entries);
+    const lo = words[i] ?? 0;
+    const hi = words[i + 1] ?? 0;
+    const type = descType(level, lo);
+    if (type === DescType.Table) table = descAddr(lo, hi, geo.pageShift) / geo.pageSize;
+    else if (type === DescType.Block || type === DescType.Page)
+      return descAddr(lo, hi, geo.pageShift) + (kva % level.entrySize);
+    else return -1;
+  }
+  return -1;
+}
+
+/**
+ * A hardware walk by the CPU's MMU: a TLB hit answers at once; otherwise the walk starts from the
+ * deepest cached table pointer (reporting it if that page is no longer a live table) and fills the
+ * TLB and walk cache on the way.
+ */
+export function mmuTranslate(pt: PageTables, kva: Kva, cpu = 'cpu'): number {
+  const hit = pt.tlb.lookupLeaf(kva);
+  if (hit !== undefined) return hit;
+  const cached = pt.tlb.deepestWalk(kva);
+  if (cached && !pt.mem.isLiveTable(cached.table)) {
+    pt.mem.violations.push({
+      kind: 'stale-walk-cache',
+      pfn: cached.table,
+      accessor: cpu,
+      detail: `${cpu} walked ${kvaHex(pt.geo, kva)} through a cached pointer to freed table page ${cached.table}`,
+    });
+  }
+  const w = walk(pt, kva, cpu, cached);
+  for (const step of w.steps) {
+    if (step.type === DescType.Table) {
+      pt.tlb.fillWalk(step.level.depth, kva, descAddr(step.lo, step.hi, pt.geo.pageShift) / pt.geo.pageSize);
+    }
+  }
+  if (w.pa === undefined) return -1;
+  pt.tlb.fillLeaf(w.stoppedAt.depth, kva, w.pa - (kva % w.stoppedAt.entrySize));
+  return w.pa;
+}

@@ -1,0 +1,32 @@
+import { defineParameterType } from '@cucumber/cucumber';
+import { parseHex } from '../../src/arch/address';
+import { geometry } from '../../src/arch/geometry';
+import { parseSize } from '../../src/arch/size';
+
+/** `4K/48`, `16K/47`, … — resolved to the configuration's geometry (unsupported names fail the step). */
+defineParameterType({
+  name: 'config',
+  regexp: /\d+K\/\d+/,
+  transformer: (text: string) => geometry(text),
+});
+
+/** A 64-bit hex address such as `0xffff000040000000`, as a bigint. */
+defineParameterType({
+  name: 'hex',
+  regexp: /0x[0-9a-fA-F_]+/,
+  transformer: (text: string) => parseHex(text),
+});
+
+/** A size such as `4K`, `2M`, `1G`, `64G`, in bytes. */
+defineParameterType({
+  name: 'size',
+  regexp: /\d+[KMGTP]?/,
+  transformer: (text: string) => parseSize(text),
+});
+
+/** A kernel page-table level name. */
+defineParameterType({
+  name: 'level',
+  regexp: /PGD|PUD|PMD|PTE/,
+  transformer: (text: string) => text,
+});
