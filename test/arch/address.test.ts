@@ -1,0 +1,95 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { fromKva, hex64, kvaHex, parseHex, toKva, ttbr1Base } from '../../src/arch/address';
+import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { AddressError } from '../../src/errors';
+
+const RUNS = { numRuns: 1000 };
+const U64 = 1n << 64n;
+const geo = fc.constantFrom(...SUPPORTED_CONFIGS).map((name) => geometry(name));
+/** A configuration and a 64-bit address in its TTBR1 half. */
+const kernelVa = geo.chain((g) =>
+  fc.tuple(fc.constant(g), fc.bigInt({ min: U64 - (1n << BigInt(g.vaBits)), max: U64 - 1n })),
+);
+
+describe('kernel VAs as offsets into the TTBR1 half', () => {
+  test.prop([kernelVa], RUNS)('toKva then fromKva gives the address back', ([g, va]) => {
+    const kva = toKva(g, va);
+    expect(Number.isSafeInteger(kva)).toBe(true);
+    expect(kva).toBeGreaterThanOrEqual(0);
+    expect(kva).toBeLessThan(2 ** g.vaBits);
+    expect(fromKva(g, kva)).toBe(va);
+  });
+
+  test.prop([geo.chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 0, max: 2 ** g.vaBits - 1 })))], RUNS)(
+    'fromKva then toKva gives the offset back',
+    ([g, kva]) => {
+      expect(toKva(g, fromKva(g, kva))).toBe(kva);
+    },
+  );
+
+  test.prop([geo], RUNS)('the offset 2^VA_BITS is the wrapped end of the address space', (g) => {
+    expect(fromKva(g, 2 ** g.vaBits)).toBe(0n);
+    expect(ttbr1Base(g)).toBe(U64 - (1n << BigInt(g.vaBits)));
+  });
+
+  test.prop([geo.chain((g) => fc.tuple(fc.constant(g), fc.bigInt({ min: 0n, max: ttbr1Base(g) - 1n })))], RUNS)(
+    'an address below the TTBR1 half is refused with an AddressError',
+    ([g, va]) => {
+      expect(() => toKva(g, va)).toThrow(AddressError);
+    },
+  );
+
+  test.prop([geo, fc.bigInt({ min: U64, max: U64 * 2n })], RUNS)('a value of 2^64 or more is refused', (g, va) => {
+    expect(() => toKva(g, va)).toThrow(AddressError);
+  });
+
+  it('names the address, the configuration and the lowest kernel address in the error', () => {
+    const g = geometry('4K/48');
+    expect(() => toKva(g, 0x0000ffffffffffffn)).toThrow(/0x0000ffffffffffff.*4K\/48.*0xffff000000000000/);
+  });
+
+  // Documentation/arm64/memory.rst (v5.4–v5.10): the 4K/48 linear map starts at ffff000000000000.
+  it('puts PAGE_OFFSET of 4K/48 at offset 0 and VMEMMAP_START at 2^48 − 2 TiB − 2 MiB', () => {
+    const g = geometry('4K/48');
+    expect(toKva(g, 0xffff000000000000n)).toBe(0);
+    expect(kvaHex(g, 2 ** 48 - 2 ** 41 - 2 ** 21)).toBe('0xfffffdffffe00000');
+  });
+});
+
+describe('64-bit hex text', () => {
+  test.prop([fc.bigInt({ min: 0n, max: U64 - 1n })], RUNS)('hex64 then parseHex gives the value back', (v) => {
+    const text = hex64(v);
+    expect(text).toMatch(/^0x[0-9a-f]{16}$/);
+    expect(parseHex(text)).toBe(v);
+  });
+
+  test.prop([fc.bigInt({ min: 0n, max: U64 - 1n }), fc.boolean(), fc.nat({ max: 15 })], RUNS)(
+    'parseHex accepts upper case, short forms and underscores',
+    (v, upper, cut) => {
+      const digits = v.toString(16);
+      const grouped = digits.length > cut + 1 ? `${digits.slice(0, cut + 1)}_${digits.slice(cut + 1)}` : digits;
+      const text = `0x${upper ? grouped.toUpperCase() : grouped}`;
+      expect(parseHex(text)).toBe(v);
+      expect(hex64(parseHex(text))).toBe(hex64(v));
+    },
+  );
+
+  test.prop([fc.bigInt({ min: 1n, max: U64 })], RUNS)(
+    'hex64 prints negative values as their 64-bit two’s complement',
+    (x) => {
+      expect(hex64(-x)).toBe(hex64(U64 - x));
+    },
+  );
+
+  test.prop([fc.string().filter((s) => !/^\s*0x[0-9a-f_]+\s*$/i.test(s))], RUNS)(
+    'anything that is not 0x and hex digits is refused with an AddressError',
+    (text) => {
+      expect(() => parseHex(text)).toThrow(AddressError);
+    },
+  );
+
+  it('refuses more than 16 hex digits', () => {
+    expect(() => parseHex('0x1_0000_0000_0000_0000')).toThrow(AddressError);
+  });
+});

@@ -1,0 +1,185 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { fromKva, kvaHex, ttbr1Base } from '../../src/arch/address';
+import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { type Layout, layout, regionOf } from '../../src/arch/layout';
+import { LAYOUT_SYMBOLS, layoutSymbols } from '../../src/arch/symbols';
+import { ConfigError } from '../../src/errors';
+
+const RUNS = { numRuns: 1000 };
+const U64 = 1n << 64n;
+const M = 1n << 20n;
+/** Every configuration with and without KASAN, computed once. */
+const LAYOUTS = SUPPORTED_CONFIGS.flatMap((name) => [false, true].map((kasan) => layout(geometry(name), { kasan })));
+const anyLayout = fc.constantFrom(...LAYOUTS);
+const at = (lay: Layout, kva: number | undefined): bigint => fromKva(lay.geo, kva ?? Number.NaN);
+const symbol = (lay: Layout, name: (typeof LAYOUT_SYMBOLS)[number]): bigint => at(lay, layoutSymbols(lay)[name]);
+
+/** CONFIG_KASAN_SHADOW_OFFSET defaults for generic KASAN, arch/arm64/Kconfig v5.4–v5.10 (52 uses 48's). */
+const KASAN_OFFSET: Record<number, bigint> = {
+  36: 0xdffffffa00000000n,
+  39: 0xdfffffd000000000n,
+  42: 0xdffffe8000000000n,
+  47: 0xdfffd00000000000n,
+  48: 0xdfffa00000000000n,
+  52: 0xdfffa00000000000n,
+};
+
+describe('regions', () => {
+  test.prop([anyLayout], RUNS)('are non-empty, ascending and disjoint', (lay) => {
+    const bad = lay.regions.filter((r, i) => !(r.start < r.end && r.end <= (lay.regions[i + 1]?.start ?? r.end)));
+    expect(bad).toEqual([]);
+  });
+
+  test.prop([anyLayout], RUNS)('all lie inside the TTBR1 half', (lay) => {
+    const base = ttbr1Base(lay.geo);
+    const outside = lay.regions.filter(
+      (r) => r.start < 0 || r.end > 2 ** lay.geo.vaBits || fromKva(lay.geo, r.start) < base,
+    );
+    expect(outside).toEqual([]);
+  });
+
+  test.prop(
+    [anyLayout.chain((lay) => fc.tuple(fc.constant(lay), fc.integer({ min: 0, max: 2 ** lay.geo.vaBits - 1 })))],
+    RUNS,
+  )('regionOf finds the one region holding an address, or none in a gap', ([lay, kva]) => {
+    const holding = lay.regions.filter((r) => kva >= r.start && kva < r.end);
+    expect(holding.length).toBeLessThanOrEqual(1);
+    expect(regionOf(lay, kva)).toBe(holding[0]);
+  });
+
+  test.prop([anyLayout], RUNS)('the KASAN shadow exists exactly when generic KASAN is on', (lay) => {
+    expect(lay.regions.some((r) => r.key === 'kasan')).toBe(lay.kasan);
+    expect(lay.regions.map((r) => r.key).filter((k) => k !== 'kasan')).toEqual([
+      'linear',
+      'bpf-jit',
+      'modules',
+      'vmalloc',
+      'fixmap',
+      'pci-io',
+      'vmemmap',
+    ]);
+  });
+});
+
+describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => {
+  test.prop([anyLayout], RUNS)('the linear map is the lower half of the kernel VA space', (lay) => {
+    const va = BigInt(lay.geo.vaBits);
+    expect(symbol(lay, 'PAGE_OFFSET')).toBe(U64 - (1n << va));
+    expect(symbol(lay, 'PAGE_END')).toBe(U64 - (1n << (va - 1n)));
+    expect(at(lay, lay.pageOffset)).toBe(U64 - (1n << va));
+  });
+
+  test.prop([anyLayout], RUNS)('vmemmap holds 64 bytes per page of the linear map and ends 2M below the top', (lay) => {
+    const g = lay.geo;
+    const linearBytes = (1n << BigInt(g.vaBits)) - (1n << BigInt(g.vaBitsMin - 1));
+    const size = (linearBytes / BigInt(g.pageSize)) * 64n;
+    expect(at(lay, lay.vmemmapEnd)).toBe(U64 - 2n * M);
+    expect(at(lay, lay.vmemmapStart)).toBe(U64 - 2n * M - size);
+    expect(symbol(lay, 'VMEMMAP_END') - symbol(lay, 'VMEMMAP_START')).toBe(size);
+  });
+
+  test.prop([anyLayout], RUNS)('VMALLOC_END is PUD_SIZE + VMEMMAP_SIZE + 64K below the top', (lay) => {
+    const pudSize = 1n << BigInt(lay.geo.shiftOf.PUD);
+    const vmemmapSize = symbol(lay, 'VMEMMAP_END') - symbol(lay, 'VMEMMAP_START');
+    expect(at(lay, lay.vmallocEnd)).toBe(U64 - pudSize - vmemmapSize - (1n << 16n));
+  });
+
+  test.prop([anyLayout], RUNS)('PCI I/O is 16M ending 2M below vmemmap; the fixmap tops out 2M below it', (lay) => {
+    expect(symbol(lay, 'PCI_IO_END')).toBe(symbol(lay, 'VMEMMAP_START') - 2n * M);
+    expect(symbol(lay, 'PCI_IO_START')).toBe(symbol(lay, 'PCI_IO_END') - 16n * M);
+    expect(symbol(lay, 'FIXADDR_TOP')).toBe(symbol(lay, 'PCI_IO_START') - 2n * M);
+    expect(at(lay, lay.fixaddrTop)).toBe(symbol(lay, 'FIXADDR_TOP'));
+  });
+
+  test.prop([anyLayout], RUNS)('BPF JIT and modules take 128M each from the end of the KASAN shadow', (lay) => {
+    const g = lay.geo;
+    const shadowEnd = lay.kasan ? (1n << 61n) + (KASAN_OFFSET[g.vaBits] ?? 0n) : U64 - (1n << BigInt(g.vaBitsMin - 1));
+    expect(symbol(lay, 'BPF_JIT_REGION_START')).toBe(shadowEnd);
+    expect(symbol(lay, 'MODULES_VADDR')).toBe(shadowEnd + 128n * M);
+    expect(symbol(lay, 'VMALLOC_START')).toBe(shadowEnd + 256n * M);
+    expect(at(lay, lay.vmallocStart)).toBe(shadowEnd + 256n * M);
+    if (lay.kasan) {
+      expect(symbol(lay, 'KASAN_SHADOW_END') - symbol(lay, 'KASAN_SHADOW_START')).toBe(1n << BigInt(g.vaBits - 3));
+      expect(symbol(lay, 'KASAN_SHADOW_START') >= symbol(lay, 'PAGE_END')).toBe(true);
+    } else {
+      expect(layoutSymbols(lay).KASAN_SHADOW_START).toBeUndefined();
+    }
+  });
+
+  test.prop([fc.constantFrom(...SUPPORTED_CONFIGS)], RUNS)('KASAN moves only what lies below VMALLOC_START', (name) => {
+    const [plain, kasan] = [false, true].map((on) =>
+      layoutSymbols(LAYOUTS.find((l) => l.geo.name === name && l.kasan === on) ?? layout(geometry(name))),
+    ) as [ReturnType<typeof layoutSymbols>, ReturnType<typeof layoutSymbols>];
+    for (const s of [
+      'VMALLOC_END',
+      'FIXADDR_START',
+      'FIXADDR_TOP',
+      'PCI_IO_START',
+      'VMEMMAP_START',
+      'VMEMMAP_END',
+    ] as const) {
+      expect(kasan[s]).toBe(plain[s]);
+    }
+    expect(kasan.VMALLOC_START ?? 0).toBeGreaterThan(plain.VMALLOC_START ?? 0);
+  });
+});
+
+describe('known values', () => {
+  const hexes = (name: string, kasan: boolean) => {
+    const lay = layout(geometry(name), { kasan });
+    const values = layoutSymbols(lay);
+    return Object.fromEntries(
+      LAYOUT_SYMBOLS.map((s) => [s, values[s] === undefined ? undefined : kvaHex(lay.geo, values[s])]),
+    );
+  };
+
+  // Documentation/arm64/memory.rst, "4KB pages + 4 levels (48-bit)" table of v5.4–v5.10 (drawn with KASAN).
+  it('4K/48 with KASAN matches the kernel documentation', () => {
+    expect(hexes('4K/48', true)).toMatchObject({
+      PAGE_OFFSET: '0xffff000000000000',
+      KASAN_SHADOW_START: '0xffff800000000000',
+      BPF_JIT_REGION_START: '0xffffa00000000000',
+      MODULES_VADDR: '0xffffa00008000000',
+      VMALLOC_START: '0xffffa00010000000',
+      VMALLOC_END: '0xfffffdffbfff0000',
+      FIXADDR_START: '0xfffffdfffe5f9000',
+      FIXADDR_TOP: '0xfffffdfffea00000',
+      PCI_IO_START: '0xfffffdfffec00000',
+      PCI_IO_END: '0xfffffdffffc00000',
+      VMEMMAP_START: '0xfffffdffffe00000',
+      VMEMMAP_END: '0xffffffffffe00000',
+    });
+  });
+
+  // Documentation/arm64/memory.rst, "64KB pages + 3 levels (52-bit with HW support)" table of v5.4–v5.10.
+  it('64K/52 with KASAN matches the kernel documentation', () => {
+    expect(hexes('64K/52', true)).toMatchObject({
+      PAGE_OFFSET: '0xfff0000000000000',
+      PAGE_END: '0xfff8000000000000',
+      KASAN_SHADOW_START: '0xfffda00000000000',
+      KASAN_SHADOW_END: '0xffffa00000000000',
+      VMALLOC_START: '0xffffa00010000000',
+      VMALLOC_END: '0xfffff81fffff0000',
+      FIXADDR_START: '0xfffffc1ffe590000',
+      PCI_IO_START: '0xfffffc1ffec00000',
+      VMEMMAP_START: '0xfffffc1fffe00000',
+      VMEMMAP_END: '0xffffffffffe00000',
+    });
+  });
+
+  // DOMAIN.md §3 worked example: 4K/48 without KASAN.
+  it('4K/48 without KASAN starts vmalloc right after the modules', () => {
+    expect(hexes('4K/48', false)).toMatchObject({
+      PAGE_END: '0xffff800000000000',
+      KASAN_SHADOW_START: undefined,
+      VMALLOC_START: '0xffff800010000000',
+      VMALLOC_END: '0xfffffdffbfff0000',
+    });
+  });
+
+  it('refuses an unknown era with a ConfigError naming the known ones', () => {
+    expect(() => layout(geometry('4K/48'), { era: 'v6.9' })).toThrow(ConfigError);
+    expect(() => layout(geometry('4K/48'), { era: 'v6.9' })).toThrow(/v5\.7/);
+  });
+});

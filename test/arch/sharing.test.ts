@@ -1,0 +1,48 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { fromKva, kvaHex } from '../../src/arch/address';
+import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { layout } from '../../src/arch/layout';
+import { sharedTopEntry } from '../../src/arch/sharing';
+
+const RUNS = { numRuns: 1000 };
+/** Every configuration with and without KASAN, computed once. */
+const LAYOUTS = SUPPORTED_CONFIGS.flatMap((name) => [false, true].map((kasan) => layout(geometry(name), { kasan })));
+const anyLayout = fc.constantFrom(...LAYOUTS);
+
+describe('vmalloc and vmemmap under one PGD entry', () => {
+  test.prop([anyLayout], RUNS)('the entries are pgd_index of VMALLOC_END − 1 and of VMEMMAP_START', (lay) => {
+    const g = lay.geo;
+    const pgdShift = BigInt(g.levels[0]?.shift ?? 0);
+    const mask = BigInt(g.levels[0]?.entries ?? 0) - 1n;
+    const pgdIndex = (va: bigint): number => Number((va >> pgdShift) & mask);
+    const s = sharedTopEntry(lay);
+    expect(s.vmallocEntry).toBe(pgdIndex(fromKva(g, lay.vmallocEnd) - 1n));
+    expect(s.vmemmapEntry).toBe(pgdIndex(fromKva(g, lay.vmemmapStart)));
+    expect(s.shared).toBe(s.vmallocEntry === s.vmemmapEntry);
+    expect(s.tables.length > 0).toBe(s.shared);
+  });
+
+  test.prop([anyLayout], RUNS)('every shared table maps both addresses', (lay) => {
+    for (const t of sharedTopEntry(lay).tables) {
+      expect(t.start).toBeLessThanOrEqual(lay.vmallocEnd - 1);
+      expect(lay.vmemmapStart).toBeLessThan(t.start + t.span);
+    }
+  });
+
+  it.each([
+    ['4K/48', 507, 'PUD', '0xfffffd8000000000', 2 ** 39],
+    ['16K/48', 1, 'PUD', '0xffff800000000000', 2 ** 47],
+  ])('%s: PGD entry %i, one %s table at %s', (name, entry, level, start, span) => {
+    for (const kasan of [false, true]) {
+      const lay = layout(geometry(name), { kasan });
+      const s = sharedTopEntry(lay);
+      expect(s).toMatchObject({ shared: true, vmallocEntry: entry, vmemmapEntry: entry });
+      expect(s.tables.map((t) => [t.level, kvaHex(lay.geo, t.start), t.span])).toEqual([[level, start, span]]);
+    }
+  });
+
+  it.each(['4K/39', '16K/36', '16K/47', '64K/42', '64K/48', '64K/52'])('%s: different PGD entries', (name) => {
+    expect(sharedTopEntry(layout(geometry(name))).shared).toBe(false);
+  });
+});

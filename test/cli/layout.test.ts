@@ -1,0 +1,183 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { layout } from '../../src/arch/layout';
+import { LAYOUT_SYMBOLS } from '../../src/arch/symbols';
+import type { Io } from '../../src/cli/command';
+import { main } from '../../src/cli/program';
+import { layoutJson } from '../../src/present/layout-json';
+import { layoutRows, memoryRstSize, renderLayoutTable } from '../../src/present/layout-text';
+
+const RUNS = { numRuns: 1000 };
+const LAYOUTS = SUPPORTED_CONFIGS.flatMap((name) => [false, true].map((kasan) => layout(geometry(name), { kasan })));
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
+  const code = await main(argv, io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const squash = (text: string): string[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).join(' '));
+
+describe('the memory.rst-style table', () => {
+  // Documentation/arm64/memory.rst as of Linux v5.4–v5.10: "4KB pages + 4 levels (48-bit)", with KASAN.
+  const DOC_4K_48 = `
+    0000000000000000 0000ffffffffffff 256TB user
+    ffff000000000000 ffff7fffffffffff 128TB kernel logical memory map
+    ffff800000000000 ffff9fffffffffff 32TB kasan shadow region
+    ffffa00000000000 ffffa00007ffffff 128MB bpf jit region
+    ffffa00008000000 ffffa0000fffffff 128MB modules
+    ffffa00010000000 fffffdffbffeffff ~93TB vmalloc
+    fffffdffbfff0000 fffffdfffe5f8fff ~998MB [guard region]
+    fffffdfffe5f9000 fffffdfffe9fffff 4124KB fixed mappings
+    fffffdfffea00000 fffffdfffebfffff 2MB [guard region]
+    fffffdfffec00000 fffffdffffbfffff 16MB PCI I/O space
+    fffffdffffc00000 fffffdffffdfffff 2MB [guard region]
+    fffffdffffe00000 ffffffffffdfffff 2TB vmemmap
+    ffffffffffe00000 ffffffffffffffff 2MB [guard region]`;
+  // Same document: "64KB pages + 3 levels (52-bit with HW support)", with KASAN.
+  const DOC_64K_52 = `
+    0000000000000000 000fffffffffffff 4PB user
+    fff0000000000000 fff7ffffffffffff 2PB kernel logical memory map
+    fff8000000000000 fffd9fffffffffff 1440TB [gap]
+    fffda00000000000 ffff9fffffffffff 512TB kasan shadow region
+    ffffa00000000000 ffffa00007ffffff 128MB bpf jit region
+    ffffa00008000000 ffffa0000fffffff 128MB modules
+    ffffa00010000000 fffff81ffffeffff ~88TB vmalloc
+    fffff81fffff0000 fffffc1ffe58ffff ~3TB [guard region]
+    fffffc1ffe590000 fffffc1ffe9fffff 4544KB fixed mappings
+    fffffc1ffea00000 fffffc1ffebfffff 2MB [guard region]
+    fffffc1ffec00000 fffffc1fffbfffff 16MB PCI I/O space
+    fffffc1fffc00000 fffffc1fffdfffff 2MB [guard region]
+    fffffc1fffe00000 ffffffffffdfffff 3968GB vmemmap
+    ffffffffffe00000 ffffffffffffffff 2MB [guard region]`;
+
+  it.each([
+    ['4K/48', DOC_4K_48],
+    ['64K/52', DOC_64K_52],
+  ])('%s with KASAN reproduces the kernel documentation row for row', (name, doc) => {
+    const table = renderLayoutTable(layoutRows(layout(geometry(name), { kasan: true }), { guards: true }));
+    expect(squash(table).slice(1)).toEqual(squash(doc));
+  });
+
+  test.prop([fc.constantFrom(...LAYOUTS)], RUNS)('with guards, the rows tile the kernel half up to 2^64', (lay) => {
+    const rows = layoutRows(lay, { guards: true }).slice(1);
+    const gaps = rows.filter((r, i) => i > 0 && r.start !== (rows[i - 1]?.last ?? 0n) + 1n);
+    expect(gaps).toEqual([]);
+    expect(rows[0]?.start).toBe((1n << 64n) - (1n << BigInt(lay.geo.vaBits)));
+    expect(rows.at(-1)?.last).toBe((1n << 64n) - 1n);
+    expect(rows.every((r) => BigInt(r.size) === r.last - r.start + 1n)).toBe(true);
+  });
+
+  it.each([
+    [2 ** 21, '2MB'],
+    [4124 * 1024, '4124KB'],
+    [3968 * 2 ** 30, '3968GB'],
+    [1440 * 2 ** 40, '1440TB'],
+    [2 ** 52, '4PB'],
+    [0x3e609000, '~998MB'],
+    [0x5dffafff0000, '~93TB'],
+  ])('writes %d bytes as %s', (bytes, text) => {
+    expect(memoryRstSize(bytes)).toBe(text);
+  });
+});
+
+describe('layout --json', () => {
+  test.prop([fc.constantFrom(...LAYOUTS)], RUNS)('has the documented shape', (lay) => {
+    const doc = layoutJson(lay);
+    expect(Object.keys(doc).slice(0, 6)).toEqual([
+      'config',
+      'era',
+      'kasan',
+      'geometry',
+      'regions',
+      'vmallocVmemmapSharing',
+    ]);
+    expect(Object.keys(doc).slice(6)).toEqual([...LAYOUT_SYMBOLS]);
+    const hex = /^0x[0-9a-f]{16}$/;
+    const badRegions = doc.regions.filter(
+      (r) => !hex.test(r.start) || !hex.test(r.end) || !Number.isSafeInteger(r.size),
+    );
+    expect(badRegions).toEqual([]);
+    const badSymbols = LAYOUT_SYMBOLS.filter(
+      (s) => !(doc[s] === null ? /^KASAN_/.test(s) && !lay.kasan : hex.test(doc[s])),
+    );
+    expect(badSymbols).toEqual([]);
+    expect(doc.geometry.levels.map((l) => l.name)).toEqual(['PGD', 'P4D', 'PUD', 'PMD', 'PTE']);
+  });
+
+  it('prints the same document on stdout', async () => {
+    const { code, out, err } = await run('layout', '--config', '16K/47', '--kasan', '--json');
+    expect([code, err]).toEqual([0, '']);
+    expect(JSON.parse(out)).toEqual(layoutJson(layout(geometry('16K/47'), { kasan: true })));
+  });
+
+  it('names the 4K/48 values of the kernel documentation', async () => {
+    const doc = JSON.parse((await run('layout', '--json')).out);
+    expect(doc).toMatchObject({
+      config: '4K/48',
+      era: 'v5.7',
+      kasan: false,
+      PAGE_OFFSET: '0xffff000000000000',
+      PAGE_END: '0xffff800000000000',
+      VMALLOC_START: '0xffff800010000000',
+      VMALLOC_END: '0xfffffdffbfff0000',
+      VMEMMAP_START: '0xfffffdffffe00000',
+      VMEMMAP_END: '0xffffffffffe00000',
+      KASAN_SHADOW_START: null,
+      geometry: { granule: '4K', levelCount: 4, folded: ['P4D'], contPmd: { entries: 16, size: 2 ** 25 } },
+      vmallocVmemmapSharing: {
+        shared: true,
+        vmallocEntry: 507,
+        tables: [{ level: 'PUD', start: '0xfffffd8000000000' }],
+      },
+    });
+  });
+});
+
+describe('the command line', () => {
+  it('prints the text layout, and runs it without a subcommand', async () => {
+    const explicit = await run('layout', '--config=64K/42');
+    const implicit = await run('--config', '64K/42');
+    expect(explicit.code).toBe(0);
+    expect(explicit.out).toContain('PGD     2     29     8192        512M');
+    expect(explicit.out).toContain('vmemmap');
+    expect(implicit).toEqual(explicit);
+  });
+
+  it('refuses an unsupported configuration with exit code 2 and the ConfigError on stderr', async () => {
+    const { code, out, err } = await run('layout', '--config', '8K/48');
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toMatch(/^ConfigError: .*8K\/48/);
+    for (const name of SUPPORTED_CONFIGS) expect(err).toContain(name);
+  });
+
+  it.each([
+    [['layout', '--bogus'], /UsageError: unknown option/],
+    [['layout', '--config'], /UsageError: an option needs a value/],
+    [['layout', '--kasan=yes'], /UsageError: a flag takes no value/],
+    [['layout', 'extra'], /UsageError: unexpected argument/],
+    [['frob'], /UsageError: unknown subcommand.*layout/],
+    [['layout', '--era', 'v9'], /ConfigError: the layout era/],
+  ])('refuses %j with exit code 2', async (argv, message) => {
+    const { code, err } = await run(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it('lists the subcommands in the global help and the options in the subcommand help', async () => {
+    const global = await run('--help');
+    expect(global.code).toBe(0);
+    expect(global.out).toMatch(/Subcommands:\n {2}layout {2}/);
+    const own = await run('layout', '--help');
+    expect(own.code).toBe(0);
+    for (const option of ['--config C', '--kasan', '--json', '--guards', '(default 4K/48)'])
+      expect(own.out).toContain(option);
+  });
+});
