@@ -3,6 +3,7 @@ import { PAGE_KERNEL, PAGE_KERNEL_ROX } from '../arch/descriptor';
 import { type Geometry, geometry } from '../arch/geometry';
 import { type Layout, layout } from '../arch/layout';
 import { PageAllocator } from '../memory/allocator';
+import type { Altmap } from '../memory/altmap';
 import { Owner, PageState } from '../memory/page';
 import { PhysMem } from '../memory/physmem';
 import { PageTables } from '../tables/page-tables';
@@ -54,6 +55,8 @@ export class Kernel {
   readonly vmalloc: VmallocSpace;
   /** Present sections by number. */
   readonly sections = new Map<number, Section>();
+  /** The altmap that backs a hot-added section's vmemmap, by section (one altmap per hot-add). */
+  readonly altmaps = new Map<number, Altmap>();
   /** The kernel image's physical range and its VA (KIMAGE_VADDR = MODULES_END). */
   readonly image: { readonly phys: number; readonly size: number; readonly va: Kva };
 

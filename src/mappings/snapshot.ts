@@ -8,10 +8,7 @@ import type { Kernel } from './kernel';
  */
 export function snapshot(k: Kernel): string {
   const hash = createHash('sha1');
-  for (const node of reachableTables(k.pt)) {
-    hash.update(`${node.pfn}:${node.level.name}:`);
-    hash.update(k.pt.words(node.pfn, 'snapshot'));
-  }
+  hash.update(tablesFingerprint(k));
   const areas = k.vmalloc.areas.map((a) => `${a.start}+${a.size}:${a.pages.length}`).join(',');
   const blocks = k.mem.blocks.map(
     (b) => `${b.base}+${b.size}:${createHash('sha1').update(b.state).update(b.owner).digest('hex')}`,
@@ -26,5 +23,15 @@ export function snapshot(k: Kernel): string {
       violations: k.mem.violations.length,
     }),
   );
+  return hash.digest('hex');
+}
+
+/** A fingerprint of the page tables alone: every reachable table page, where it is and what it holds. */
+export function tablesFingerprint(k: Kernel): string {
+  const hash = createHash('sha1');
+  for (const node of reachableTables(k.pt)) {
+    hash.update(`${node.pfn}:${node.level.name}:`);
+    hash.update(k.pt.words(node.pfn, 'snapshot'));
+  }
   return hash.digest('hex');
 }

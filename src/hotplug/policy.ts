@@ -1,0 +1,81 @@
+import { ConfigError } from '../errors';
+import type { RangeCheck } from './range-aligned';
+
+/**
+ * How a table-freeing design decides, as data: the thread's alternatives side by side, and the
+ * injected bugs of the concurrency issue as variations of the same fields.
+ */
+export interface FreeingPolicy {
+  readonly name: string;
+  readonly summary: string;
+  /** Whether pass 2 runs at all. */
+  readonly freeTables: boolean;
+  /** floor/ceiling: the enclosing region (v5.7), the removed range (the thread's first idea), or everything (no bound). */
+  readonly bounds: 'region' | 'range' | 'everything';
+  readonly rangeCheck: RangeCheck;
+  /** Scan every entry of the table and keep it if any is live. */
+  readonly scan: boolean;
+  /** Free the table page before clearing the parent entry (x86 of that era). */
+  readonly freeBeforeClear: boolean;
+  /** Invalidate the walk cache after clearing the parent entry (__flush_tlb_kernel_pgtable). */
+  readonly invalidateWalk: boolean;
+  /** One flush_tlb_all at the end of the operation (x86). */
+  readonly flushAllAtEnd: boolean;
+  /** V7: no table freeing for vmemmap when vmalloc and vmemmap share a PGD entry. */
+  readonly skipVmemmapWhenShared: boolean;
+}
+
+const base: Omit<FreeingPolicy, 'name' | 'summary'> = {
+  freeTables: true,
+  bounds: 'region',
+  rangeCheck: 'kernel',
+  scan: true,
+  freeBeforeClear: false,
+  invalidateWalk: true,
+  flushAllAtEnd: false,
+  skipVmemmapWhenShared: false,
+};
+
+export const POLICIES: Readonly<Record<string, FreeingPolicy>> = {
+  'v5.7': { ...base, name: 'v5.7', summary: 'floor/ceiling = the enclosing region, plus the all-none scan (merged)' },
+  range: {
+    ...base,
+    name: 'range',
+    bounds: 'range',
+    summary: 'floor/ceiling = the removed range itself (first proposal)',
+  },
+  'empty-only': {
+    ...base,
+    name: 'empty-only',
+    bounds: 'everything',
+    summary: 'free whenever every entry is none, no floor/ceiling (rejected: races with vmalloc)',
+  },
+  v7: {
+    ...base,
+    name: 'v7',
+    bounds: 'everything',
+    skipVmemmapWhenShared: true,
+    summary: 'empty-only, but no vmemmap table freeing when vmalloc and vmemmap share a PGD entry (patch V7)',
+  },
+  x86: {
+    ...base,
+    name: 'x86',
+    bounds: 'everything',
+    freeBeforeClear: true,
+    invalidateWalk: false,
+    flushAllAtEnd: true,
+    summary: 'all-none check, no floor/ceiling, table freed before its parent entry is cleared, one global flush',
+  },
+  never: { ...base, name: 'never', freeTables: false, summary: 'leave every table' },
+};
+
+export function policyNamed(name: string): FreeingPolicy {
+  const p = POLICIES[name];
+  if (!p)
+    throw new ConfigError(
+      'the table-freeing policy must be one the model knows',
+      { policy: name },
+      `known: ${Object.keys(POLICIES).join(', ')}`,
+    );
+  return p;
+}

@@ -1,0 +1,248 @@
+import { fromKva, type Kva, kvaHex, physHex } from '../arch/address';
+import { DescType, descAddr, descType } from '../arch/descriptor';
+import type { Level, LevelName } from '../arch/geometry';
+import type { Kernel } from '../mappings/kernel';
+import type { Altmap } from '../memory/altmap';
+import { PageState } from '../memory/page';
+import type { Step, Steps } from '../tables/step';
+import type { FreeingPolicy } from './policy';
+import { pgtableRangeAligned, type RangeVerdict, spanMask } from './range-aligned';
+
+/** Why a table page visited by pass 2 was freed or kept. */
+export type TableReason =
+  | 'freed'
+  | 'outside floor/ceiling'
+  | 'entries left'
+  | 'static (kernel image)'
+  | 'reserved (boot)'
+  | 'policy leaves tables'
+  | 'vmemmap shares a PGD entry with vmalloc';
+
+export interface TableDecision {
+  readonly pfn: number;
+  readonly level: LevelName;
+  /** First address the table maps, and its span in bytes. */
+  readonly va: Kva;
+  readonly span: number;
+  readonly freed: boolean;
+  readonly reason: TableReason;
+  /** For 'outside floor/ceiling': which test of pgtable_range_aligned failed. */
+  readonly verdict?: RangeVerdict;
+  /** Live entries left, for 'entries left'. */
+  readonly live?: number;
+}
+
+/** One run of the two-pass teardown over [start, end). */
+export interface Teardown {
+  readonly k: Kernel;
+  readonly actor: string;
+  /** Yield a Step before every shared-memory operation (the concurrency explorer); off = run straight. */
+  readonly stepwise: boolean;
+  /** Free what leaves map (vmemmap: true; linear map: false, the pages are the memory being removed). */
+  readonly freeMapped: boolean;
+  readonly altmap?: Altmap;
+  readonly policy: FreeingPolicy;
+  readonly floor: bigint;
+  readonly ceiling: bigint;
+  readonly decisions: TableDecision[];
+  /** When set, pass 2 keeps every table for this reason (V7's overlap rule for vmemmap). */
+  readonly keepAll?: TableReason;
+}
+
+const step = (t: Teardown, op: Step['op'], pages: number[], readOnly: boolean, text: string): Step => ({
+  actor: t.actor,
+  op,
+  pages,
+  readOnly,
+  text,
+});
+
+/** unmap_hotplug_range: pass 1, every level's loop over [start, end), skipping none entries. */
+export function* unmapHotplugRange(t: Teardown, start: Kva, end: Kva): Steps {
+  yield* unmapLevel(t, t.k.pt.pgd, 0, start, end);
+}
+
+function* unmapLevel(t: Teardown, table: number, depth: number, start: Kva, end: Kva): Steps {
+  const { pt, geo } = t.k;
+  const level = geo.levels[depth] as Level;
+  if (level.name === 'PTE' && !t.stepwise) {
+    unmapPtesStraight(t, table, level, start, end);
+    return;
+  }
+  for (let addr = start; addr < end; ) {
+    const next = Math.min((Math.floor(addr / level.entrySize) + 1) * level.entrySize, end);
+    const index = pt.index(level, addr);
+    if (t.stepwise)
+      yield step(t, 'read', [table], true, `${t.actor} reads ${level.name}[${index}] for ${kvaHex(geo, addr)}`);
+    const words = pt.words(table, t.actor);
+    const lo = words[2 * index] as number;
+    const hi = words[2 * index + 1] as number;
+    const type = descType(level, lo);
+    if (type === DescType.Table)
+      yield* unmapLevel(t, descAddr(lo, hi, geo.pageShift) / geo.pageSize, depth + 1, addr, next);
+    else if (type !== DescType.Invalid)
+      yield* clearLeaf(t, table, level, index, addr, descAddr(lo, hi, geo.pageShift) / geo.pageSize);
+    addr = next;
+  }
+}
+
+/** Clear a page or a whole block → one TLBI at its address → free what it mapped (vmemmap only). */
+function* clearLeaf(t: Teardown, table: number, level: Level, index: number, addr: Kva, pfn: number): Steps {
+  const { pt, geo } = t.k;
+  if (t.stepwise)
+    yield step(t, 'clear', [table], false, `${t.actor} clears ${level.name}[${index}] (${kvaHex(geo, addr)})`);
+  pt.clearEntry(table, level.depth, index, addr, t.actor);
+  if (t.stepwise)
+    yield step(t, 'invalidate', [], false, `${t.actor} invalidates the TLB entry for ${kvaHex(geo, addr)}`);
+  pt.invalidateLeaf(addr, t.actor);
+  if (!t.freeMapped) return;
+  if (t.stepwise)
+    yield step(
+      t,
+      'free',
+      [pfn],
+      false,
+      `${t.actor} frees the ${level.name === 'PTE' ? 'page' : 'block'} at ${physHex(pfn * geo.pageSize)}`,
+    );
+  freeBacking(t, pfn, level.entrySize / geo.pageSize, addr);
+}
+
+/** free_hotplug_page_range: to the altmap if the pages came from it, else to the page allocator. */
+function freeBacking(t: Teardown, pfn: number, pages: number, va: Kva): void {
+  const { k } = t;
+  if (t.altmap && pfn >= t.altmap.basePfn && pfn < t.altmap.basePfn + t.altmap.capacity) t.altmap.free(pfn, pages);
+  else k.alloc.free(pfn, Math.log2(pages), t.actor);
+  k.pt.trace.record({
+    op: 'free',
+    actor: t.actor,
+    pfn,
+    va,
+    note: t.altmap ? 'vmemmap backing (altmap)' : 'mapped pages',
+  });
+}
+
+/** The PTE loop run straight (not step-wise): same order, no per-entry generator overhead. */
+function unmapPtesStraight(t: Teardown, table: number, level: Level, start: Kva, end: Kva): void {
+  const { pt, geo } = t.k;
+  const words = pt.words(table, t.actor);
+  let index = pt.index(level, start);
+  for (let addr = start; addr < end; addr += geo.pageSize, index++) {
+    const lo = words[2 * index] as number;
+    const hi = words[2 * index + 1] as number;
+    if ((lo | hi) === 0) continue;
+    pt.clearEntry(table, level.depth, index, addr, t.actor);
+    pt.invalidateLeaf(addr, t.actor);
+    if (t.freeMapped) freeBacking(t, descAddr(lo, hi, geo.pageShift) / geo.pageSize, 1, addr);
+  }
+}
+
+/** free_empty_tables: pass 2, post-order over the present tables under [start, end). */
+export function* freeEmptyTables(t: Teardown, start: Kva, end: Kva): Steps {
+  const { pt, geo } = t.k;
+  const top = geo.levels[0] as Level;
+  for (let addr = start; addr < end; ) {
+    const next = Math.min((Math.floor(addr / top.entrySize) + 1) * top.entrySize, end);
+    const index = pt.index(top, addr);
+    if (t.stepwise) yield step(t, 'read', [pt.pgd], true, `${t.actor} reads PGD[${index}]`);
+    const words = pt.words(pt.pgd, t.actor);
+    const lo = words[2 * index] as number;
+    if (descType(top, lo) === DescType.Table) {
+      const child = descAddr(lo, words[2 * index + 1] as number, geo.pageShift) / geo.pageSize;
+      yield* freeTable(t, { table: pt.pgd, level: top, index }, child, 1, addr, next);
+    }
+    addr = next;
+  }
+}
+
+interface Parent {
+  readonly table: number;
+  readonly level: Level;
+  readonly index: number;
+}
+
+/** free_empty_p*d_table for the table at `depth`: its children first, then the decision about itself. */
+function* freeTable(t: Teardown, parent: Parent, table: number, depth: number, start: Kva, end: Kva): Steps {
+  const { pt, geo } = t.k;
+  const level = geo.levels[depth] as Level;
+  if (level.name !== 'PTE') {
+    for (let addr = start; addr < end; ) {
+      const next = Math.min((Math.floor(addr / level.entrySize) + 1) * level.entrySize, end);
+      const index = pt.index(level, addr);
+      if (t.stepwise) yield step(t, 'read', [table], true, `${t.actor} reads ${level.name}[${index}]`);
+      const words = pt.words(table, t.actor);
+      const lo = words[2 * index] as number;
+      if (descType(level, lo) === DescType.Table) {
+        const child = descAddr(lo, words[2 * index + 1] as number, geo.pageShift) / geo.pageSize;
+        yield* freeTable(t, { table, level, index }, child, depth + 1, addr, next);
+      }
+      addr = next;
+    }
+  }
+  const decision = yield* decide(t, table, level, start, end);
+  t.decisions.push(decision);
+  if (decision.freed) yield* release(t, parent, table, level, start);
+}
+
+/** The floor/ceiling test, then the all-none scan; static and boot tables are never given back. */
+function* decide(t: Teardown, table: number, level: Level, start: Kva, end: Kva): Steps<TableDecision> {
+  const { k } = t;
+  const span = level.tableSpan;
+  const va = Math.floor(start / span) * span;
+  const at = { pfn: table, level: level.name, va, span };
+  if (t.keepAll) return { ...at, freed: false, reason: t.keepAll };
+  if (!t.policy.freeTables) return { ...at, freed: false, reason: 'policy leaves tables' };
+  const verdict = pgtableRangeAligned(
+    fromKva(k.geo, start),
+    fromKva(k.geo, end),
+    t.floor,
+    t.ceiling,
+    spanMask(span),
+    t.policy.rangeCheck,
+  );
+  if (verdict !== 'eligible') return { ...at, freed: false, reason: 'outside floor/ceiling', verdict };
+  if (t.policy.scan) {
+    if (t.stepwise)
+      yield step(
+        t,
+        'read',
+        [table],
+        true,
+        `${t.actor} scans every entry of the ${level.name} table at ${physHex(table * k.geo.pageSize)}`,
+      );
+    const live = liveEntries(t, table, level);
+    if (live > 0) return { ...at, freed: false, reason: 'entries left', live };
+  }
+  if (k.pt.isStatic(table)) return { ...at, freed: false, reason: 'static (kernel image)' };
+  if (k.mem.state(table) === PageState.Reserved) return { ...at, freed: false, reason: 'reserved (boot)' };
+  return { ...at, freed: true, reason: 'freed' };
+}
+
+function liveEntries(t: Teardown, table: number, level: Level): number {
+  const words = t.k.pt.words(table, t.actor);
+  let live = 0;
+  for (let i = 0; i < level.entries; i++)
+    if ((words[2 * i] as number) !== 0 || (words[2 * i + 1] as number) !== 0) live++;
+  return live;
+}
+
+/** Clear the parent entry → invalidate the walk cache → free the page (x86: free first, flush all later). */
+function* release(t: Teardown, parent: Parent, table: number, level: Level, start: Kva): Steps {
+  const { pt, geo } = t.k;
+  const page = physHex(table * geo.pageSize);
+  if (t.policy.freeBeforeClear) {
+    if (t.stepwise) yield step(t, 'free', [table], false, `${t.actor} frees the ${level.name} table at ${page}`);
+    pt.freeTable(table, t.actor);
+  }
+  if (t.stepwise)
+    yield step(t, 'clear', [parent.table], false, `${t.actor} clears ${parent.level.name}[${parent.index}]`);
+  pt.clearEntry(parent.table, parent.level.depth, parent.index, start, t.actor);
+  if (t.policy.invalidateWalk) {
+    if (t.stepwise)
+      yield step(t, 'invalidate', [], false, `${t.actor} invalidates cached walks for ${kvaHex(geo, start)}`);
+    pt.invalidateWalk(start, t.actor);
+  }
+  if (!t.policy.freeBeforeClear) {
+    if (t.stepwise) yield step(t, 'free', [table], false, `${t.actor} frees the ${level.name} table at ${page}`);
+    pt.freeTable(table, t.actor);
+  }
+}
