@@ -125,15 +125,26 @@ function freeBacking(t: Teardown, pfn: number, pages: number, va: Kva): void {
 function unmapPtesStraight(t: Teardown, table: number, level: Level, start: Kva, end: Kva): void {
   const { pt, geo } = t.k;
   const words = pt.words(table, t.actor);
+  const recording = pt.trace.recording;
   let index = pt.index(level, start);
+  let cleared = 0;
   for (let addr = start; addr < end; addr += geo.pageSize, index++) {
     const lo = words[2 * index] as number;
     const hi = words[2 * index + 1] as number;
     if ((lo | hi) === 0) continue;
-    pt.clearEntry(table, level.depth, index, addr, t.actor);
-    pt.invalidateLeaf(addr, t.actor);
+    if (recording) {
+      pt.clearEntry(table, level.depth, index, addr, t.actor);
+      pt.invalidateLeaf(addr, t.actor);
+    } else {
+      words[2 * index] = 0;
+      words[2 * index + 1] = 0;
+      pt.tlb.invalidateLeaf(addr);
+      cleared++;
+    }
     if (t.freeMapped) freeBacking(t, descAddr(lo, hi, geo.pageShift) / geo.pageSize, 1, addr);
   }
+  pt.trace.count('clear', cleared);
+  pt.trace.count('invalidate-tlb', cleared);
 }
 
 /** free_empty_tables: pass 2, post-order over the present tables under [start, end). */

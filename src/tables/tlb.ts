@@ -71,10 +71,10 @@ export class Tlb {
 
   /** TLBI VAALE1IS: drop leaves covering kva. */
   invalidateLeaf(kva: Kva): void {
-    this.geo.levels.forEach((level, d) => {
-      const map = this.leaves[d];
-      if (map && map.size > 0) map.delete(Math.floor(kva / level.entrySize));
-    });
+    for (let d = 0; d < this.leaves.length; d++) {
+      const map = this.leaves[d] as Map<number, number>;
+      if (map.size > 0) map.delete(Math.floor(kva / (this.geo.levels[d] as { entrySize: number }).entrySize));
+    }
   }
 
   /** TLBI VAAE1IS: drop leaves and cached table pointers covering kva. */
