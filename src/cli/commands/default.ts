@@ -1,11 +1,12 @@
 import type { Command } from '../command';
+import { dumpCommand } from './dump';
 import { layoutCommand } from './layout';
 
 /**
  * What runs when no subcommand is given: each of these in order, sharing one command line. This is
  * the one place to extend the default output (the boot page-table dump goes after the layout).
  */
-const DEFAULT_SECTIONS: readonly Command[] = [layoutCommand];
+const DEFAULT_SECTIONS: readonly Command[] = [layoutCommand, dumpCommand];
 
 export const defaultCommand: Command = {
   name: DEFAULT_SECTIONS.map((c) => c.name).join(' + '),

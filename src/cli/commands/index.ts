@@ -1,5 +1,6 @@
 import type { Command } from '../command';
+import { dumpCommand } from './dump';
 import { layoutCommand } from './layout';
 
 /** Every subcommand. A new one is one file in this folder and one line here. */
-export const COMMANDS: readonly Command[] = [layoutCommand];
+export const COMMANDS: readonly Command[] = [layoutCommand, dumpCommand];
