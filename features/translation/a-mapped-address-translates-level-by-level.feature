@@ -1,0 +1,98 @@
+@translation
+Feature: A kernel address translates level by level, and faults at the first entry that is none
+  The MMU, and every kernel walker of init_mm (ptdump, vmalloc, the hot-remove passes), resolve a
+  kernel virtual address the same way: read one entry of swapper_pg_dir, follow it to a table page of
+  the next level, and stop at a block, a page, or an entry that is none. Which table pages a walk
+  touches is exactly what hot-remove must reason about before it frees one, so the manual starts here.
+
+  The index read at each level is (address >> shift of the level) modulo the entries of a table; for a
+  linear-map address the offset from PAGE_OFFSET is the offset of the physical address from
+  PHYS_OFFSET (0x40000000 on the model's QEMU-like machine, whose 2 GiB of boot memory start there).
+  Physical 0xb6543210 is 0x76543210 into boot memory, so with 4K pages its PMD index is
+  (0x76543210 >> 21) mod 512 = 434 and its PTE index (0x76543210 >> 12) mod 512 = 323; with 16K pages
+  (>> 25 and >> 14, mod 2048) 59 and 336; with 64K pages (>> 29 and >> 16, mod 8192) 3 and 5716.
+  Every walk is attached, naming the table pages it read and the entry it found in each.
+
+  Rule: A mapped address translates to its physical address through one table page per level down to the leaf
+
+    Scenario Outline: a byte of boot memory in the page-mapped linear map of <config>
+      Given a kernel booted with the configuration <config>
+      When the address <va> is translated
+      Then it translates to the physical address 0xb6543210
+      And the walk reads <walk>
+      And every table the walk read is a live table reachable at its level
+      And the leaf for <va> is a PTE page
+
+      Examples: rodata_full on (the v5.7 default): the linear map is page-mapped, every walk ends at a PTE
+        | config | va                 | walk                                  | why                                |
+        | 4K/39  | 0xffffff8076543210 | PGD[1] → PMD[434] → PTE[323]          | 3 levels: the PUD is folded        |
+        | 4K/48  | 0xffff000076543210 | PGD[0] → PUD[1] → PMD[434] → PTE[323] | all 4 levels                       |
+        | 16K/36 | 0xfffffff076543210 | PGD[59] → PTE[336]                    | 2 levels: a PGD entry maps 32M     |
+        | 16K/47 | 0xffff800076543210 | PGD[0] → PMD[59] → PTE[336]           | 3 levels, PGD entries of 64G       |
+        | 16K/48 | 0xffff000076543210 | PGD[0] → PUD[0] → PMD[59] → PTE[336]  | 4 levels, only 2 PGD entries       |
+        | 64K/42 | 0xfffffc0076543210 | PGD[3] → PTE[5716]                    | 2 levels: a PGD entry maps 512M    |
+        | 64K/48 | 0xffff000076543210 | PGD[0] → PMD[3] → PTE[5716]           | 3 levels, PGD entries of 4T        |
+        | 64K/52 | 0xfff0000076543210 | PGD[0] → PMD[3] → PTE[5716]           | 52-bit VA: PAGE_OFFSET moves down  |
+
+    Scenario Outline: with rodata_full off the walk of <config> stops early, at a block
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the address <va> is translated
+      Then it translates to the physical address 0xb6543210
+      And the walk reads <walk>
+      And the leaf for <va> is a <leaf>
+
+      Examples: blocks where boot memory is aligned to them (4K: 1G, 16K: 32M, 64K: 512M)
+        | config | va                 | walk            | leaf      | why                                     |
+        | 4K/39  | 0xffffff8076543210 | PGD[1]          | PGD block | the folded PUD's 1G block is a PGD entry |
+        | 4K/48  | 0xffff000076543210 | PGD[0] → PUD[1] | PUD block | 1G PUD blocks exist only with 4K pages  |
+        | 16K/36 | 0xfffffff076543210 | PGD[59]         | PGD block | the folded PMD's 32M block is a PGD entry |
+        | 16K/47 | 0xffff800076543210 | PGD[0] → PMD[59] | PMD block | 32M PMD block                          |
+        | 16K/48 | 0xffff000076543210 | PGD[0] → PUD[0] → PMD[59] | PMD block | no PUD block with 16K pages  |
+        | 64K/42 | 0xfffffc0076543210 | PGD[3]          | PGD block | the folded PMD's 512M block is a PGD entry |
+        | 64K/48 | 0xffff000076543210 | PGD[0] → PMD[3] | PMD block | 512M PMD block                          |
+        | 64K/52 | 0xfff0000076543210 | PGD[0] → PMD[3] | PMD block | 512M PMD block                          |
+
+    Scenario Outline: the kernel image sits at VMALLOC_START, which KASAN moves (<config>)
+      Given a kernel booted with the configuration <boot>
+      When the address <va> is translated
+      Then it translates to the physical address 0x40200000
+      And the walk reads <walk>
+      And the leaf for <va> is a <leaf>
+      And the contiguous bit of the leaf for <va> is <cont>
+
+      Examples: the image is mapped with blocks where its 16M segments allow, else with CONT runs of pages
+        | config | boot                  | va                 | walk                        | leaf      | cont  | why                               |
+        | 4K/48  | 4K/48                 | 0xffff800010000000 | PGD[256] → PUD[0] → PMD[128] | PMD block | clear | 16M segment: 8 blocks, no 32M run |
+        | 4K/48  | 4K/48 with KASAN and rodata_full off | 0xffffa00010000000 | PGD[320] → PUD[0] → PMD[128] | PMD block | clear | the shadow pushes vmalloc up 32T  |
+        | 16K/47 | 16K/47                | 0xffffc00010000000 | PGD[1024] → PMD[8] → PTE[0]  | PTE page  | set   | 16M < a 32M block: 2M CONT runs   |
+        | 64K/48 | 64K/48 with KASAN     | 0xffffa00010000000 | PGD[40] → PMD[0] → PTE[4096] | PTE page  | set   | 64K pages: 2M CONT runs           |
+
+  Rule: A walk stops at the first entry that is none, and the address faults at that level
+
+    Scenario Outline: an address of <config> with nothing mapped behind it
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the address <va> is translated
+      Then the translation faults at the <level> entry
+      And the walk reads <walk>
+
+      Examples: just past boot memory in the linear map (physical 0xc0000000): no table was ever needed there
+        | config | va                 | walk             | level | why                                   |
+        | 4K/39  | 0xffffff8080000000 | PGD[2]           | PGD   | each 1G of boot memory was one PGD block |
+        | 4K/48  | 0xffff000080000000 | PGD[0] → PUD[2]  | PUD   | the PUD table holds boot memory's 2 blocks |
+        | 16K/36 | 0xfffffff080000000 | PGD[64]          | PGD   | 64 PGD blocks of 32M cover 2G         |
+        | 16K/47 | 0xffff800080000000 | PGD[0] → PMD[64] | PMD   | 64 PMD blocks of 32M cover 2G         |
+        | 16K/48 | 0xffff000080000000 | PGD[0] → PUD[0] → PMD[64] | PMD | 64 PMD blocks of 32M cover 2G |
+        | 64K/42 | 0xfffffc0080000000 | PGD[4]           | PGD   | 4 PGD blocks of 512M cover 2G         |
+        | 64K/48 | 0xffff000080000000 | PGD[0] → PMD[4]  | PMD   | 4 PMD blocks of 512M cover 2G         |
+        | 64K/52 | 0xfff0000080000000 | PGD[0] → PMD[4]  | PMD   | 4 PMD blocks of 512M cover 2G         |
+
+      Examples: the guard page after the 32M kernel image (VMALLOC_START + 32M): its PTE table exists, the entry is none
+        | config | va                 | walk                          | level | why                               |
+        | 4K/39  | 0xffffffc012000000 | PGD[256] → PMD[144] → PTE[0]  | PTE   | the first vmalloc area shares the table |
+        | 4K/48  | 0xffff800012000000 | PGD[256] → PUD[0] → PMD[144] → PTE[0] | PTE | vmalloc areas start one page later |
+        | 16K/36 | 0xfffffff812000000 | PGD[1033] → PTE[0]            | PTE   | the image filled PGD[1032] exactly |
+        | 16K/47 | 0xffffc00012000000 | PGD[1024] → PMD[9] → PTE[0]   | PTE   | the image filled PMD[8] exactly    |
+        | 16K/48 | 0xffff800012000000 | PGD[1] → PUD[0] → PMD[9] → PTE[0] | PTE | the image filled PMD[8] exactly |
+        | 64K/42 | 0xfffffe0012000000 | PGD[4096] → PTE[4608]         | PTE   | image and areas share a 512M table |
+        | 64K/48 | 0xffff800012000000 | PGD[32] → PMD[0] → PTE[4608]  | PTE   | image and areas share a 512M table |
+        | 64K/52 | 0xffff800012000000 | PGD[992] → PMD[0] → PTE[4608] | PTE   | image and areas share a 512M table |
