@@ -95,19 +95,29 @@ function pgLevelNames(levelCount: number): readonly string[] {
   return ['PGD', 'P4D', levelCount > 3 ? 'PUD' : 'PGD', levelCount > 2 ? 'PMD' : 'PGD', 'PTE'];
 }
 
-/**
- * The level the v5.7 walker reports a real level at. The last real levels report as pte (4) and pmd
- * (3); a real level above them takes the next report level up, which on 3 and 2 levels is a folded
- * slot (pud_none / pmd_none test the PGD entry). On 4 levels the PGD reports at 0: 5level-fixup folds
- * the P4D below it and p4d_none is always false.
- */
-export function reportLevel(geo: Geometry, depth: number): number {
-  return geo.levelCount === 4 && depth === 0 ? 0 : 4 - (geo.levelCount - 1 - depth);
+/** The levels note_page hears about one real level: a leaf (or any PTE) at one, a hole at the other. */
+export interface ReportLevels {
+  readonly leaf: number;
+  readonly hole: number;
 }
 
-/** The name dump.c prints for a real level of a configuration. */
-export function dumpLevelName(geo: Geometry, depth: number): string {
-  return pgLevelNames(geo.levelCount)[reportLevel(geo, depth)] as string;
+/**
+ * Where the v5.7 walker reports a real level. pte_entry reports every PTE at 4 and pXd_entry a leaf at
+ * its own slot: the last real levels are pte and pmd; above them, the 3- and 2-level folding headers
+ * make the PGD entry the pud (2) or pmd (3), while on 4 levels 5level-fixup folds the P4D below a real
+ * PGD (0). pte_hole reports a none entry at real_depth(), which lifts it through every folded level
+ * above: a PGD hole is at 0 on every configuration.
+ */
+export function reportLevels(geo: Geometry, depth: number): ReportLevels {
+  const leaf = geo.levelCount === 4 && depth === 0 ? 0 : 4 - (geo.levelCount - 1 - depth);
+  return { leaf, hole: depth === 0 ? 0 : leaf };
+}
+
+/** The names dump.c prints for a real level's leaves and holes (the same two words, always). */
+export function dumpLevelNames(geo: Geometry, depth: number): { leaf: string; hole: string } {
+  const names = pgLevelNames(geo.levelCount);
+  const { leaf, hole } = reportLevels(geo, depth);
+  return { leaf: names[leaf] as string, hole: names[hole] as string };
 }
 
 /** One `0x…-0x…` line: a run of entries with the same report level and attributes. */
@@ -245,10 +255,10 @@ class PgState {
  */
 function walkRange(pt: PageTables, st: PgState, start: Kva, end: Kva): void {
   const geo = pt.geo;
-  const report = geo.levels.map((l) => reportLevel(geo, l.depth));
+  const report = geo.levels.map((l) => reportLevels(geo, l.depth));
   const visit = (table: number, depth: number, base: Kva): void => {
     const level = geo.levels[depth] as Level;
-    const at = report[depth] as number;
+    const at = report[depth] as ReportLevels;
     const words = pt.words(table, 'ptdump');
     const first = Math.max(0, Math.floor((start - base) / level.entrySize));
     const last = Math.min(level.entries, Math.ceil((end - base) / level.entrySize));
@@ -257,11 +267,12 @@ function walkRange(pt: PageTables, st: PgState, start: Kva, end: Kva): void {
       const lo = words[2 * i] ?? 0;
       const hi = words[2 * i + 1] ?? 0;
       const type = descType(level, lo);
+      const addr = Math.max(entry, start);
       if (type === DescType.Table) visit(descAddr(lo, hi, geo.pageShift) / geo.pageSize, depth + 1, entry);
-      // pte_entry reports every PTE; above, pte_hole a none entry and pXd_entry a leaf; a non-none invalid entry is skipped
-      else if (type !== DescType.Invalid || level.name === 'PTE' || (lo | hi) === 0) {
-        st.note(Math.max(entry, start), at, lo, hi);
-      }
+      // pte_entry (every PTE) or pXd_entry (a leaf)
+      else if (level.name === 'PTE' || type !== DescType.Invalid) st.note(addr, at.leaf, lo, hi);
+      // pte_hole; a non-none invalid entry above the PTE level is not reported at all (!pXd_present)
+      else if ((lo | hi) === 0) st.note(addr, at.hole, 0, 0);
     }
   };
   visit(pt.pgd, 0, 0);

@@ -7,7 +7,7 @@ import { RangeRuleError } from '../../src/errors';
 import { Kernel } from '../../src/mappings/kernel';
 import {
   attrWords,
-  dumpLevelName,
+  dumpLevelNames,
   dumpProt,
   formatRun,
   type PtdumpLine,
@@ -15,7 +15,7 @@ import {
   ptdump,
   ptdumpJson,
   ptdumpLines,
-  reportLevel,
+  reportLevels,
   sizeColumn,
 } from '../../src/present/ptdump';
 import { translate, walk } from '../../src/tables/walker';
@@ -189,10 +189,20 @@ describe('folded levels', () => {
     ['64K/52', [2, 3, 4]],
     ['16K/36', [3, 4]],
     ['64K/42', [3, 4]],
-  ])('%s: the walker reports the real levels at %j, which dump.c names as the model does', (c, report) => {
+  ])('%s: leaves report at %j, a PGD hole at 0, and dump.c names both as the model does', (c, leaves) => {
     const geo = geometry(c);
-    expect(geo.levels.map((l) => reportLevel(geo, l.depth))).toEqual(report);
-    expect(geo.levels.map((l) => dumpLevelName(geo, l.depth))).toEqual(geo.levels.map((l) => l.name));
+    const report = geo.levels.map((l) => reportLevels(geo, l.depth));
+    expect(report.map((r) => r.leaf)).toEqual(leaves);
+    expect(report.map((r) => r.hole)).toEqual([0, ...leaves.slice(1)]);
+    for (const l of geo.levels) expect(dumpLevelNames(geo, l.depth)).toEqual({ leaf: l.name, hole: l.name });
+  });
+
+  it.each([
+    ['4K/39', '0xffffff8000000000-0xffffff8080000000           2G PGD       RW NX SHD AF        BLK UXN MEM/NORMAL'],
+    ['16K/36', '0xfffffff000000000-0xfffffff080000000           2G PGD       RW NX SHD AF    CON BLK UXN MEM/NORMAL'],
+  ])('%s: a block in the PGD (a folded PUD or PMD slot) prints as PGD', (c, line) => {
+    const k = new Kernel({ config: c, rodataFull: false, vmallocAreas: [] });
+    expect(ptdump(k, { regions: ['linear'] }).split('\n')[1]).toBe(line);
   });
 });
 
