@@ -10,26 +10,24 @@ import type { SpecWorld } from './support/world';
 
 // Page tables as a reader sees them: walks, leaves over a range, tables allocated, live counts.
 
-const LEVEL = '(?:PGD|PUD|PMD|PTE)';
-
 /** Counts of table pages by level, e.g. `1 PUD, 1 PMD, 1 PTE`, or `none`. */
 defineParameterType({
   name: 'tableCounts',
-  regexp: new RegExp(`none|\\d+ ${LEVEL}(?:, \\d+ ${LEVEL})*`),
+  regexp: /none|\d+ (?:PGD|PUD|PMD|PTE)(?:, \d+ (?:PGD|PUD|PMD|PTE))*/,
   transformer: (text: string) => countsText(parseCounts(text)),
 });
 
 /** Leaves by level and kind, e.g. `1 PMD block, 16 PTE pages`. */
 defineParameterType({
   name: 'leaves',
-  regexp: new RegExp(`\\d+ ${LEVEL} (?:blocks?|pages?)(?:, \\d+ ${LEVEL} (?:blocks?|pages?))*`),
+  regexp: /\d+ (?:PGD|PUD|PMD|PTE) (?:blocks?|pages?)(?:, \d+ (?:PGD|PUD|PMD|PTE) (?:blocks?|pages?))*/,
   transformer: (text: string) => countsText(parseCounts(text.replace(/(block|page)s\b/g, '$1'))),
 });
 
 /** The entries a walk read, top level first, e.g. `PGD[0] → PUD[1] → PMD[434]`. */
 defineParameterType({
   name: 'walkPath',
-  regexp: new RegExp(`${LEVEL}\\[\\d+\\](?: → ${LEVEL}\\[\\d+\\])*`),
+  regexp: /(?:PGD|PUD|PMD|PTE)\[\d+\](?: → (?:PGD|PUD|PMD|PTE)\[\d+\])*/,
   transformer: (text: string) => text,
 });
 
