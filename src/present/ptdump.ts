@@ -375,9 +375,14 @@ export interface PtdumpJson {
   readonly runs: readonly PtdumpRunJson[];
 }
 
+/** The runs of a dump, in order, without its markers. */
+export function ptdumpRuns(lines: readonly PtdumpLine[]): PtdumpRun[] {
+  return lines.filter((l): l is PtdumpRun => l.kind === 'run');
+}
+
 /** The dump as JSON: its runs, in order. */
 export function ptdumpJson(k: Kernel, options: PtdumpOptions = {}): PtdumpJson {
-  const runs = ptdumpLines(k, options).filter((l): l is PtdumpRun => l.kind === 'run');
+  const runs = ptdumpRuns(ptdumpLines(k, options));
   return {
     config: k.geo.name,
     kasan: k.layout.kasan,
