@@ -66,11 +66,16 @@ export class VmallocSpace {
       throw new RangeRuleError('vmalloc sizes are whole pages', { size, page });
     }
     const start = at ?? this.findFree(size);
-    if (at !== undefined && (at % page !== 0 || this.findFree(size, at) !== at)) {
+    if (at !== undefined && (at % page !== 0 || at < k.layout.vmallocStart || this.findFree(size, at) !== at)) {
       throw new RangeRuleError('a vmalloc area must be page-aligned, free and inside [VMALLOC_START, VMALLOC_END)', {
         start: kvaHex(k.geo, at),
         size,
       });
+    }
+    this.checkWalks(start, size);
+    const pages = size / page;
+    if (k.alloc.available(0) < pages + pages * (k.geo.levels.length - 1)) {
+      throw new OutOfMemoryError('vmalloc needs more pages than the allocator has', { size });
     }
     const area = this.reserve(start, size, actor);
     for (let va = start; va < start + size; va += page) {
@@ -134,6 +139,18 @@ export class VmallocSpace {
     }
     yield { ...this.step(actor, 'unlock', [], false, `${actor} releases ${PAGE_TABLE_LOCK}`), lock: PAGE_TABLE_LOCK };
     this.locks.delete(PAGE_TABLE_LOCK);
+  }
+
+  /** Refuses, before anything changes, a range whose walk would meet a leaf where vmalloc needs a table. */
+  private checkWalks(start: Kva, size: number): void {
+    const k = this.k;
+    for (let va = start; va < start + size; va += k.geo.pageSize) {
+      let table: number | undefined = k.pt.pgd;
+      for (const level of k.geo.levels.slice(0, -1)) {
+        if (table === undefined) break;
+        table = this.read(table, k.pt.index(level, va), level, 'vmalloc');
+      }
+    }
   }
 
   /** READ_ONCE of a table entry: the next table's page, or undefined when the entry is none. */
