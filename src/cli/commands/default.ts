@@ -16,7 +16,8 @@ export const defaultCommand: Command = {
     (o, i, all) => all.findIndex((p) => p.name === o.name) === i,
   ),
   async run(args, io) {
-    for (const section of DEFAULT_SECTIONS) {
+    for (const [i, section] of DEFAULT_SECTIONS.entries()) {
+      if (i > 0) io.out('\n');
       const code = await section.run(args, io);
       if (code !== 0) return code;
     }
