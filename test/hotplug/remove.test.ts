@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import { fromKva } from '../../src/arch/address';
+import { PAGE_KERNEL, PROT_SECT_NORMAL, TABLE_BIT, VALID } from '../../src/arch/descriptor';
+import { geometry, levelNamed, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { layout } from '../../src/arch/layout';
+import { sharedTopEntry } from '../../src/arch/sharing';
+import { HotplugError, KernelWarning } from '../../src/errors';
+import { archAddMemory } from '../../src/hotplug/add';
+import { brokenInvariants } from '../../src/hotplug/invariants';
+import { POLICIES } from '../../src/hotplug/policy';
+import {
+  archRemoveMemory,
+  type RemovalReport,
+  removePgdMapping,
+  sectionVmemmap,
+  vmemmapFree,
+} from '../../src/hotplug/remove';
+import { Kernel } from '../../src/mappings/kernel';
+import { snapshot } from '../../src/mappings/snapshot';
+import { runToEnd } from '../../src/tables/step';
+import type { TraceEvent } from '../../src/tables/trace';
+import { walk } from '../../src/tables/walker';
+
+const GiB = 2 ** 30;
+
+/**
+ * A kernel with one hot-added section far from boot memory, so that its tables are its own: 4K/48
+ * block-mapped (a PUD block in a PUD table of its own; vmemmap PMD blocks in fresh PMD tables), or
+ * 64K/48 page-mapped (16,384 PTEs in two PTE tables), and the like on the other configurations.
+ */
+function withSection(config: string, paged = false): { k: Kernel; pa: number } {
+  const k = new Kernel({ config, bootSize: paged ? 128 * 2 ** 20 : GiB, rodataFull: paged, vmallocAreas: [] });
+  const reach = k.layout.pageEnd - k.layout.pageOffset;
+  const pa = k.physOffset + Math.min(512 * GiB, reach / 2);
+  archAddMemory(k, pa, GiB);
+  return { k, pa };
+}
+
+/**
+ * The trace as letters: C clear, T last-level TLBI, W walk-cache TLBI, A flush_tlb_all, B backing
+ * pages freed, P table page freed.
+ */
+function letters(events: readonly TraceEvent[]): string {
+  const letter = (e: TraceEvent): string =>
+    ({
+      clear: 'C',
+      'invalidate-tlb': 'T',
+      'invalidate-walk': 'W',
+      'invalidate-all': 'A',
+      free: e.note === 'table page' ? 'P' : 'B',
+      allocate: '?',
+      install: '?',
+      write: '?',
+    })[e.op];
+  return events.map(letter).join('');
+}
+
+function removeSection(config: string, policy: string, paged = false): { k: Kernel; report: RemovalReport } {
+  const { k, pa } = withSection(config, paged);
+  const report = archRemoveMemory(k, pa, GiB, { policy });
+  expect(brokenInvariants(k)).toEqual([]);
+  return { k, report };
+}
+
+describe('the two passes, in order', () => {
+  it.each([
+    ['4K/48', false],
+    ['64K/48', true],
+  ])(
+    '%s (page-mapped: %s), v5.7: every leaf is cleared, invalidated (and its backing freed) before any table is freed; a table is freed after its parent entry is cleared and the walk cache invalidated',
+    (config, paged) => {
+      const { k, report } = removeSection(config, 'v5.7', paged);
+      const trace = letters(k.pt.trace.since(report.mark));
+      // vmemmap_free per section (leaves with backing), then __remove_pgd_mapping (leaves without).
+      expect(trace).toMatch(/^(CTB)+(CWP)+(CT)+(CWP)+$/);
+    },
+  );
+
+  it('x86: the table page is freed before its parent entry is cleared, no walk-cache TLBI, one flush_tlb_all per call', () => {
+    const { k, report } = removeSection('4K/48', 'x86');
+    expect(letters(k.pt.trace.since(report.mark))).toMatch(/^(CTB)+(PC)+A(CT)+(PC)+A$/);
+  });
+
+  it('pass 2 is post-order: a table is decided after every table below it', () => {
+    const { k, report } = removeSection('16K/48', 'v5.7');
+    const depth = (level: string) => k.geo.levels.findIndex((l) => l.name === level);
+    for (const part of report.parts) {
+      const late = part.decisions.flatMap((parent, i) =>
+        part.decisions
+          .slice(i + 1)
+          .filter((d) => depth(d.level) > depth(parent.level) && d.va >= parent.va && d.va < parent.va + parent.span),
+      );
+      expect(late).toEqual([]);
+      expect(part.decisions.map((d) => d.level)).toEqual(
+        part === report.parts[0] ? ['PTE', 'PTE', 'PMD', 'PUD'] : ['PMD', 'PUD'],
+      );
+    }
+  });
+});
+
+describe('floor and ceiling per policy', () => {
+  const { k, report } = removeSection('4K/48', 'v5.7');
+  const [vmemmap, linear] = report.parts;
+  const u64 = (kva: number) => fromKva(k.geo, kva);
+
+  it('v5.7: vmemmap_free gets [VMEMMAP_START, VMEMMAP_END), __remove_pgd_mapping [PAGE_OFFSET, PAGE_END)', () => {
+    expect([vmemmap?.caller, vmemmap?.floor, vmemmap?.ceiling]).toEqual([
+      'vmemmap_free',
+      u64(k.layout.vmemmapStart),
+      u64(k.layout.vmemmapEnd),
+    ]);
+    expect([linear?.caller, linear?.floor, linear?.ceiling]).toEqual([
+      '__remove_pgd_mapping',
+      u64(k.layout.pageOffset),
+      u64(k.layout.pageEnd),
+    ]);
+  });
+
+  it('range: each call gets the range it unmaps', () => {
+    for (const part of removeSection('4K/48', 'range').report.parts) {
+      expect([part.floor, part.ceiling]).toEqual([u64(part.start), u64(part.end)]);
+    }
+  });
+
+  it.each(['empty-only', 'v7', 'x86'])('%s: no bound (floor 0, ceiling 0 = the top)', (policy) => {
+    for (const part of removeSection('4K/48', policy).report.parts)
+      expect([part.floor, part.ceiling]).toEqual([0n, 0n]);
+  });
+});
+
+describe('what each policy keeps', () => {
+  it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
+    '%s: never keeps every table, for the policy, and frees none',
+    (config) => {
+      const { k, report } = removeSection(config, 'never');
+      const decisions = report.parts.flatMap((p) => p.decisions);
+      expect(decisions.length).toBeGreaterThan(0);
+      expect(decisions.filter((d) => d.freed || d.reason !== 'policy leaves tables')).toEqual([]);
+      expect(letters(k.pt.trace.since(report.mark))).not.toContain('P');
+    },
+  );
+
+  it.each(SUPPORTED_CONFIGS.map((c) => [c, sharedTopEntry(layout(geometry(c))).shared]))(
+    '%s: v7 skips vmemmap table freeing exactly when vmalloc and vmemmap share a PGD entry (%s)',
+    (config, shared) => {
+      const { report } = removeSection(config, 'v7');
+      const [vmemmap, linear] = report.parts;
+      const skipped = (vmemmap?.decisions ?? []).filter((d) => d.reason === 'vmemmap shares a PGD entry with vmalloc');
+      expect(skipped.length).toBe(shared ? vmemmap?.decisions.length : 0);
+      expect(linear?.decisions.some((d) => d.reason === 'vmemmap shares a PGD entry with vmalloc')).toBe(false);
+    },
+  );
+
+  it('v5.7 on 16K/48 keeps the PUD table vmemmap shares with vmalloc: below the floor', () => {
+    const { k, report } = removeSection('16K/48', 'v5.7');
+    const shared = report.parts[0]?.decisions.find((d) => d.level === 'PUD');
+    expect(shared).toMatchObject({ freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' });
+    expect(shared?.va).toBe(sharedTopEntry(k.layout).tables[0]?.start);
+  });
+
+  it('v5.7 frees the tables that held only the section: 4K/48 vmemmap PMD tables and the linear PUD table', () => {
+    const { report } = removeSection('4K/48', 'v5.7');
+    const summary = report.parts.map((p) => p.decisions.map((d) => `${d.level} ${d.reason}`));
+    expect(summary).toEqual([['PMD freed', 'PMD freed', 'PUD entries left'], ['PUD freed']]);
+  });
+
+  it('a table that keeps live entries says how many', () => {
+    const { report } = removeSection('4K/48', 'v5.7');
+    expect(report.parts[0]?.decisions.at(-1)).toMatchObject({ level: 'PUD', reason: 'entries left', live: 1 });
+  });
+
+  it('boot (memblock) tables are never freed, even by empty-only', () => {
+    const k = new Kernel({ config: '4K/48', bootSize: GiB, rodataFull: false, vmallocAreas: [] });
+    const report = runToEnd(removePgdMapping(k, k.pt.pgd, k.linearVa(k.physOffset), GiB, { policy: 'empty-only' }));
+    expect(report.decisions.map((d) => [d.level, d.freed, d.reason])).toEqual([['PUD', false, 'reserved (boot)']]);
+    expect(brokenInvariants(k)).toEqual([]);
+  });
+});
+
+describe('WARN_ON conditions: refused before anything changes', () => {
+  const refuses = (k: Kernel, run: () => unknown, rule: RegExp) => {
+    const before = snapshot(k);
+    expect(run).toThrow(KernelWarning);
+    expect(run).toThrow(rule);
+    expect(snapshot(k)).toBe(before);
+  };
+
+  it('__remove_pgd_mapping with a pgdir other than init_mm’s', () => {
+    const { k, pa } = withSection('4K/48');
+    refuses(k, () => runToEnd(removePgdMapping(k, k.pt.pgd + 1, k.linearVa(pa), GiB)), /init_mm/);
+  });
+
+  it.each([
+    ['ends above PAGE_END', (k: Kernel) => [k.layout.pageEnd - GiB, 2 * GiB]],
+    ['starts below PAGE_OFFSET', (k: Kernel) => [k.layout.pageOffset - k.geo.pageSize, 2 * k.geo.pageSize]],
+    ['is empty', (k: Kernel) => [k.layout.pageOffset, 0]],
+  ])('__remove_pgd_mapping of a range that %s', (_why, range) => {
+    const { k } = withSection('4K/48');
+    const [start, size] = range(k) as [number, number];
+    refuses(k, () => runToEnd(removePgdMapping(k, k.pt.pgd, start, size)), /PAGE_OFFSET, PAGE_END/);
+  });
+
+  it.each([
+    ['starts below VMEMMAP_START', (k: Kernel) => [k.layout.vmemmapStart - k.geo.pageSize, k.layout.vmemmapStart]],
+    ['ends above VMEMMAP_END', (k: Kernel) => [k.layout.vmemmapEnd - k.geo.pageSize, k.layout.vmemmapEnd + 1]],
+    ['is empty', (k: Kernel) => [k.layout.vmemmapStart, k.layout.vmemmapStart]],
+  ])('vmemmap_free of a range that %s', (_why, range) => {
+    const { k } = withSection('4K/48');
+    const [start, end] = range(k) as [number, number];
+    refuses(k, () => runToEnd(vmemmapFree(k, start, end)), /VMEMMAP_START, VMEMMAP_END/);
+  });
+
+  it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
+    '%s: vmemmap_free of boot memory would free reserved (memblock) pages',
+    (config) => {
+      const k = new Kernel({ config, bootSize: GiB, rodataFull: false, vmallocAreas: [] });
+      const [start, end] = sectionVmemmap(k, k.sectionOf(k.physOffset));
+      refuses(k, () => runToEnd(vmemmapFree(k, start, end)), /reserved/);
+    },
+  );
+
+  it('a PTE that is not none but not valid, found by arch_remove_memory: nothing is torn down', () => {
+    const { k, pa } = withSection('64K/48', true);
+    const pte = walk(k.pt, k.linearVa(pa) + 5 * k.geo.pageSize).steps.at(-1);
+    if (!pte) throw new Error('no walk');
+    k.pt.writeEntry(pte.table, pte.level.depth, pte.index, PAGE_KERNEL.lo & ~VALID, PAGE_KERNEL.hi, 0, 'test');
+    refuses(k, () => archRemoveMemory(k, pa, GiB), /neither none nor present/);
+  });
+
+  it('a PTE with the reserved encoding (valid, not a page)', () => {
+    const { k, pa } = withSection('64K/48', true);
+    const pte = walk(k.pt, k.linearVa(pa)).steps.at(-1);
+    if (!pte) throw new Error('no walk');
+    k.pt.writeEntry(pte.table, pte.level.depth, pte.index, PAGE_KERNEL.lo & ~TABLE_BIT, PAGE_KERNEL.hi, 0, 'test');
+    refuses(k, () => archRemoveMemory(k, pa, GiB), /neither a block nor a table/);
+  });
+
+  it('16K/48: a block descriptor at the PUD level, where 16K allows none', () => {
+    const { k, pa } = withSection('16K/48');
+    const pud = levelNamed(k.geo, 'PUD');
+    const step = walk(k.pt, k.linearVa(pa)).steps.find((s) => s.level === pud);
+    if (!step || !pud) throw new Error('no PUD step');
+    k.pt.writeEntry(step.table, pud.depth, step.index, PROT_SECT_NORMAL.lo, PROT_SECT_NORMAL.hi, 0, 'test');
+    refuses(k, () => archRemoveMemory(k, pa, GiB), /neither a block nor a table/);
+  });
+});
+
+describe('arch_remove_memory refuses what is not removable hot-added memory', () => {
+  const refuses = (k: Kernel, start: number, size: number, rule: RegExp) => {
+    const before = snapshot(k);
+    expect(() => archRemoveMemory(k, start, size)).toThrow(HotplugError);
+    expect(() => archRemoveMemory(k, start, size)).toThrow(rule);
+    expect(snapshot(k)).toBe(before);
+  };
+
+  it('boot memory', () => {
+    const { k } = withSection('4K/48');
+    refuses(k, k.physOffset, GiB, /boot memory/);
+  });
+
+  it.each([
+    ['an unaligned start', 2 ** 21, GiB],
+    ['half a section', 0, GiB / 2],
+    ['nothing', 0, 0],
+  ])('%s', (_why, offset, size) => {
+    const { k, pa } = withSection('4K/48');
+    refuses(k, pa + offset, size, /whole sections/);
+  });
+
+  it('memory that is not present', () => {
+    const { k, pa } = withSection('4K/48');
+    refuses(k, pa + GiB, GiB, /present/);
+  });
+
+  it('part of a hot-add whose vmemmap lives in its altmap', () => {
+    const k = new Kernel({ config: '4K/48', bootSize: GiB, rodataFull: false, vmallocAreas: [] });
+    archAddMemory(k, 4 * GiB, 2 * GiB, { altmap: true });
+    refuses(k, 5 * GiB, GiB, /altmap/);
+  });
+});
+
+it('the policies the model knows', () => {
+  expect(Object.keys(POLICIES)).toEqual(['v5.7', 'range', 'empty-only', 'v7', 'x86', 'never']);
+});
