@@ -82,6 +82,28 @@ export class Kernel {
     for (const size of options.vmallocAreas ?? [4 * page, 16 * page, page]) this.vmalloc.vmalloc(size, 'boot');
   }
 
+  /**
+   * An independent copy of the whole state (memory, allocator, tables, TLB, vmalloc, sections), so an
+   * explorer can run many schedules from one booted state.
+   */
+  clone(): Kernel {
+    const mem = this.mem.clone();
+    const alloc = this.alloc.clone(mem);
+    const altmaps = new Map<Altmap, Altmap>();
+    for (const a of this.altmaps.values()) if (!altmaps.has(a)) altmaps.set(a, a.clone(mem));
+    const copy: Kernel = Object.create(Kernel.prototype);
+    Object.assign(copy, {
+      ...this,
+      mem,
+      alloc,
+      pt: this.pt.clone(mem, alloc),
+      sections: new Map(this.sections),
+      altmaps: new Map([...this.altmaps].map(([nr, a]) => [nr, altmaps.get(a)])),
+    });
+    Object.assign(copy, { vmalloc: this.vmalloc.clone(copy) });
+    return copy;
+  }
+
   /** Linear-map flags for memory: NO_BLOCK | NO_CONT when rodata_full or debug_pagealloc (map_mem, arch_add_memory). */
   get linearFlags(): number {
     return this.rodataFull || this.debugPagealloc ? NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS : 0;

@@ -27,6 +27,14 @@ export class VmallocSpace {
 
   constructor(private readonly k: Kernel) {}
 
+  /** A copy for a cloned kernel. */
+  clone(k: Kernel): VmallocSpace {
+    const copy = new VmallocSpace(k);
+    for (const a of this.areas) copy.areas.push({ ...a, pages: [...a.pages] });
+    for (const [lock, owner] of this.locks) copy.locks.set(lock, owner);
+    return copy;
+  }
+
   /** vm_area_add_early: a fixed area (the kernel image). */
   reserve(start: Kva, size: number, caller: string): VmArea {
     const area = { start, size, caller, pages: [] };

@@ -27,6 +27,16 @@ export class PageAllocator {
     this.next = poolFirstPfn;
   }
 
+  /** A copy working on another PhysMem (a clone of this one's). */
+  clone(mem: PhysMem): PageAllocator {
+    const copy = new PageAllocator(mem, this.poolFirstPfn, this.poolEndPfn);
+    copy.next = this.next;
+    copy.memblock = this.memblock;
+    for (const [order, list] of this.freeLists) copy.freeLists.set(order, [...list]);
+    for (const [owner, n] of this.inUse) copy.inUse.set(owner, n);
+    return copy;
+  }
+
   /** alloc_pages(order): 2^order contiguous, naturally aligned pages for an owner. */
   alloc(order: number, owner: Owner): number {
     const count = 2 ** order;

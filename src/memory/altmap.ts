@@ -18,6 +18,13 @@ export class Altmap {
     readonly capacity: number,
   ) {}
 
+  /** A copy working on another PhysMem. */
+  clone(mem: PhysMem): Altmap {
+    const copy = new Altmap(mem, this.basePfn, this.capacity);
+    copy.allocated = this.allocated;
+    return copy;
+  }
+
   available(pages: number, align: number): boolean {
     const start = Math.ceil((this.basePfn + this.allocated) / align) * align;
     return start + pages <= this.basePfn + this.capacity;

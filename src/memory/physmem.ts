@@ -40,6 +40,17 @@ export class PhysMem {
     this.liveTables = geo.levels.map(() => 0);
   }
 
+  /** A deep copy: blocks, page states, table contents, counts and violations. */
+  clone(): PhysMem {
+    const copy = new PhysMem(this.geo);
+    for (const b of this.blocks) copy.blocks.push({ ...b, state: b.state.slice(), owner: b.owner.slice() });
+    copy.violations.push(...this.violations);
+    copy.liveTables.splice(0, copy.liveTables.length, ...this.liveTables);
+    for (const [pfn, words] of this.contents) copy.contents.set(pfn, words.slice());
+    for (const [pfn, depth] of this.depthOf) copy.depthOf.set(pfn, depth);
+    return copy;
+  }
+
   /** Makes [base, base + size) present; it must be page-aligned and overlap nothing present. */
   addBlock(kind: MemBlock['kind'], base: number, size: number): MemBlock {
     const page = this.geo.pageSize;

@@ -24,8 +24,17 @@ export class PageTables {
     readonly alloc: PageAllocator,
     /** Page frame of swapper_pg_dir. */
     readonly pgd: number,
+    tlb?: Tlb,
   ) {
-    this.tlb = new Tlb(geo, mem);
+    this.tlb = tlb ?? new Tlb(geo, mem);
+  }
+
+  /** A copy over a cloned memory and allocator: static tables and TLB copied, a fresh trace. */
+  clone(mem: PhysMem, alloc: PageAllocator): PageTables {
+    const copy = new PageTables(this.geo, mem, alloc, this.pgd, this.tlb.clone(mem));
+    for (const pfn of this.staticTables) copy.staticTables.add(pfn);
+    copy.trace.recording = this.trace.recording;
+    return copy;
   }
 
   /** The entry index of an address in a table of a level (p*d_index). */

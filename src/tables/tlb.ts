@@ -33,6 +33,18 @@ export class Tlb {
     this.walks = geo.levels.map(() => new Map());
   }
 
+  /** A copy for a cloned kernel. */
+  clone(mem: PhysMem): Tlb {
+    const copy = new Tlb(this.geo, mem);
+    this.leaves.forEach((m, d) => {
+      for (const [k, v] of m) copy.leaves[d]?.set(k, v);
+    });
+    this.walks.forEach((m, d) => {
+      for (const [k, v] of m) copy.walks[d]?.set(k, v);
+    });
+    return copy;
+  }
+
   get size(): number {
     return [...this.leaves, ...this.walks].reduce((n, m) => n + m.size, 0);
   }
