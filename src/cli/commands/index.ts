@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { dumpCommand } from './dump';
 import { layoutCommand } from './layout';
+import { removeCommand } from './remove';
 
 /** Every subcommand. A new one is one file in this folder and one line here. */
-export const COMMANDS: readonly Command[] = [layoutCommand, dumpCommand];
+export const COMMANDS: readonly Command[] = [layoutCommand, dumpCommand, removeCommand];

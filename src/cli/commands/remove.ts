@@ -1,0 +1,243 @@
+import { fromKva, hex64, type Kva, kvaHex, parseHex, physHex } from '../../arch/address';
+import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
+import { formatSize, parseSize } from '../../arch/size';
+import { AddressError } from '../../errors';
+import { archAddMemory } from '../../hotplug/add';
+import { brokenInvariants } from '../../hotplug/invariants';
+import { type FreeingPolicy, POLICIES, policyNamed } from '../../hotplug/policy';
+import type { RangeVerdict } from '../../hotplug/range-aligned';
+import { archRemoveMemory, type TableDecision, type TeardownReport } from '../../hotplug/remove';
+import { strandedTables } from '../../hotplug/worst-case';
+import { Kernel } from '../../mappings/kernel';
+import type { TraceEvent } from '../../tables/trace';
+import { type Command, EXIT } from '../command';
+
+/** What `remove` did: the kernel after the removal, the removal's report and the state it left. */
+export interface RemovalRun {
+  readonly k: Kernel;
+  readonly start: number;
+  readonly size: number;
+  readonly altmap: boolean;
+  readonly policy: FreeingPolicy;
+  readonly parts: readonly TeardownReport[];
+  /** The removal's events, when traced. */
+  readonly trace?: readonly TraceEvent[];
+  /** Kept tables that map nothing any more. */
+  readonly leftBehind: readonly TableDecision[];
+  readonly broken: readonly string[];
+}
+
+export interface RemovalRequest {
+  readonly config: string;
+  readonly policy: string;
+  /** Physical start as parsed (64 bits); it must fit the configuration's physical address bits. */
+  readonly start: bigint;
+  readonly size: number;
+  readonly bootSize: number;
+  readonly altmap: boolean;
+  readonly trace: boolean;
+}
+
+/** Boots a kernel, hot-adds the range (arch_add_memory), then removes it (arch_remove_memory) under a policy. */
+export function hotRemove(req: RemovalRequest): RemovalRun {
+  const policy = policyNamed(req.policy);
+  const { paBits } = geometry(req.config);
+  if (req.start >= 1n << BigInt(paBits)) {
+    throw new AddressError('a physical address must fit the configuration’s physical address bits', {
+      start: `0x${req.start.toString(16)}`,
+      paBits,
+    });
+  }
+  const start = Number(req.start);
+  const k = new Kernel({ config: req.config, bootSize: req.bootSize });
+  k.pt.trace.recording = req.trace;
+  const added = archAddMemory(k, start, req.size, { altmap: req.altmap });
+  if (added.error) throw added.error;
+  const report = archRemoveMemory(k, start, req.size, { policy });
+  return {
+    k,
+    start,
+    size: req.size,
+    altmap: req.altmap,
+    policy,
+    parts: report.parts,
+    trace: req.trace ? k.pt.trace.since(report.mark) : undefined,
+    leftBehind: strandedTables(k, report.parts),
+    broken: brokenInvariants(k),
+  };
+}
+
+const VERDICT_WORDS: Record<RangeVerdict, string> = {
+  eligible: 'eligible',
+  'below-floor': 'below floor',
+  'ceiling-rounds-to-zero': 'ceiling rounds to 0',
+  'beyond-ceiling': 'beyond ceiling',
+};
+
+/** The reason a table was kept, with the test that failed or the live entries it still holds. */
+function reasonText(d: TableDecision): string {
+  if (d.verdict) return `${d.reason} (${VERDICT_WORDS[d.verdict]})`;
+  if (d.live !== undefined) return `${d.reason} (${d.live} live)`;
+  return d.reason;
+}
+
+/** The layout symbol or range edge a floor or ceiling is, in words. */
+function boundName(k: Kernel, part: TeardownReport, value: bigint, isCeiling: boolean): string {
+  if (value === 0n) return isCeiling ? 'the top of the address space' : 'no floor';
+  const { layout: l } = k;
+  const named: [string, Kva][] = [
+    ['VMEMMAP_START', l.vmemmapStart],
+    ['VMEMMAP_END', l.vmemmapEnd],
+    ['PAGE_OFFSET', l.pageOffset],
+    ['PAGE_END', l.pageEnd],
+    ['start of the range', part.start],
+    ['end of the range', part.end],
+  ];
+  return named.find(([, kva]) => fromKva(k.geo, kva) === value)?.[0] ?? '';
+}
+
+function tableRows(k: Kernel, decisions: readonly TableDecision[]): string[] {
+  const rows = [
+    ['level', 'table page', 'maps', 'span', 'result', 'reason'],
+    ...decisions.map((d) => [
+      d.level,
+      physHex(d.pfn * k.geo.pageSize),
+      kvaHex(k.geo, d.va),
+      formatSize(d.span),
+      d.freed ? 'freed' : 'kept',
+      d.freed ? '' : reasonText(d),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
+}
+
+function partText(k: Kernel, part: TeardownReport): string[] {
+  const bound = (label: string, value: bigint, isCeiling: boolean) =>
+    `  ${label} ${hex64(value)}  ${boundName(k, part, value, isCeiling)}`.trimEnd();
+  return [
+    `${part.caller} [${kvaHex(k.geo, part.start)}, ${kvaHex(k.geo, part.end)})`,
+    bound('floor  ', part.floor, false),
+    bound('ceiling', part.ceiling, true),
+    ...(part.decisions.length ? tableRows(k, part.decisions) : ['  no table under the range']),
+    '',
+  ];
+}
+
+/** Decisions counted per level, in level order, as `PTE 512, PMD 1`. */
+function perLevel(k: Kernel, decisions: readonly TableDecision[]): string {
+  const counts = k.geo.levels
+    .map((l) => [l.name, decisions.filter((d) => d.level === l.name).length] as const)
+    .filter(([, n]) => n > 0);
+  return counts.length ? counts.map(([name, n]) => `${name} ${n}`).join(', ') : 'none';
+}
+
+/** One line per event of the removal, in the domain's words. */
+export function eventText(k: Kernel, e: TraceEvent): string {
+  const at = e.va === undefined ? '' : kvaHex(k.geo, e.va);
+  const page = e.pfn === undefined ? '' : physHex(e.pfn * k.geo.pageSize);
+  switch (e.op) {
+    case 'clear':
+      return `${e.actor} clears ${e.level}[${e.index}] in table ${page} (maps ${at})`;
+    case 'invalidate-tlb':
+      return `${e.actor} invalidates the TLB entry for ${at}`;
+    case 'invalidate-walk':
+      return `${e.actor} invalidates cached walks for ${at}`;
+    case 'invalidate-all':
+      return `${e.actor} invalidates the whole TLB`;
+    case 'free':
+      return e.note === 'table page'
+        ? `${e.actor} frees the ${e.level} table page ${page}`
+        : `${e.actor} frees ${e.note} at ${page}${at ? ` (mapped at ${at})` : ''}`;
+    default:
+      return `${e.actor} ${e.op} ${e.level ?? ''} ${page} ${at}`.replace(/ +/g, ' ').trim();
+  }
+}
+
+/** The text report: what was removed, per caller the tables and why, a summary, and the trace if any. */
+export function removalText(run: RemovalRun): string {
+  const { k } = run;
+  const all = run.parts.flatMap((p) => p.decisions);
+  const freed = all.filter((d) => d.freed);
+  const kept = all.filter((d) => !d.freed);
+  const lines = [
+    `arch_remove_memory(${physHex(run.start)}, ${formatSize(run.size)}) on ${k.geo.name}, policy ${run.policy.name}: ${run.policy.summary}`,
+    `hot-added first, ${k.rodataFull ? 'page-mapped (rodata_full)' : 'block-mapped'}, vmemmap backed by ${run.altmap ? 'an altmap' : 'the page allocator'}`,
+    '',
+    ...run.parts.flatMap((p) => partText(k, p)),
+    `tables freed: ${freed.length} (${perLevel(k, freed)})`,
+    `tables kept: ${kept.length} (${perLevel(k, kept)})`,
+    `left behind, mapping nothing: ${run.leftBehind.length} (${perLevel(k, run.leftBehind)})`,
+    run.broken.length ? `broken invariants:\n${run.broken.map((b) => `  ${b}`).join('\n')}` : 'invariants: all hold',
+  ];
+  if (run.trace) lines.push('', `trace (${run.trace.length} events):`, ...run.trace.map((e) => eventText(k, e)));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The JSON document: a stable shape, every address as 0x and 16 (virtual) or 12 (physical) hex digits. */
+export function removalJson(run: RemovalRun) {
+  const { k } = run;
+  const table = (d: TableDecision) => ({
+    level: d.level,
+    table: physHex(d.pfn * k.geo.pageSize),
+    va: kvaHex(k.geo, d.va),
+    span: d.span,
+    freed: d.freed,
+    reason: d.reason,
+    verdict: d.verdict ?? null,
+    live: d.live ?? null,
+  });
+  return {
+    config: k.geo.name,
+    policy: run.policy.name,
+    start: physHex(run.start),
+    size: run.size,
+    pageMapped: k.rodataFull,
+    altmap: run.altmap,
+    parts: run.parts.map((p) => ({
+      caller: p.caller,
+      start: kvaHex(k.geo, p.start),
+      end: kvaHex(k.geo, p.end),
+      floor: hex64(p.floor),
+      ceiling: hex64(p.ceiling),
+      tables: p.decisions.map(table),
+    })),
+    leftBehind: run.leftBehind.map(table),
+    broken: run.broken,
+    trace: run.trace?.map((e) => ({ op: e.op, actor: e.actor, text: eventText(k, e) })) ?? null,
+  };
+}
+
+/** `remove`: hot-add a range, hot-remove it under a freeing policy, and show every table decision. */
+export const removeCommand: Command = {
+  name: 'remove',
+  summary: 'hot-add then hot-remove a range: the tables freed and kept, and why',
+  description:
+    'Boots the model kernel (boot memory at 0x40000000, rodata_full: page-mapped), hot-adds the range with\n' +
+    'arch_add_memory, removes it with arch_remove_memory under a table-freeing policy, and prints, per\n' +
+    'caller (vmemmap_free of each section, then __remove_pgd_mapping) with its floor and ceiling, every\n' +
+    'table pass 2 looked at: freed, or kept and why. Exit code 1 if an invariant broke.',
+  options: [
+    { name: 'config', value: 'C', default: '4K/48', help: `configuration: ${SUPPORTED_CONFIGS.join(', ')}` },
+    { name: 'policy', value: 'P', default: 'v5.7', help: `table-freeing policy: ${Object.keys(POLICIES).join(', ')}` },
+    { name: 'start', value: 'PA', default: '0x200000000', help: 'physical start of the range, section-aligned' },
+    { name: 'size', value: 'S', default: '1G', help: 'size of the range, whole sections (1G each)' },
+    { name: 'boot-size', value: 'S', default: '2G', help: 'boot memory at 0x40000000' },
+    { name: 'altmap', help: 'back the vmemmap with the hot-added memory itself (vmem_altmap; 4K only)' },
+    { name: 'trace', help: 'also print every event of the removal, one per line' },
+    { name: 'json', help: 'print a JSON document instead of text' },
+  ],
+  run(args, io) {
+    const run = hotRemove({
+      config: args.values.get('config') ?? '',
+      policy: args.values.get('policy') ?? '',
+      start: parseHex(args.values.get('start') ?? ''),
+      size: parseSize(args.values.get('size') ?? ''),
+      bootSize: parseSize(args.values.get('boot-size') ?? ''),
+      altmap: args.flags.has('altmap'),
+      trace: args.flags.has('trace'),
+    });
+    io.out(args.flags.has('json') ? `${JSON.stringify(removalJson(run), null, 2)}\n` : removalText(run));
+    return run.broken.length ? EXIT.violation : EXIT.ok;
+  },
+};
