@@ -3,6 +3,7 @@ import { DescType, descAddr, descType, leafDesc, PAGE_KERNEL } from '../arch/des
 import type { Level } from '../arch/geometry';
 import { OutOfMemoryError, RangeRuleError } from '../errors';
 import { Owner } from '../memory/page';
+import { PAGE_TABLE_LOCK } from '../tables/locks';
 import { runToEnd, type Step, type Steps } from '../tables/step';
 import type { Kernel } from './kernel';
 
@@ -14,24 +15,18 @@ export interface VmArea {
   readonly pages: number[];
 }
 
-export const PAGE_TABLE_LOCK = 'init_mm.page_table_lock';
-
 /**
  * The vmalloc space: areas in [VMALLOC_START, VMALLOC_END) (the kernel image is one, registered at
  * boot), vmalloc() mapping fresh pages into a free range, and vfree().
  */
 export class VmallocSpace {
   readonly areas: VmArea[] = [];
-  /** Lock owners by lock name. */
-  readonly locks = new Map<string, string>();
-
   constructor(private readonly k: Kernel) {}
 
   /** A copy for a cloned kernel. */
   clone(k: Kernel): VmallocSpace {
     const copy = new VmallocSpace(k);
     for (const a of this.areas) copy.areas.push({ ...a, pages: [...a.pages] });
-    for (const [lock, owner] of this.locks) copy.locks.set(lock, owner);
     return copy;
   }
 
@@ -129,8 +124,11 @@ export class VmallocSpace {
     const k = this.k;
     yield this.step(actor, 'allocate', [], false, `${actor} allocates a ${k.geo.levels[level.depth + 1]?.name} table`);
     const fresh = k.pt.allocTable(level.depth + 1, actor);
-    yield { ...this.step(actor, 'lock', [], false, `${actor} takes ${PAGE_TABLE_LOCK}`), lock: PAGE_TABLE_LOCK };
-    this.locks.set(PAGE_TABLE_LOCK, actor);
+    yield {
+      ...this.step(actor, 'lock', [], false, `${actor} takes ${PAGE_TABLE_LOCK}`),
+      lock: { name: PAGE_TABLE_LOCK, mode: 'write' },
+    };
+    k.pt.locks.take({ name: PAGE_TABLE_LOCK, mode: 'write' }, actor);
     yield this.step(actor, 'read', [table], true, `${actor} re-checks ${level.name}[${index}] under the lock`);
     if (this.read(table, index, level, actor) === undefined) {
       yield this.step(
@@ -145,8 +143,11 @@ export class VmallocSpace {
       yield this.step(actor, 'free', [fresh], false, `${actor} frees its spare table: another CPU installed one`);
       k.pt.freeTable(fresh, actor);
     }
-    yield { ...this.step(actor, 'unlock', [], false, `${actor} releases ${PAGE_TABLE_LOCK}`), lock: PAGE_TABLE_LOCK };
-    this.locks.delete(PAGE_TABLE_LOCK);
+    yield {
+      ...this.step(actor, 'unlock', [], false, `${actor} releases ${PAGE_TABLE_LOCK}`),
+      lock: { name: PAGE_TABLE_LOCK, mode: 'write' },
+    };
+    k.pt.locks.release(PAGE_TABLE_LOCK, actor);
   }
 
   /** Refuses, before anything changes, a range whose walk would meet a leaf where vmalloc needs a table. */

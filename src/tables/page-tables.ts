@@ -4,6 +4,7 @@ import type { Geometry, Level } from '../arch/geometry';
 import type { PageAllocator } from '../memory/allocator';
 import { Owner } from '../memory/page';
 import type { PhysMem } from '../memory/physmem';
+import { Locks } from './locks';
 import { Tlb } from './tlb';
 import { Trace } from './trace';
 
@@ -17,6 +18,8 @@ export class PageTables {
   readonly tlb: Tlb;
   /** Table pages inside the kernel image: swapper_pg_dir and the fixmap's bm_pud/bm_pmd/bm_pte. */
   readonly staticTables = new Set<number>();
+  /** init_mm.page_table_lock and mem_hotplug_lock. */
+  locks = new Locks();
 
   constructor(
     readonly geo: Geometry,
@@ -33,6 +36,7 @@ export class PageTables {
   clone(mem: PhysMem, alloc: PageAllocator): PageTables {
     const copy = new PageTables(this.geo, mem, alloc, this.pgd, this.tlb.clone(mem));
     for (const pfn of this.staticTables) copy.staticTables.add(pfn);
+    copy.locks = this.locks.clone();
     copy.trace.recording = this.trace.recording;
     return copy;
   }

@@ -1,3 +1,5 @@
+import type { LockUse } from './locks';
+
 /**
  * One atomic shared-memory operation of an actor, announced before it happens. Operations that touch
  * page tables are written as generators yielding a Step before each such operation: run to the end
@@ -6,13 +8,13 @@
  */
 export interface Step {
   readonly actor: string;
-  readonly op: 'read' | 'write' | 'install' | 'clear' | 'allocate' | 'free' | 'invalidate' | 'lock' | 'unlock';
+  readonly op: 'read' | 'write' | 'install' | 'clear' | 'allocate' | 'free' | 'invalidate' | 'lock' | 'unlock' | 'walk';
   /** Pages whose contents or state the step reads or writes (for partial-order reduction). */
   readonly pages: readonly number[];
   /** Whether the step only reads those pages. */
   readonly readOnly: boolean;
   /** A lock the step takes (the actor cannot run it while another holds the lock) or releases. */
-  readonly lock?: string;
+  readonly lock?: LockUse;
   /** The step in the domain's words, e.g. "vmalloc reads PGD[507] → PUD table at 0x…". */
   readonly text: string;
 }
