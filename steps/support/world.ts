@@ -4,6 +4,10 @@ import type { Geometry, LevelName } from '../../src/arch/geometry';
 import { type Layout, layout } from '../../src/arch/layout';
 import { formatSize } from '../../src/arch/size';
 import { ModelError } from '../../src/errors';
+import type { AddReport } from '../../src/hotplug/add';
+import type { RangeVerdict } from '../../src/hotplug/range-aligned';
+import type { TeardownReport } from '../../src/hotplug/remove';
+import type { WorstCase } from '../../src/hotplug/worst-case';
 import { Kernel, type KernelOptions } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import type { VmArea } from '../../src/mappings/vmalloc';
@@ -25,6 +29,23 @@ export const STATIC_TABLE_NAMES: Readonly<Record<LevelName, string>> = {
  * that changes its kernel first boots a private one with the same options (see `change`).
  */
 const shared = new Map<string, { kernel: Kernel; mark: number; alloc: string }>();
+
+/** What the hot-add and hot-remove steps did in a scenario (steps/hotplug.steps.ts, steps/teardown.steps.ts). */
+export interface HotplugRecord {
+  /** tablesFingerprint before the scenario's first hot-add. */
+  tablesBeforeAdd?: string;
+  added?: AddReport;
+  /** Every two-pass teardown run so far (vmemmap_free and __remove_pgd_mapping calls), in order. */
+  readonly teardowns: TeardownReport[];
+  /** The teardowns of the last removal step only. */
+  lastTeardowns: TeardownReport[];
+  /** Pages of vmemmap backing the page allocator had handed out before the last removal. */
+  vmemmapInUseBefore?: number;
+  /** Most stale walk-cache entries seen at any step of the last step-wise removal. */
+  staleAtWorst?: number;
+  worst?: WorstCase;
+  verdict?: RangeVerdict;
+}
 
 /** What the kernel looked like before the last change a step made. */
 interface Baseline {
@@ -52,6 +73,7 @@ export class SpecWorld extends World {
   area?: VmArea;
   /** Steps taken by step-wise operations, in order, as the actors announced them. */
   readonly stepsTaken: Step[] = [];
+  readonly hotplug: HotplugRecord = { teardowns: [], lastTeardowns: [] };
   /** Step-wise operations paused part-way, by actor. */
   readonly paused = new Map<string, Steps<VmArea>>();
 
