@@ -35,9 +35,7 @@ export interface HotplugRecord {
   /** tablesFingerprint before the scenario's first hot-add. */
   tablesBeforeAdd?: string;
   added?: AddReport;
-  /** Every two-pass teardown run so far (vmemmap_free and __remove_pgd_mapping calls), in order. */
-  readonly teardowns: TeardownReport[];
-  /** The teardowns of the last removal step only. */
+  /** The two-pass teardowns (vmemmap_free, __remove_pgd_mapping) of the last removal step, in order. */
   lastTeardowns: TeardownReport[];
   /** Pages of vmemmap backing the page allocator had handed out before the last removal. */
   vmemmapInUseBefore?: number;
@@ -73,7 +71,7 @@ export class SpecWorld extends World {
   area?: VmArea;
   /** Steps taken by step-wise operations, in order, as the actors announced them. */
   readonly stepsTaken: Step[] = [];
-  readonly hotplug: HotplugRecord = { teardowns: [], lastTeardowns: [] };
+  readonly hotplug: HotplugRecord = { lastTeardowns: [] };
   /** Step-wise operations paused part-way, by actor. */
   readonly paused = new Map<string, Steps<VmArea>>();
 
