@@ -1,0 +1,30 @@
+@hot-add
+Feature: A block in the linear map is cleared whole, with one TLB invalidation
+  With rodata_full off, arch_add_memory maps a hot-added section with the largest blocks its
+  alignment allows: a 1G PUD block on 4K (a block straight in the PGD on 4K/39, whose PGD entries
+  are 1G), 32M PMD blocks on 16K, 512M PMD blocks on 64K (PGD blocks where the PMD is folded). On
+  removal, unmap_hotplug_range meets each block as one entry: it clears it and invalidates the TLB
+  once, at the block's address — one entry caches the whole block, so one invalidation is enough.
+  Runs with the contiguous bit (16K's 32 × 32M) get no special treatment in v5.7: each entry of the
+  run is cleared and invalidated on its own.
+
+  Rule: Each block of the section's linear map is cleared once and invalidated once
+
+    Scenario Outline: the section at 0x200000000 on <config>, block-mapped
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the section at 0x200000000 is hot-added
+      Then 1G from <linear address> is mapped by <leaves>
+      When the section at 0x200000000 is hot-removed
+      Then the linear map of the section was cleared leaf by leaf, <leaves>, each with one TLB invalidation
+      And the page tables are exactly as before the hot-add
+
+      Examples:
+        | config | linear address     | leaves        | why                              |
+        | 4K/39  | 0xffffff81c0000000 | 1 PGD block   | 1G PGD entries                   |
+        | 4K/48  | 0xffff0001c0000000 | 1 PUD block   | a PUD block needs the 4K granule |
+        | 16K/36 | 0xfffffff1c0000000 | 32 PGD blocks | the PMD is folded into the PGD   |
+        | 16K/47 | 0xffff8001c0000000 | 32 PMD blocks | one CONT run of 32 PMDs          |
+        | 16K/48 | 0xffff0001c0000000 | 32 PMD blocks | one CONT run of 32 PMDs          |
+        | 64K/42 | 0xfffffc01c0000000 | 2 PGD blocks  | the PMD is folded into the PGD   |
+        | 64K/48 | 0xffff0001c0000000 | 2 PMD blocks  | 512M blocks                      |
+        | 64K/52 | 0xfff00001c0000000 | 2 PMD blocks  | 512M blocks                      |

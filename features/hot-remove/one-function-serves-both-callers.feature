@@ -1,0 +1,90 @@
+@hot-remove
+Feature: One free_empty_tables serves vmemmap_free and __remove_pgd_mapping; only floor and ceiling differ
+  arch_remove_memory tears down two mappings of the memory it removes: the struct pages in vmemmap
+  (vmemmap_free, once per section, from __remove_pages) and the memory itself in the linear map
+  (__remove_pgd_mapping). An earlier revision of the patch considered a second, more restrictive
+  variant of the table-freeing code for vmemmap; the thread asked for a single one. Both callers run
+  unmap_hotplug_range and then free_empty_tables over the range they unmap, and differ in two
+  arguments only: floor and ceiling (the region each owns), and whether the pages the leaves map are
+  freed (vmemmap's backing pages are; the linear map's pages are the memory being removed).
+
+  Each scenario hot-adds the section at 0x200000000 and removes it again, with the linear map
+  block-mapped (rodata_full off) to keep the runs short; the arguments do not depend on it.
+
+  Rule: vmemmap_free unmaps the section's struct pages with floor VMEMMAP_START and ceiling VMEMMAP_END
+
+    Scenario Outline: vmemmap_free on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the section at 0x200000000 is hot-added
+      And the section at 0x200000000 is hot-removed
+      Then vmemmap_free tore down <struct pages> from <first struct page>
+      And vmemmap_free ran with floor <floor> and ceiling <ceiling>
+      And vmemmap_free ran with floor VMEMMAP_START and ceiling VMEMMAP_END
+
+      Examples:
+        | config | struct pages | first struct page  | floor              | ceiling            | why       |
+        | 4K/39  | 16M          | 0xffffffff06e00000 | 0xfffffffeffe00000 | 0xffffffffffe00000 | 3 levels  |
+        | 4K/48  | 16M          | 0xfffffe0006e00000 | 0xfffffdffffe00000 | 0xffffffffffe00000 | 4 levels  |
+        | 16K/36 | 4M           | 0xfffffffff9a00000 | 0xfffffffff7e00000 | 0xffffffffffe00000 | 2 levels  |
+        | 16K/47 | 4M           | 0xffffffc001a00000 | 0xffffffbfffe00000 | 0xffffffffffe00000 | 3 levels  |
+        | 16K/48 | 4M           | 0xffffff8001a00000 | 0xffffff7fffe00000 | 0xffffffffffe00000 | 4 levels  |
+        | 64K/42 | 1M           | 0xffffffff80500000 | 0xffffffff7fe00000 | 0xffffffffffe00000 | 2 levels  |
+        | 64K/48 | 1M           | 0xffffffe000500000 | 0xffffffdfffe00000 | 0xffffffffffe00000 | 3 levels  |
+        | 64K/52 | 1M           | 0xfffffc2000500000 | 0xfffffc1fffe00000 | 0xffffffffffe00000 | 52-bit VA |
+
+  Rule: __remove_pgd_mapping unmaps the section's linear map with floor PAGE_OFFSET and ceiling PAGE_END
+
+    Scenario Outline: __remove_pgd_mapping on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the section at 0x200000000 is hot-added
+      And the section at 0x200000000 is hot-removed
+      Then the teardowns ran in the order "vmemmap_free, __remove_pgd_mapping"
+      And __remove_pgd_mapping tore down 1G from <linear address>
+      And __remove_pgd_mapping ran with floor <floor> and ceiling <ceiling>
+      And __remove_pgd_mapping ran with floor PAGE_OFFSET and ceiling PAGE_END
+
+      Examples:
+        | config | linear address     | floor              | ceiling            | why       |
+        | 4K/39  | 0xffffff81c0000000 | 0xffffff8000000000 | 0xffffffc000000000 | 3 levels  |
+        | 4K/48  | 0xffff0001c0000000 | 0xffff000000000000 | 0xffff800000000000 | 4 levels  |
+        | 16K/36 | 0xfffffff1c0000000 | 0xfffffff000000000 | 0xfffffff800000000 | 2 levels  |
+        | 16K/47 | 0xffff8001c0000000 | 0xffff800000000000 | 0xffffc00000000000 | 3 levels  |
+        | 16K/48 | 0xffff0001c0000000 | 0xffff000000000000 | 0xffff800000000000 | 4 levels  |
+        | 64K/42 | 0xfffffc01c0000000 | 0xfffffc0000000000 | 0xfffffe0000000000 | 2 levels  |
+        | 64K/48 | 0xffff0001c0000000 | 0xffff000000000000 | 0xffff800000000000 | 3 levels  |
+        | 64K/52 | 0xfff00001c0000000 | 0xfff0000000000000 | 0xfff8000000000000 | 52-bit VA |
+
+  Rule: Apart from floor and ceiling, the callers differ only in whether what the leaves mapped is freed
+
+    Scenario Outline: free_mapped on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the section at 0x200000000 is hot-added
+      And the section at 0x200000000 is hot-removed
+      Then vmemmap_free gave back what its leaves mapped
+      And __remove_pgd_mapping gave back nothing its leaves mapped
+
+      Examples:
+        | config | why                         |
+        | 4K/48  | vmemmap: 8 PMD blocks of 2M |
+        | 16K/48 | vmemmap: 256 pages of 16K   |
+        | 64K/48 | vmemmap: 16 pages of 64K    |
+
+  Rule: Under the policy range the same function gets each caller's own range as floor and ceiling
+
+    Scenario Outline: floor and ceiling = the range on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the section at 0x200000000 is hot-added
+      And the section at 0x200000000 is hot-removed with the policy range
+      Then vmemmap_free ran with floor and ceiling = its own range
+      And __remove_pgd_mapping ran with floor and ceiling = its own range
+
+      Examples:
+        | config | why                     |
+        | 4K/39  | three levels            |
+        | 4K/48  | four levels             |
+        | 16K/36 | two levels              |
+        | 16K/47 | three levels            |
+        | 16K/48 | four levels             |
+        | 64K/42 | two levels              |
+        | 64K/48 | three levels            |
+        | 64K/52 | three levels, 52-bit VA |

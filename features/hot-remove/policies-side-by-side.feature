@@ -1,0 +1,110 @@
+@hot-remove
+Feature: The freeing policies of the thread side by side
+  The same sequence under each way of deciding which table pages to free: a section is hot-added in
+  the middle of the linear map's reach, where every table it needs is fresh (its linear map under an
+  unused PGD entry, its struct pages 2M short of a large boundary); the CPU then walks to the
+  section's first page and to its first struct page, so that the walk cache holds a pointer to every
+  table on both ways; then the section is hot-removed, step by step, and after every step the model
+  counts the cached table pointers that name a page no longer holding a table.
+
+  The policies (src/hotplug/policy.ts):
+  - v5.7: floor and ceiling = the enclosing region, then the all-none scan — what was merged.
+  - range: floor and ceiling = the removed range itself — the thread's first proposal.
+  - empty-only: no floor or ceiling, the all-none scan alone — the approach the thread rejected,
+    because it races with vmalloc on a shared table.
+  - v7: empty-only, but no table freeing at all in vmemmap where vmalloc shares its PGD entry.
+  - x86: empty-only, with each table page freed before its parent entry is cleared and one flush of
+    everything at the end of each teardown, as x86 did then.
+  - never: pass 2 frees nothing.
+
+  The linear map is block-mapped (rodata_full off): stepping through a page-mapped section costs a
+  step per page, and its PTE tables — inside the section, freed by every policy but `never` — would
+  only add the same number to every freeing row.
+
+  What the model says about the walk cache: with every policy that invalidates before freeing, no
+  cached pointer ever names a freed table. Under x86 the pointers to the freed tables stay cached
+  from the moment each page is freed until the final flush; after the flush none is left. The
+  stale-walk column counts them at the worst step.
+
+  Rule: The policies differ in the tables they free, the tables they leave behind, and the stale walks they allow
+
+    Scenario Outline: <policy> on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the section at <section> is hot-added
+      And the CPU has walked to the first page of the section at <section> and to its struct page
+      And the section at <section> is hot-removed with the policy <policy>, step by step
+      Then <freed> tables were freed
+      And <left> tables were left behind, mapping nothing
+      And at worst <stale at worst> cached walks pointed at a freed table during the removal, and <stale after> after it
+
+      Examples: 4K/39 — three levels, 1G PGD entries
+        | config | section      | policy     | freed | left | stale at worst | stale after | why                 |
+        | 4K/39  | 0x2040000000 | v5.7       | 2     | 0    | 0              | 0           | enclosing region    |
+        | 4K/39  | 0x2040000000 | range      | 0     | 2    | 0              | 0           | floor = the section |
+        | 4K/39  | 0x2040000000 | empty-only | 2     | 0    | 0              | 0           | emptiness only      |
+        | 4K/39  | 0x2040000000 | v7         | 2     | 0    | 0              | 0           | V7 overlap flag     |
+        | 4K/39  | 0x2040000000 | x86        | 2     | 0    | 1              | 0           | free, flush at end  |
+        | 4K/39  | 0x2040000000 | never      | 0     | 2    | 0              | 0           | keeps every table   |
+
+      Examples: 4K/48 — four levels, vmalloc shares a PUD table with vmemmap
+        | config | section        | policy     | freed | left | stale at worst | stale after | why                 |
+        | 4K/48  | 0x400040000000 | v5.7       | 5     | 0    | 0              | 0           | enclosing region    |
+        | 4K/48  | 0x400040000000 | range      | 0     | 5    | 0              | 0           | floor = the section |
+        | 4K/48  | 0x400040000000 | empty-only | 5     | 0    | 0              | 0           | emptiness only      |
+        | 4K/48  | 0x400040000000 | v7         | 1     | 4    | 0              | 0           | V7 overlap flag     |
+        | 4K/48  | 0x400040000000 | x86        | 5     | 0    | 2              | 0           | free, flush at end  |
+        | 4K/48  | 0x400040000000 | never      | 0     | 5    | 0              | 0           | keeps every table   |
+
+      Examples: 16K/36 — two levels
+        | config | section     | policy     | freed | left | stale at worst | stale after | why                 |
+        | 16K/36 | 0x440000000 | v5.7       | 2     | 0    | 0              | 0           | enclosing region    |
+        | 16K/36 | 0x440000000 | range      | 0     | 2    | 0              | 0           | floor = the section |
+        | 16K/36 | 0x440000000 | empty-only | 2     | 0    | 0              | 0           | emptiness only      |
+        | 16K/36 | 0x440000000 | v7         | 2     | 0    | 0              | 0           | V7 overlap flag     |
+        | 16K/36 | 0x440000000 | x86        | 2     | 0    | 1              | 0           | free, flush at end  |
+        | 16K/36 | 0x440000000 | never      | 0     | 2    | 0              | 0           | keeps every table   |
+
+      Examples: 16K/47 — three levels
+        | config | section        | policy     | freed | left | stale at worst | stale after | why                 |
+        | 16K/47 | 0x200040000000 | v5.7       | 5     | 0    | 0              | 0           | enclosing region    |
+        | 16K/47 | 0x200040000000 | range      | 0     | 5    | 0              | 0           | floor = the section |
+        | 16K/47 | 0x200040000000 | empty-only | 5     | 0    | 0              | 0           | emptiness only      |
+        | 16K/47 | 0x200040000000 | v7         | 5     | 0    | 0              | 0           | V7 overlap flag     |
+        | 16K/47 | 0x200040000000 | x86        | 5     | 0    | 2              | 0           | free, flush at end  |
+        | 16K/47 | 0x200040000000 | never      | 0     | 5    | 0              | 0           | keeps every table   |
+
+      Examples: 16K/48 — four levels, vmalloc shares a PUD table with vmemmap
+        | config | section        | policy     | freed | left | stale at worst | stale after | why                 |
+        | 16K/48 | 0x400040000000 | v5.7       | 5     | 0    | 0              | 0           | enclosing region    |
+        | 16K/48 | 0x400040000000 | range      | 0     | 5    | 0              | 0           | floor = the section |
+        | 16K/48 | 0x400040000000 | empty-only | 5     | 0    | 0              | 0           | emptiness only      |
+        | 16K/48 | 0x400040000000 | v7         | 1     | 4    | 0              | 0           | V7 overlap flag     |
+        | 16K/48 | 0x400040000000 | x86        | 5     | 0    | 2              | 0           | free, flush at end  |
+        | 16K/48 | 0x400040000000 | never      | 0     | 5    | 0              | 0           | keeps every table   |
+
+      Examples: 64K/42 — two levels
+        | config | section       | policy     | freed | left | stale at worst | stale after | why                 |
+        | 64K/42 | 0x10040000000 | v5.7       | 1     | 0    | 0              | 0           | enclosing region    |
+        | 64K/42 | 0x10040000000 | range      | 0     | 1    | 0              | 0           | floor = the section |
+        | 64K/42 | 0x10040000000 | empty-only | 1     | 0    | 0              | 0           | emptiness only      |
+        | 64K/42 | 0x10040000000 | v7         | 1     | 0    | 0              | 0           | V7 overlap flag     |
+        | 64K/42 | 0x10040000000 | x86        | 1     | 0    | 1              | 0           | free, flush at end  |
+        | 64K/42 | 0x10040000000 | never      | 0     | 1    | 0              | 0           | keeps every table   |
+
+      Examples: 64K/48 — three levels
+        | config | section        | policy     | freed | left | stale at worst | stale after | why                 |
+        | 64K/48 | 0x400040000000 | v5.7       | 2     | 0    | 0              | 0           | enclosing region    |
+        | 64K/48 | 0x400040000000 | range      | 0     | 2    | 0              | 0           | floor = the section |
+        | 64K/48 | 0x400040000000 | empty-only | 2     | 0    | 0              | 0           | emptiness only      |
+        | 64K/48 | 0x400040000000 | v7         | 2     | 0    | 0              | 0           | V7 overlap flag     |
+        | 64K/48 | 0x400040000000 | x86        | 2     | 0    | 1              | 0           | free, flush at end  |
+        | 64K/48 | 0x400040000000 | never      | 0     | 2    | 0              | 0           | keeps every table   |
+
+      Examples: 64K/52 — three levels, 52-bit VA
+        | config | section         | policy     | freed | left | stale at worst | stale after | why                 |
+        | 64K/52 | 0x4000040000000 | v5.7       | 2     | 0    | 0              | 0           | enclosing region    |
+        | 64K/52 | 0x4000040000000 | range      | 0     | 2    | 0              | 0           | floor = the section |
+        | 64K/52 | 0x4000040000000 | empty-only | 2     | 0    | 0              | 0           | emptiness only      |
+        | 64K/52 | 0x4000040000000 | v7         | 2     | 0    | 0              | 0           | V7 overlap flag     |
+        | 64K/52 | 0x4000040000000 | x86        | 2     | 0    | 1              | 0           | free, flush at end  |
+        | 64K/52 | 0x4000040000000 | never      | 0     | 2    | 0              | 0           | keeps every table   |

@@ -1,0 +1,123 @@
+@hot-remove
+Feature: A table page shared with vmalloc is never freed, because its span reaches below VMEMMAP_START
+  On 4K/48 and 16K/48 the last vmalloc address and VMEMMAP_START hang off the same PGD entry, so the
+  PUD table under that entry serves both. vmalloc walks it without any lock hot-remove holds; freeing
+  it while vmalloc holds a pointer to it is the race the review thread set out to remove. Patch V7
+  avoided it with a boot-time flag that switched off table freeing for vmemmap altogether. With floor
+  = VMEMMAP_START, the shared table is never eligible: its span starts inside vmalloc, below the
+  floor, and pgtable_range_aligned says so before a single entry is read — so the decision cannot
+  depend on what vmalloc is doing with the other entries at that moment.
+
+  In the real boot state other things pin the shared table too (the fixmap's static tables, boot
+  memory's struct pages, the kernel image on 16K/48). The design must not rest on them, so the
+  feature also strips them away in a constructed state and shows the table kept all the same.
+
+  Rule: The shared table survives hot-add and hot-remove, kept as outside floor/ceiling
+
+    On 16K/48 the shared PUD table covers the whole upper half of the kernel VA space, vmemmap
+    included, so every removal visits it. On 4K/48 vmemmap enters PGD entry 507 for its first 2M only:
+    the struct pages of the first 128M above PHYS_OFFSET, which is always boot memory. A removal there
+    never reaches the shared table at all.
+
+    Scenario Outline: the section at <section> on 16K/48, policy <policy>
+      Given a kernel booted with the configuration 16K/48 with rodata_full off
+      When the section at <section> is hot-added
+      And the section at <section> is hot-removed with the policy <policy>
+      Then the PUD table at 0xffff800000000000 is kept: outside floor/ceiling (below-floor)
+
+      Examples: floor = VMEMMAP_START (v5.7) or the section's own struct pages (range)
+        | section        | policy | why                             |
+        | 0x200000000    | v5.7   | next to boot memory             |
+        | 0x400040000000 | v5.7   | in the middle of the linear map |
+        | 0x800000000000 | v5.7   | the last section in reach       |
+        | 0x200000000    | range  | the floor is higher still       |
+        | 0x800000000000 | range  | the floor is higher still       |
+
+    Scenario Outline: the section at <section> on 4K/48
+      Given a kernel booted with the configuration 4K/48 with rodata_full off
+      When the section at <section> is hot-added
+      And the section at <section> is hot-removed
+      Then pass 2 did not visit the PUD table at 0xfffffd8000000000
+
+      Examples: a hot-added section's struct pages start under PGD entry 508 or later
+        | section        | why                                |
+        | 0x200000000    | struct pages at 0xfffffe0006e00000 |
+        | 0x400040000000 | struct pages at 0xfffffeffffe00000 |
+        | 0x800000000000 | struct pages at 0xfffffffffee00000 |
+
+  Rule: Stripped of everything it held, the shared table is still kept — the floor, not its entries, decides
+
+    A constructed state: every entry of the shared table is cleared through PageTables.clearEntry (the
+    fixmap, boot memory's struct pages and, on 16K/48, the kernel image and vmalloc areas go with
+    them). Then a vmemmap range under the shared entry is populated and freed again. Freeing by
+    emptiness alone (`empty-only`) would now give the shared page back; only the model's refusal to
+    free a kernel-image or memblock page stops it. V7's flag keeps everything in vmemmap, whether
+    shared or not.
+
+    Scenario Outline: the struct pages under PGD entry 507 on 4K/48, policy <policy>
+      Given a kernel booted with the configuration 4K/48 with rodata_full off
+      And the shared table is stripped of everything it holds (a constructed state)
+      And the vmemmap from 0xfffffdffffe00000 to 0xfffffe0000000000 is populated
+      When the vmemmap from 0xfffffdffffe00000 to 0xfffffe0000000000 is freed with the policy <policy>
+      Then the PMD table at 0xfffffdffc0000000 is <PMD table>
+      And the PUD table at 0xfffffd8000000000 is kept: <shared PUD table>
+
+      Examples: three designs
+        | policy     | PMD table                                     | shared PUD table                        | why                               |
+        | v5.7       | kept: outside floor/ceiling (below-floor)     | outside floor/ceiling (below-floor)     | both start below VMEMMAP_START    |
+        | empty-only | freed                                         | static (kernel image)                   | emptiness alone would free bm_pud |
+        | v7         | kept: vmemmap shares a PGD entry with vmalloc | vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
+
+    Scenario Outline: a hot-added section on 16K/48, policy <policy>
+      Given a kernel booted with the configuration 16K/48 with rodata_full off
+      And the shared table is stripped of everything it holds (a constructed state)
+      When the section at 0x200000000 is hot-added
+      And the section at 0x200000000 is hot-removed with the policy <policy>
+      Then the PMD table at 0xffffff8000000000 is <PMD table>
+      And the PUD table at 0xffff800000000000 is kept: <shared PUD table>
+
+      Examples: three designs
+        | policy     | PMD table                                     | shared PUD table                        | why                               |
+        | v5.7       | freed                                         | outside floor/ceiling (below-floor)     | the PMD table lies inside vmemmap |
+        | empty-only | freed                                         | reserved (boot)                         | emptiness alone would free it     |
+        | v7         | kept: vmemmap shares a PGD entry with vmalloc | vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
+
+  Rule: In the real boot state the shared table is pinned by more than the floor
+
+    Scenario: 4K/48: bm_pud holds bm_pmd, with the fixmap and the first 2M of struct pages
+      Given a kernel booted with the configuration 4K/48 with rodata_full off
+      Then the shared table is "bm_pud", and its live entries are:
+        | entry | maps from          | holds  | mappings below it |
+        | 511   | 0xfffffdffc0000000 | bm_pmd | Fixmap, vmemmap   |
+
+    Scenario: 16K/48: the shared table holds the kernel image and vmalloc areas, bm_pmd with the fixmap, and boot memory's struct pages
+      Given a kernel booted with the configuration 16K/48 with rodata_full off
+      Then the shared table is "PUD table", and its live entries are:
+        | entry | maps from          | holds     | mappings below it |
+        | 0     | 0xffff800000000000 | PMD table | vmalloc()         |
+        | 2039  | 0xffffff7000000000 | bm_pmd    | Fixmap, vmemmap   |
+        | 2040  | 0xffffff8000000000 | PMD table | vmemmap           |
+
+  Rule: Only 4K/48 and 16K/48 have a table page below the PGD that maps both vmalloc and vmemmap
+
+    Scenario Outline: tables reaching into both regions on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      Then no table page below the PGD maps both vmalloc and vmemmap addresses
+
+      Examples: vmalloc ends in the PGD entry before vmemmap's
+        | config | why                       |
+        | 4K/39  | PGD entries 506 and 507   |
+        | 16K/36 | PGD entries 2042 and 2043 |
+        | 16K/47 | PGD entries 2042 and 2043 |
+        | 64K/42 | PGD entries 8186 and 8187 |
+        | 64K/48 | PGD entries 62 and 63     |
+        | 64K/52 | PGD entries 1022 and 1023 |
+
+    Scenario Outline: the one shared table on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      Then one table page below the PGD maps both vmalloc and vmemmap addresses: the PUD table at <table>
+
+      Examples: four levels
+        | config | table              | why           |
+        | 4K/48  | 0xfffffd8000000000 | PGD entry 507 |
+        | 16K/48 | 0xffff800000000000 | PGD entry 1   |

@@ -1,0 +1,147 @@
+@hot-remove
+Feature: The hot-remove path's WARN_ON conditions refuse bad input and change nothing
+  The v5.7 teardown trusts its callers and the tables it walks, and says so with WARN_ONs: on a page
+  directory other than init_mm's, on a range outside the region the caller owns, on a reserved (boot)
+  page about to be freed, on an entry that is neither none nor present, or neither a block nor a
+  table. The kernel warns and carries on; the model checks every one of them with a read-only walk
+  before it changes anything, and refuses the whole request with a KernelWarning naming the rule and
+  the values that broke it. So a refused request leaves the kernel exactly as it was.
+
+  Pass 2 has warnings of its own (an entry that is not present, not a table, or a block, and a PTE
+  still set in its range). They cannot fire after a complete pass 1, which has cleared every leaf in
+  the range; the model's up-front walk refuses the inputs that would make them fire.
+
+  Bad entries are constructed on purpose by writing a descriptor through PageTables.writeEntry.
+
+  Rule: __remove_pgd_mapping works on init_mm's page directory only
+
+    Scenario Outline: another page directory on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      And 2M of physical memory at 0x200000000 is mapped into the linear map with flags NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS
+      When the linear map of 2M of physical memory at 0x200000000 is torn down from a page directory other than swapper_pg_dir
+      Then the request is refused with a KernelWarning
+      And the rule it names is "__remove_pgd_mapping only tears down init_mm’s tables"
+      And the refusal names "pgdir="
+      And the kernel state is unchanged
+
+      Examples:
+        | config | why         |
+        | 4K/48  | four levels |
+        | 64K/42 | two levels  |
+
+  Rule: __remove_pgd_mapping works inside [PAGE_OFFSET, PAGE_END)
+
+    Scenario Outline: one page below PAGE_OFFSET on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the linear map of <size> of physical memory at <phys> is torn down
+      Then the request is refused with a KernelWarning
+      And the rule it names is "__remove_pgd_mapping works inside [PAGE_OFFSET, PAGE_END)"
+      And the refusal names "start=<start>"
+      And the kernel state is unchanged
+
+      Examples: the page below PHYS_OFFSET maps below PAGE_OFFSET
+        | config | size | phys       | start              |
+        | 4K/39  | 4K   | 0x3ffff000 | 0xffffff7ffffff000 |
+        | 4K/48  | 4K   | 0x3ffff000 | 0xfffefffffffff000 |
+        | 16K/36 | 16K  | 0x3fffc000 | 0xffffffefffffc000 |
+        | 16K/47 | 16K  | 0x3fffc000 | 0xffff7fffffffc000 |
+        | 16K/48 | 16K  | 0x3fffc000 | 0xfffeffffffffc000 |
+        | 64K/42 | 64K  | 0x3fff0000 | 0xfffffbffffff0000 |
+        | 64K/48 | 64K  | 0x3fff0000 | 0xfffeffffffff0000 |
+        | 64K/52 | 64K  | 0x3fff0000 | 0xffefffffffff0000 |
+
+    Scenario Outline: one page past PAGE_END on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the linear map of <size> of physical memory at <phys> is torn down
+      Then the request is refused with a KernelWarning
+      And the rule it names is "__remove_pgd_mapping works inside [PAGE_OFFSET, PAGE_END)"
+      And the refusal names "end=<end>"
+      And the kernel state is unchanged
+
+      Examples: two pages from the last page in reach
+        | config | size | phys            | end                |
+        | 4K/39  | 8K   | 0x403ffff000    | 0xffffffc000001000 |
+        | 4K/48  | 8K   | 0x80003ffff000  | 0xffff800000001000 |
+        | 16K/36 | 32K  | 0x83fffc000     | 0xfffffff800004000 |
+        | 16K/47 | 32K  | 0x40003fffc000  | 0xffffc00000004000 |
+        | 16K/48 | 32K  | 0x80003fffc000  | 0xffff800000004000 |
+        | 64K/42 | 128K | 0x2003fff0000   | 0xfffffe0000010000 |
+        | 64K/48 | 128K | 0x80003fff0000  | 0xffff800000010000 |
+        | 64K/52 | 128K | 0x800003fff0000 | 0xfff8000000010000 |
+
+  Rule: vmemmap_free works inside [VMEMMAP_START, VMEMMAP_END)
+
+    Scenario Outline: 64K either side of <edge> on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the vmemmap from <start> to <end> is freed
+      Then the request is refused with a KernelWarning
+      And the rule it names is "vmemmap_free works inside [VMEMMAP_START, VMEMMAP_END)"
+      And the refusal names "start=<start>"
+      And the kernel state is unchanged
+
+      Examples: straddling VMEMMAP_START
+        | config | edge          | start              | end                |
+        | 4K/39  | VMEMMAP_START | 0xfffffffeffdf0000 | 0xfffffffeffe10000 |
+        | 4K/48  | VMEMMAP_START | 0xfffffdffffdf0000 | 0xfffffdffffe10000 |
+        | 16K/36 | VMEMMAP_START | 0xfffffffff7df0000 | 0xfffffffff7e10000 |
+        | 16K/47 | VMEMMAP_START | 0xffffffbfffdf0000 | 0xffffffbfffe10000 |
+        | 16K/48 | VMEMMAP_START | 0xffffff7fffdf0000 | 0xffffff7fffe10000 |
+        | 64K/42 | VMEMMAP_START | 0xffffffff7fdf0000 | 0xffffffff7fe10000 |
+        | 64K/48 | VMEMMAP_START | 0xffffffdfffdf0000 | 0xffffffdfffe10000 |
+        | 64K/52 | VMEMMAP_START | 0xfffffc1fffdf0000 | 0xfffffc1fffe10000 |
+
+      Examples: straddling VMEMMAP_END, 2M below the top on every configuration
+        | config | edge        | start              | end                |
+        | 4K/48  | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 |
+        | 16K/36 | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 |
+        | 64K/52 | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 |
+
+  Rule: A reserved (boot) page is never freed
+
+    Scenario Outline: freeing boot memory's struct pages on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When the vmemmap of the section at 0x40000000 is freed with the policy v5.7
+      Then the request is refused with a KernelWarning
+      And the rule it names is "a reserved (boot) page must never be freed"
+      And the refusal names "level=<leaf level>"
+      And the kernel state is unchanged
+
+      Examples: boot memory's vmemmap was allocated from memblock
+        | config | leaf level | why                   |
+        | 4K/48  | PMD        | 2M blocks of memblock |
+        | 16K/47 | PTE        | 16K pages of memblock |
+        | 64K/42 | PTE        | 64K pages of memblock |
+
+  Rule: Pass 1 refuses an entry that is neither none nor present
+
+    Scenario Outline: an invalid, non-zero <level> entry on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      And 2M of physical memory at 0x200000000 is mapped into the linear map with flags NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS
+      And the <level> entry for <address> holds the descriptor 0x0000000000000400 (a constructed state)
+      When the linear map of 2M of physical memory at 0x200000000 is torn down
+      Then the request is refused with a KernelWarning
+      And the rule it names is "an entry on the hot-remove path is neither none nor present"
+      And the refusal names "level=<level>"
+      And the kernel state is unchanged
+
+      Examples: only the access flag set, the valid bit clear
+        | config | level | address            | why                              |
+        | 4K/48  | PTE   | 0xffff0001c0001000 | the second page's PTE            |
+        | 4K/48  | PMD   | 0xffff0001c0000000 | the PMD entry over the PTE table |
+        | 64K/48 | PTE   | 0xffff0001c0010000 | the second page's PTE            |
+
+  Rule: Pass 1 refuses an entry that is neither a block nor a table
+
+    A valid descriptor with bit 1 clear is a block where the level allows blocks; at the PUD level of
+    16K (and at the PGD level) it is neither. The model refuses it; the kernel's pud_sect() on 16K
+    tests the type bits only and would read it as a PUD block.
+
+    Scenario: a PUD entry with block type bits on 16K/48
+      Given a kernel booted with the configuration 16K/48 with rodata_full off
+      And 2M of physical memory at 0x200000000 is mapped into the linear map with flags NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS
+      And the PUD entry for 0xffff0001c0000000 holds the descriptor 0x0000000000000401 (a constructed state)
+      When the linear map of 2M of physical memory at 0x200000000 is torn down
+      Then the request is refused with a KernelWarning
+      And the rule it names is "an entry on the hot-remove path is neither a block nor a table"
+      And the refusal names "level=PUD"
+      And the kernel state is unchanged
