@@ -88,7 +88,8 @@ export class VmallocSpace {
     for (let i = 0; i < area.pages.length; i++) {
       const va = start + i * page;
       const pte = yield* this.walkToPte(va, actor);
-      yield this.step(actor, 'write', [pte.table], false, `${actor} writes PTE[${pte.index}] for ${kvaHex(k.geo, va)}`);
+      const text = `${actor} writes PTE[${pte.index}] for ${kvaHex(k.geo, va)}`;
+      yield this.step(actor, 'write', [pte.table], false, text, { holds: [pte.table] });
       const desc = leafDesc(pte.level, (area.pages[i] as number) * page, PAGE_KERNEL, k.geo.pageShift, false);
       k.pt.writeEntry(pte.table, pte.level.depth, pte.index, desc.lo, desc.hi, va, actor);
     }
@@ -102,13 +103,8 @@ export class VmallocSpace {
     for (const level of k.geo.levels) {
       const index = k.pt.index(level, va);
       if (level.name === 'PTE') return { table, index, level };
-      yield this.step(
-        actor,
-        'read',
-        [table],
-        true,
-        `${actor} reads ${level.name}[${index}] of table ${physHex(table * k.geo.pageSize)}`,
-      );
+      const where = `${level.name}[${index}] of table ${physHex(table * k.geo.pageSize)}`;
+      yield this.step(actor, 'read', [table], true, `${actor} reads ${where}`, { holds: [table] });
       let entry = this.read(table, index, level, actor);
       if (entry === undefined) {
         yield* this.installTable(table, index, level, va, actor);
@@ -119,34 +115,30 @@ export class VmallocSpace {
     throw new Error('walk ran past the PTE level');
   }
 
-  /** __p*d_alloc: allocate, lock, re-check, install or free the spare, unlock. */
+  /** __p*d_alloc: allocate, lock, re-check, install or free the spare, unlock — holding a pointer into the parent. */
   private *installTable(table: number, index: number, level: Level, va: Kva, actor: string): Steps {
     const k = this.k;
-    yield this.step(actor, 'allocate', [], false, `${actor} allocates a ${k.geo.levels[level.depth + 1]?.name} table`);
+    const holds = [table];
+    const lock = { name: PAGE_TABLE_LOCK, mode: 'write' } as const;
+    const child = k.geo.levels[level.depth + 1]?.name;
+    yield this.step(actor, 'allocate', [], false, `${actor} allocates a ${child} table`, { holds });
     const fresh = k.pt.allocTable(level.depth + 1, actor);
-    yield {
-      ...this.step(actor, 'lock', [], false, `${actor} takes ${PAGE_TABLE_LOCK}`),
-      lock: { name: PAGE_TABLE_LOCK, mode: 'write' },
-    };
-    k.pt.locks.take({ name: PAGE_TABLE_LOCK, mode: 'write' }, actor);
-    yield this.step(actor, 'read', [table], true, `${actor} re-checks ${level.name}[${index}] under the lock`);
+    yield this.step(actor, 'lock', [], false, `${actor} takes ${PAGE_TABLE_LOCK}`, { holds, lock });
+    k.pt.locks.take(lock, actor);
+    yield this.step(actor, 'read', [table], true, `${actor} re-checks ${level.name}[${index}] under the lock`, {
+      holds,
+    });
     if (this.read(table, index, level, actor) === undefined) {
-      yield this.step(
-        actor,
-        'install',
-        [table, fresh],
-        false,
-        `${actor} installs table ${physHex(fresh * k.geo.pageSize)} in ${level.name}[${index}]`,
-      );
+      const text = `${actor} installs table ${physHex(fresh * k.geo.pageSize)} in ${level.name}[${index}]`;
+      yield this.step(actor, 'install', [table, fresh], false, text, { holds });
       k.pt.install(table, level.depth, index, fresh, va, actor);
     } else {
-      yield this.step(actor, 'free', [fresh], false, `${actor} frees its spare table: another CPU installed one`);
+      yield this.step(actor, 'free', [fresh], false, `${actor} frees its spare table: another CPU installed one`, {
+        holds,
+      });
       k.pt.freeTable(fresh, actor);
     }
-    yield {
-      ...this.step(actor, 'unlock', [], false, `${actor} releases ${PAGE_TABLE_LOCK}`),
-      lock: { name: PAGE_TABLE_LOCK, mode: 'write' },
-    };
+    yield this.step(actor, 'unlock', [], false, `${actor} releases ${PAGE_TABLE_LOCK}`, { holds, lock });
     k.pt.locks.release(PAGE_TABLE_LOCK, actor);
   }
 
@@ -225,7 +217,14 @@ export class VmallocSpace {
     throw new Error('walk ran past the PTE level');
   }
 
-  private step(actor: string, op: Step['op'], pages: number[], readOnly: boolean, text: string): Step {
-    return { actor, op, pages, readOnly, text };
+  private step(
+    actor: string,
+    op: Step['op'],
+    pages: number[],
+    readOnly: boolean,
+    text: string,
+    extra: Partial<Step> = {},
+  ): Step {
+    return { actor, op, pages, readOnly, text, ...extra };
   }
 }

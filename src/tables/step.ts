@@ -15,6 +15,8 @@ export interface Step {
   readonly readOnly: boolean;
   /** A lock the step takes (the actor cannot run it while another holds the lock) or releases. */
   readonly lock?: LockUse;
+  /** Table pages the actor holds a pointer into while this is its next step (a walker mid-walk). */
+  readonly holds?: readonly number[];
   /** The step in the domain's words, e.g. "vmalloc reads PGD[507] → PUD table at 0x…". */
   readonly text: string;
 }

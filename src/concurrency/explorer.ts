@@ -1,0 +1,182 @@
+import { ModelError } from '../errors';
+import type { Kernel } from '../mappings/kernel';
+import { tablesFingerprint } from '../mappings/snapshot';
+import type { Step } from '../tables/step';
+import { type ActorsFactory, advance, type Running, start, type Violation } from './actor';
+import { detectAfter, detectBefore, type DetectorKind } from './detectors';
+import { independent } from './independence';
+
+export interface Scenario {
+  readonly name: string;
+  /** The state every schedule starts from (cloned for each run). */
+  readonly initial: Kernel;
+  readonly actors: ActorsFactory;
+  /** Detectors to run (default: all). */
+  readonly detectors?: readonly DetectorKind[];
+  /** Optional bound on preemptions (switching away from an actor that could still run). */
+  readonly preemptions?: number;
+}
+
+export interface Counterexample {
+  readonly steps: readonly Step[];
+  readonly violation: Violation;
+}
+
+export interface Exploration {
+  readonly scenario: string;
+  /** Complete or violating executions run to their end. */
+  readonly schedules: number;
+  /** Executions cut short because every enabled step was asleep (already covered by an equivalent order). */
+  readonly sleepBlocked: number;
+  /** Distinct final page-table states of complete executions. */
+  readonly finalStates: number;
+  /** Steps executed in all, replays included. */
+  readonly stepsExecuted: number;
+  readonly millis: number;
+  /** The shortest counterexample found, if any. */
+  readonly counterexample?: Counterexample;
+}
+
+interface Frame {
+  readonly enabled: number[];
+  readonly sleep: Map<number, Step>;
+  readonly steps: (Step | undefined)[];
+  readonly done: number[];
+  chosen: number;
+  readonly preemptions: number;
+}
+
+/**
+ * Runs every interleaving of the scenario's actors, up to equivalence: a depth-first search over
+ * schedules with sleep sets (Godefroid), so two orders that differ only by swapping independent steps
+ * (no common page or lock) are run once. Each schedule replays from a clone of the initial state; a
+ * schedule stops at its first violation, and once one is found no schedule at least as long is
+ * pursued, so the counterexample reported is a shortest one. Deterministic: actors are tried in order.
+ */
+export function explore(scenario: Scenario): Exploration {
+  const started = performance.now();
+  const frames: Frame[] = [];
+  const finals = new Set<string>();
+  let schedules = 0;
+  let sleepBlocked = 0;
+  let stepsExecuted = 0;
+  let best: Counterexample | undefined;
+  for (;;) {
+    const k = scenario.initial.clone();
+    const runs = scenario.actors(k).map(start);
+    const path: Step[] = [];
+    let outcome: 'complete' | 'blocked' | 'violation' | 'pruned' = 'complete';
+    for (let d = 0; ; d++) {
+      if (best && d + 1 >= best.steps.length) {
+        outcome = 'pruned';
+        break;
+      }
+      let frame = frames[d];
+      if (!frame) {
+        const made = newFrame(k, runs, frames[d - 1], path[d - 1], scenario.preemptions);
+        if (made === 'end') break;
+        if (made === 'asleep') {
+          outcome = 'blocked';
+          break;
+        }
+        frame = made;
+        frames.push(frame);
+      }
+      const run = runs[frame.chosen] as Running;
+      const step = run.next as Step;
+      path.push(step);
+      stepsExecuted++;
+      const violation = perform(k, runs, run, step, scenario.detectors);
+      if (violation) {
+        outcome = 'violation';
+        best = { steps: [...path], violation };
+        break;
+      }
+    }
+    if (outcome === 'complete') {
+      const atEnd = runs.flatMap((r) => r.actor.atEnd?.() ?? []).filter((v) => wanted(v, scenario.detectors));
+      if (atEnd.length > 0 && (!best || path.length + 1 < best.steps.length)) {
+        best = { steps: [...path], violation: atEnd[0] as Violation };
+      }
+      finals.add(tablesFingerprint(k));
+    }
+    if (outcome === 'blocked') sleepBlocked++;
+    else schedules++;
+    if (!backtrack(frames)) break;
+  }
+  return {
+    scenario: scenario.name,
+    schedules,
+    sleepBlocked,
+    finalStates: finals.size,
+    stepsExecuted,
+    millis: performance.now() - started,
+    counterexample: best,
+  };
+}
+
+function wanted(v: Violation, detectors: readonly DetectorKind[] | undefined): boolean {
+  return !detectors || detectors.includes(v.kind);
+}
+
+/** A new node: enabled actors, its sleep set, and the first actor to try. */
+function newFrame(k: Kernel, runs: Running[], parent: Frame | undefined, last: Step | undefined, bound?: number): Frame | 'end' | 'asleep' {
+  const steps = runs.map((r) => r.next);
+  const enabled = runs.flatMap((r, i) => (r.next && (!r.next.lock || r.next.op !== 'lock' || k.pt.locks.canTake(r.next.lock, r.actor.name)) ? [i] : []));
+  if (enabled.length === 0) return 'end';
+  const sleep = new Map<number, Step>();
+  if (parent && last) {
+    for (const [i, s] of parent.sleep) if (independent(s, last)) sleep.set(i, s);
+    for (const i of parent.done) {
+      const s = parent.steps[i];
+      if (s && independent(s, last)) sleep.set(i, s);
+    }
+  }
+  const preemptions = parent ? parent.preemptions : 0;
+  const frame: Frame = { enabled, sleep, steps, done: [], chosen: -1, preemptions };
+  const first = candidates(frame, last, bound)[0];
+  if (first === undefined) return 'asleep';
+  frame.chosen = first;
+  return frame;
+}
+
+/** Actors that may be tried at a node: enabled, not asleep, not done, within the preemption bound. */
+function candidates(frame: Frame, last: Step | undefined, bound?: number): number[] {
+  return frame.enabled.filter((i) => {
+    if (frame.sleep.has(i) || frame.done.includes(i)) return false;
+    if (bound === undefined || !last) return true;
+    const previous = frame.steps.findIndex((s) => s?.actor === last.actor);
+    const preempts = previous >= 0 && previous !== i && frame.enabled.includes(previous);
+    return frame.preemptions + (preempts ? 1 : 0) <= bound;
+  });
+}
+
+/** Moves the deepest node with an untried actor to that actor; false when the search is over. */
+function backtrack(frames: Frame[]): boolean {
+  while (frames.length > 0) {
+    const top = frames[frames.length - 1] as Frame;
+    top.done.push(top.chosen);
+    const next = top.enabled.find((i) => !top.sleep.has(i) && !top.done.includes(i));
+    if (next !== undefined) {
+      top.chosen = next;
+      return true;
+    }
+    frames.pop();
+  }
+  return false;
+}
+
+/** Runs one announced step with the detectors around it. */
+function perform(k: Kernel, runs: Running[], run: Running, step: Step, detectors?: readonly DetectorKind[]): Violation | undefined {
+  const before = detectBefore(k, runs, run, step).find((v) => wanted(v, detectors));
+  if (before) return before;
+  const mark = k.mem.violations.length;
+  try {
+    advance(run);
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    run.next = undefined;
+    return { kind: 'kernel-warning', actor: step.actor, detail: `${step.actor}: ${error.message}` };
+  }
+  return detectAfter(k, mark, step).find((v) => wanted(v, detectors));
+}

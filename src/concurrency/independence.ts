@@ -1,0 +1,21 @@
+import type { Step } from '../tables/step';
+
+/** Steps that change the allocator's free lists or bump pointer. */
+const touchesAllocator = (s: Step): boolean => s.op === 'allocate' || s.op === 'free';
+
+/**
+ * Whether two steps of different actors commute: they touch no common page (unless both only read
+ * it), use no common lock, are not both allocator operations, and neither is a hardware walk racing an
+ * invalidation or a write. Dependent steps are the only ones the explorer reorders.
+ */
+export function independent(a: Step, b: Step): boolean {
+  if (a.actor === b.actor) return false;
+  if (a.lock && b.lock && a.lock.name === b.lock.name) return false;
+  if (touchesAllocator(a) && touchesAllocator(b)) return false;
+  if (a.op === 'walk' || b.op === 'walk') {
+    const other = a.op === 'walk' ? b : a;
+    if (other.op === 'walk' || !other.readOnly) return false;
+  }
+  if (a.readOnly && b.readOnly) return true;
+  return !a.pages.some((p) => b.pages.includes(p));
+}
