@@ -7,9 +7,12 @@ import { PageState } from '../memory/page';
 
 /**
  * The WARN_ON conditions of the two passes, checked by a read-only walk before anything changes: an
- * entry that is not none but not valid, an upper-level entry that is neither block nor table, and —
- * when the mapped pages are to be freed — a reserved (boot) page among them. The kernel warns in the
- * middle of the teardown; the model refuses the whole request so that the state stays as it was.
+ * entry that is not none but not present, and — when the mapped pages are to be freed — a reserved
+ * (boot) page among them. The kernel warns in the middle of the teardown; the model refuses the whole
+ * request so that the state stays as it was. The kernel's "neither block nor table" WARN cannot fire
+ * for a present entry: p*d_sect() and p*d_table() read bits[1:0] only, so a present upper-level entry
+ * is one or the other (a block encoding where the level allows none is torn down as a block, and a
+ * level-3 entry with the reserved encoding is cleared as a page, as pass 1 does).
  */
 export function checkTeardown(k: Kernel, start: Kva, end: Kva, freeMapped: boolean): void {
   checkLevel(k, k.pt.pgd, 0, start, end, freeMapped);
@@ -25,22 +28,20 @@ function checkLevel(k: Kernel, table: number, depth: number, start: Kva, end: Kv
     const lo = words[2 * index] as number;
     const hi = words[2 * index + 1] as number;
     if ((lo | hi) === 0) continue;
-    const type = descType(level, lo);
-    const va = kvaHex(geo, addr);
-    if ((lo & VALID) === 0) warn('an entry on the hot-remove path is neither none nor present', level, va);
-    if (type === DescType.Reserved) warn('an entry on the hot-remove path is neither a block nor a table', level, va);
+    if ((lo & VALID) === 0) {
+      throw new KernelWarning('an entry on the hot-remove path is neither none nor present', {
+        level: level.name,
+        va: kvaHex(geo, addr),
+      });
+    }
     const target = descAddr(lo, hi, geo.pageShift) / geo.pageSize;
-    if (type === DescType.Table) checkLevel(k, target, depth + 1, addr, next, freeMapped);
+    if (descType(level, lo) === DescType.Table) checkLevel(k, target, depth + 1, addr, next, freeMapped);
     else if (freeMapped && k.mem.state(target) === PageState.Reserved) {
       throw new KernelWarning('a reserved (boot) page must never be freed', {
         level: level.name,
-        va,
+        va: kvaHex(geo, addr),
         page: physHex(target * geo.pageSize),
       });
     }
   }
-}
-
-function warn(rule: string, level: Level, va: string): never {
-  throw new KernelWarning(rule, { level: level.name, va });
 }

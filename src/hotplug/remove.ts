@@ -25,6 +25,8 @@ export interface TeardownOptions {
   readonly actor?: string;
   readonly stepwise?: boolean;
   readonly altmap?: Altmap;
+  /** The caller already ran the WARN checks over this range (arch_remove_memory checks every part first). */
+  readonly checked?: boolean;
 }
 
 const resolve = (p: FreeingPolicy | string | undefined): FreeingPolicy =>
@@ -100,7 +102,7 @@ function* teardown(
   options: TeardownOptions,
   sharedWithVmalloc: boolean,
 ): Steps<TeardownReport> {
-  checkTeardown(k, start, end, freeMapped);
+  if (!options.checked) checkTeardown(k, start, end, freeMapped);
   const [floor, ceiling] = bounds(k, policy, region, [start, end]);
   const t: Teardown = {
     k,
@@ -152,9 +154,11 @@ export function* archRemoveMemorySteps(
   const parts: TeardownReport[] = [];
   for (const nr of sections) {
     const [vs, ve] = sectionVmemmap(k, nr);
-    parts.push(yield* vmemmapFree(k, vs, ve, { ...options, policy, altmap: options.altmap ?? k.altmaps.get(nr) }));
+    parts.push(
+      yield* vmemmapFree(k, vs, ve, { ...options, policy, checked: true, altmap: options.altmap ?? k.altmaps.get(nr) }),
+    );
   }
-  parts.push(yield* removePgdMapping(k, k.pt.pgd, k.linearVa(start), size, { ...options, policy }));
+  parts.push(yield* removePgdMapping(k, k.pt.pgd, k.linearVa(start), size, { ...options, policy, checked: true }));
   for (const nr of sections) {
     k.sections.delete(nr);
     k.altmaps.delete(nr);

@@ -109,15 +109,16 @@ function* clearLeaf(t: Teardown, table: number, level: Level, index: number, add
 
 /** free_hotplug_page_range: to the altmap if the pages came from it, else to the page allocator. */
 function freeBacking(t: Teardown, pfn: number, pages: number, va: Kva): void {
-  const { k } = t;
-  if (t.altmap && pfn >= t.altmap.basePfn && pfn < t.altmap.basePfn + t.altmap.capacity) t.altmap.free(pfn, pages);
+  const { k, altmap } = t;
+  const toAltmap = altmap !== undefined && pfn >= altmap.basePfn && pfn < altmap.basePfn + altmap.capacity;
+  if (toAltmap) altmap.free(pfn, pages);
   else k.alloc.free(pfn, Math.log2(pages), t.actor);
   k.pt.trace.record({
     op: 'free',
     actor: t.actor,
     pfn,
     va,
-    note: t.altmap ? 'vmemmap backing (altmap)' : 'mapped pages',
+    note: toAltmap ? 'vmemmap backing (altmap)' : 'mapped pages',
   });
 }
 

@@ -227,21 +227,24 @@ describe('WARN_ON conditions: refused before anything changes', () => {
     refuses(k, () => archRemoveMemory(k, pa, GiB), /neither none nor present/);
   });
 
-  it('a PTE with the reserved encoding (valid, not a page)', () => {
+  it('a PTE with the reserved encoding (valid, not a page) is present to the kernel and is cleared', () => {
     const { k, pa } = withSection('64K/48', true);
     const pte = walk(k.pt, k.linearVa(pa)).steps.at(-1);
     if (!pte) throw new Error('no walk');
     k.pt.writeEntry(pte.table, pte.level.depth, pte.index, PAGE_KERNEL.lo & ~TABLE_BIT, PAGE_KERNEL.hi, 0, 'test');
-    refuses(k, () => archRemoveMemory(k, pa, GiB), /neither a block nor a table/);
+    archRemoveMemory(k, pa, GiB);
+    expect(walk(k.pt, k.linearVa(pa)).pa).toBeUndefined();
   });
 
-  it('16K/48: a block descriptor at the PUD level, where 16K allows none', () => {
+  it('16K/48: a block descriptor at the PUD level, where 16K allows none, is torn down as a block (pud_sect)', () => {
     const { k, pa } = withSection('16K/48');
     const pud = levelNamed(k.geo, 'PUD');
     const step = walk(k.pt, k.linearVa(pa)).steps.find((s) => s.level === pud);
     if (!step || !pud) throw new Error('no PUD step');
     k.pt.writeEntry(step.table, pud.depth, step.index, PROT_SECT_NORMAL.lo, PROT_SECT_NORMAL.hi, 0, 'test');
-    refuses(k, () => archRemoveMemory(k, pa, GiB), /neither a block nor a table/);
+    archRemoveMemory(k, pa, GiB);
+    const after = walk(k.pt, k.linearVa(pa)).steps.find((s) => s.level === pud);
+    expect(after?.lo).toBe(0);
   });
 });
 
