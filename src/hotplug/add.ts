@@ -9,7 +9,7 @@ import { runToEnd } from '../tables/step';
 import { removePgdMapping, sectionVmemmap, type TeardownReport } from './remove';
 
 export interface AddOptions {
-  /** Carve the vmemmap backing out of the hot-added memory (vmem_altmap; used on 4K, as v5.7's base-page path ignores it). */
+  /** Carve the vmemmap backing out of the hot-added memory (vmem_altmap, as arm64 supports it after v5.7). */
   readonly altmap?: boolean;
   /** Inject an -ENOMEM from populating the vmemmap of the n-th section of the range (0-based). */
   readonly failAtSection?: number;

@@ -14,9 +14,10 @@ export function vmemmapLeafLevel(k: Kernel): Level {
 
 /**
  * vmemmap_populate: 4K pages install 2 MiB PMD blocks (one allocation per empty entry, existing ones
- * only verified); 16K/64K map base pages one PTE at a time (vmemmap_populate_basepages, which in v5.7
- * ignores the altmap). Missing tables are allocated on the way. The range is checked, and the tables
- * and backing it needs counted, before anything changes.
+ * only verified); 16K/64K map base pages one PTE at a time (vmemmap_populate_basepages). Missing
+ * tables are allocated on the way. The range is checked, and the tables and backing it needs counted,
+ * before anything changes. With an altmap the backing comes from it on every granule — the behaviour
+ * arm64 gained after v5.7 (v5.7 itself ignored the altmap); tables always come from the allocator.
  */
 export function vmemmapPopulate(k: Kernel, start: Kva, end: Kva, altmap: Altmap | undefined, actor: string): void {
   const { vmemmapStart, vmemmapEnd } = k.layout;
@@ -27,12 +28,11 @@ export function vmemmapPopulate(k: Kernel, start: Kva, end: Kva, altmap: Altmap 
       end: kvaHex(k.geo, end),
     });
   }
-  const useAltmap = altmap && k.geo.granule === 4 ? altmap : undefined;
   const need = { tables: 0, blocks: 0 };
   walkVmemmap(k, start, end, leaf, actor, need);
   const backingPages = leaf.entrySize / k.geo.pageSize;
-  const enough = useAltmap
-    ? useAltmap.available(need.blocks * backingPages, backingPages) && k.alloc.available(0) >= need.tables
+  const enough = altmap
+    ? altmap.available(need.blocks * backingPages, backingPages) && k.alloc.available(0) >= need.tables
     : k.alloc.available(0) >= need.tables + (backingPages === 1 ? need.blocks : 0) &&
       (backingPages === 1 || k.alloc.available(Math.log2(backingPages)) >= need.blocks);
   if (!enough) {
@@ -41,7 +41,7 @@ export function vmemmapPopulate(k: Kernel, start: Kva, end: Kva, altmap: Altmap 
       blocks: need.blocks,
     });
   }
-  walkVmemmap(k, start, end, leaf, actor, undefined, useAltmap);
+  walkVmemmap(k, start, end, leaf, actor, undefined, altmap);
 }
 
 /** One pass over [start, end) in leaf-sized steps; `dry` counts what a real pass would allocate. */
