@@ -3,7 +3,13 @@ import type { Step, Steps } from '../tables/step';
 
 /** A violation a detector reports, in the domain's words. */
 export interface Violation {
-  readonly kind: 'use-after-free' | 'lost-mapping' | 'stale-walk' | 'freed-while-held' | 'double-free' | 'kernel-warning';
+  readonly kind:
+    | 'use-after-free'
+    | 'lost-mapping'
+    | 'stale-walk'
+    | 'freed-while-held'
+    | 'double-free'
+    | 'kernel-warning';
   readonly actor: string;
   readonly detail: string;
 }

@@ -1,3 +1,4 @@
+import { physHex } from '../arch/address';
 import type { Kernel } from '../mappings/kernel';
 import type { MemViolation } from '../memory/physmem';
 import type { Step } from '../tables/step';
@@ -17,7 +18,7 @@ export function detectBefore(k: Kernel, runs: Running[], run: Running, step: Ste
         out.push({
           kind: 'freed-while-held',
           actor: step.actor,
-          detail: `${step.actor} frees table page ${page} while ${other.actor.name} holds a pointer into it`,
+          detail: `${step.actor} frees the table page at ${physHex(page * k.geo.pageSize)} while ${other.actor.name} holds a pointer into it`,
         });
       }
     }

@@ -3,7 +3,7 @@ import type { Kernel } from '../mappings/kernel';
 import { tablesFingerprint } from '../mappings/snapshot';
 import type { Step } from '../tables/step';
 import { type ActorsFactory, advance, type Running, start, type Violation } from './actor';
-import { detectAfter, detectBefore, type DetectorKind } from './detectors';
+import { type DetectorKind, detectAfter, detectBefore } from './detectors';
 import { independent } from './independence';
 
 export interface Scenario {
@@ -120,9 +120,17 @@ function wanted(v: Violation, detectors: readonly DetectorKind[] | undefined): b
 }
 
 /** A new node: enabled actors, its sleep set, and the first actor to try. */
-function newFrame(k: Kernel, runs: Running[], parent: Frame | undefined, last: Step | undefined, bound?: number): Frame | 'end' | 'asleep' {
+function newFrame(
+  k: Kernel,
+  runs: Running[],
+  parent: Frame | undefined,
+  last: Step | undefined,
+  bound?: number,
+): Frame | 'end' | 'asleep' {
   const steps = runs.map((r) => r.next);
-  const enabled = runs.flatMap((r, i) => (r.next && (!r.next.lock || r.next.op !== 'lock' || k.pt.locks.canTake(r.next.lock, r.actor.name)) ? [i] : []));
+  const enabled = runs.flatMap((r, i) =>
+    r.next && (!r.next.lock || r.next.op !== 'lock' || k.pt.locks.canTake(r.next.lock, r.actor.name)) ? [i] : [],
+  );
   if (enabled.length === 0) return 'end';
   const sleep = new Map<number, Step>();
   if (parent && last) {
@@ -167,7 +175,13 @@ function backtrack(frames: Frame[]): boolean {
 }
 
 /** Runs one announced step with the detectors around it. */
-function perform(k: Kernel, runs: Running[], run: Running, step: Step, detectors?: readonly DetectorKind[]): Violation | undefined {
+function perform(
+  k: Kernel,
+  runs: Running[],
+  run: Running,
+  step: Step,
+  detectors?: readonly DetectorKind[],
+): Violation | undefined {
   const before = detectBefore(k, runs, run, step).find((v) => wanted(v, detectors));
   if (before) return before;
   const mark = k.mem.violations.length;

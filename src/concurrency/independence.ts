@@ -1,7 +1,11 @@
 import type { Step } from '../tables/step';
 
-/** Steps that change the allocator's free lists or bump pointer. */
-const touchesAllocator = (s: Step): boolean => s.op === 'allocate' || s.op === 'free';
+/**
+ * Two allocations race for the same fresh page, and two frees for the order of the free list. An
+ * allocation and a free commute: the allocator hands out fresh pages before it reuses freed ones, and
+ * the pools of the explored states never run dry.
+ */
+const allocatorConflict = (a: Step, b: Step): boolean => (a.op === 'allocate' || a.op === 'free') && a.op === b.op;
 
 /**
  * Whether two steps of different actors commute: they touch no common page (unless both only read
@@ -11,7 +15,7 @@ const touchesAllocator = (s: Step): boolean => s.op === 'allocate' || s.op === '
 export function independent(a: Step, b: Step): boolean {
   if (a.actor === b.actor) return false;
   if (a.lock && b.lock && a.lock.name === b.lock.name) return false;
-  if (touchesAllocator(a) && touchesAllocator(b)) return false;
+  if (allocatorConflict(a, b)) return false;
   if (a.op === 'walk' || b.op === 'walk') {
     const other = a.op === 'walk' ? b : a;
     if (other.op === 'walk' || !other.readOnly) return false;

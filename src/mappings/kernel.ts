@@ -25,6 +25,17 @@ export interface KernelOptions {
   readonly debugPagealloc?: boolean;
   /** vmalloc areas created after boot, sizes in bytes (default three small ones). */
   readonly vmallocAreas?: readonly number[];
+  /**
+   * memstart_addr (PHYS_OFFSET); default: boot memory's base rounded down to 1 GiB. Set lower, the
+   * sections below boot memory are hot-pluggable DRAM.
+   */
+  readonly physOffset?: number;
+  /**
+   * A constructed state, not one the kernel boots into: boot memory is present and serves the
+   * allocator, but nothing is mapped — no kernel image, fixmap, linear map or vmemmap of boot memory,
+   * no vmalloc areas. Only what the scenario adds exists, so no boot structure pins a table.
+   */
+  readonly bare?: boolean;
 }
 
 /** Size of the model's kernel image: text and data segments of 16 MiB each. */
@@ -67,7 +78,7 @@ export class Kernel {
     this.debugPagealloc = options.debugPagealloc ?? false;
     const bootBase = options.bootBase ?? 0x4000_0000;
     const bootSize = options.bootSize ?? 2 * 2 ** 30;
-    this.physOffset = Math.floor(bootBase / 2 ** 30) * 2 ** 30;
+    this.physOffset = options.physOffset ?? Math.floor(bootBase / 2 ** 30) * 2 ** 30;
     this.mem = new PhysMem(this.geo);
     const boot = this.mem.addBlock('boot', bootBase, bootSize);
     const page = this.geo.pageSize;
@@ -78,6 +89,8 @@ export class Kernel {
     const pgd = this.staticTable(0);
     this.pt = new PageTables(this.geo, this.mem, this.alloc, pgd);
     this.vmalloc = new VmallocSpace(this);
+    this.pt.staticTables.add(pgd);
+    if (options.bare) return;
     this.bootMappings(bootBase, bootSize);
     for (const size of options.vmallocAreas ?? [4 * page, 16 * page, page]) this.vmalloc.vmalloc(size, 'boot');
   }
@@ -135,7 +148,6 @@ export class Kernel {
 
   /** paging_init + the boot-time vmemmap: everything allocated from memblock (reserved pages). */
   private bootMappings(bootBase: number, bootSize: number): void {
-    this.pt.staticTables.add(this.pt.pgd);
     this.alloc.memblock = true;
     const { phys, va } = this.image;
     createPgdMapping(this.pt, { phys, virt: va, size: IMAGE_SEGMENT, prot: PAGE_KERNEL_ROX, flags: 0, actor: 'boot' });

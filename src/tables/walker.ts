@@ -1,4 +1,4 @@
-import { type Kva, kvaHex } from '../arch/address';
+import { type Kva, kvaHex, physHex } from '../arch/address';
 import { DescType, descAddr, descType } from '../arch/descriptor';
 import type { Level } from '../arch/geometry';
 import type { PageTables } from './page-tables';
@@ -83,7 +83,7 @@ export function mmuTranslate(pt: PageTables, kva: Kva, cpu = 'cpu'): number {
       kind: 'stale-walk-cache',
       pfn: cached.table,
       accessor: cpu,
-      detail: `${cpu} walked ${kvaHex(pt.geo, kva)} through a cached pointer to freed table page ${cached.table}`,
+      detail: `${cpu} walked ${kvaHex(pt.geo, kva)} through a cached pointer to the freed table page at ${physHex(cached.table * pt.geo.pageSize)}`,
     });
   }
   const w = walk(pt, kva, cpu, cached);

@@ -1,0 +1,110 @@
+import type { Kva } from '../arch/address';
+import { sharedTopEntry } from '../arch/sharing';
+import { archAddMemory } from '../hotplug/add';
+import type { FreeingPolicy } from '../hotplug/policy';
+import { sectionVmemmap, vmemmapFree } from '../hotplug/remove';
+import { Kernel } from '../mappings/kernel';
+import { vmemmapLeafLevel } from '../mappings/vmemmap';
+import { runToEnd } from '../tables/step';
+import { mmuTranslate } from '../tables/walker';
+import { cpuAccessActor, hotRemoveActor, ptdumpActor, vmallocActor } from './actors';
+import type { DetectorKind } from './detectors';
+import type { Scenario } from './explorer';
+
+/** Which initial state a race starts from. */
+export type RaceState = 'real' | 'constructed';
+
+const GiB = 2 ** 30;
+
+/**
+ * The state a race starts from, with one hot-added section whose vmemmap has been torn down (with the
+ * v5.7 policy) except for its first leaf, which the explored hot-remove then removes:
+ * - `real`: the v5.7 boot state (1 GiB of boot memory); the section is the first whose vmemmap leaves
+ *   live in a table of their own, not one shared with boot memory's struct pages.
+ * - `constructed`: a bare kernel (nothing of boot mapped) whose first DRAM section, at PHYS_OFFSET, is
+ *   hot-pluggable: its vmemmap starts at VMEMMAP_START, in the table vmalloc shares where it shares one,
+ *   and no boot structure pins that table.
+ */
+export function raceState(config: string, state: RaceState): { k: Kernel; leaf: [Kva, Kva] } {
+  const k =
+    state === 'real'
+      ? new Kernel({ config, bootSize: GiB, rodataFull: false })
+      : new Kernel({ config, bare: true, physOffset: GiB, bootBase: 2 * GiB, bootSize: GiB, rodataFull: false });
+  const section = state === 'real' ? firstSectionWithOwnLeafTable(k) : GiB;
+  archAddMemory(k, section, GiB);
+  const [vs, ve] = sectionVmemmap(k, k.sectionOf(section));
+  const leafEnd = vs + vmemmapLeafLevel(k).entrySize;
+  runToEnd(vmemmapFree(k, leafEnd, ve, { policy: 'v5.7', actor: 'setup' }));
+  return { k, leaf: [vs, leafEnd] };
+}
+
+/** The lowest section above boot memory whose vmemmap leaves fill a leaf table no boot struct page shares. */
+function firstSectionWithOwnLeafTable(k: Kernel): number {
+  const span = vmemmapLeafLevel(k).tableSpan;
+  const bootEnd = k.vmemmapVa((k.physOffset + GiB) / k.geo.pageSize);
+  const own = Math.ceil(bootEnd / span) * span;
+  const pa = k.physOffset + ((own - k.layout.vmemmapStart) / k.geo.structPageSize) * k.geo.pageSize;
+  return Math.ceil(pa / GiB) * GiB;
+}
+
+/** The highest page-aligned address of the vmalloc space where one page fits below VMALLOC_END's guard. */
+export function vmallocTop(k: Kernel): Kva {
+  return k.layout.vmallocEnd - 2 * k.geo.pageSize;
+}
+
+/** vmemmap_free of the section's last vmemmap leaf ‖ vmalloc of one page at the top of the vmalloc space. */
+export function sharedTableRace(
+  config: string,
+  policy: FreeingPolicy | string,
+  state: RaceState,
+  detectors?: readonly DetectorKind[],
+): Scenario {
+  const { k, leaf } = raceState(config, state);
+  return {
+    name: `vmemmap_free ‖ vmalloc on ${config} (${state} state)`,
+    initial: k,
+    detectors,
+    actors: (c) => [
+      hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy }),
+      vmallocActor(c, vmallocTop(c), c.geo.pageSize),
+    ],
+  };
+}
+
+/** vmemmap_free ‖ ptdump walking the same vmemmap, with or without mem_hotplug_lock. */
+export function ptdumpRace(
+  config: string,
+  policy: FreeingPolicy | string,
+  takeLock: boolean,
+  state: RaceState = 'real',
+): Scenario {
+  const { k, leaf } = raceState(config, state);
+  return {
+    name: `vmemmap_free ‖ ptdump ${takeLock ? 'with' : 'without'} mem_hotplug_lock on ${config}`,
+    initial: k,
+    detectors: ['use-after-free', 'stale-walk', 'lost-mapping', 'double-free', 'kernel-warning'],
+    actors: (c) => [
+      hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy }),
+      ptdumpActor(c, leaf[0], leaf[1], takeLock),
+    ],
+  };
+}
+
+/** vmemmap_free ‖ a CPU touching the removed vmemmap, whose walk cache already holds the path there. */
+export function staleWalkRace(config: string, policy: FreeingPolicy | string, state: RaceState = 'real'): Scenario {
+  const { k, leaf } = raceState(config, state);
+  mmuTranslate(k.pt, leaf[0], 'cpu');
+  return {
+    name: `vmemmap_free ‖ a CPU access through the walk cache on ${config}`,
+    initial: k,
+    actors: (c) => [
+      hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy }),
+      cpuAccessActor(c, leaf[0]),
+    ],
+  };
+}
+
+/** Whether the configuration has a table shared by vmalloc and vmemmap at all. */
+export function sharesATable(config: string): boolean {
+  return sharedTopEntry(new Kernel({ config, bare: true, bootSize: GiB }).layout).shared;
+}
