@@ -1,0 +1,144 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  AF,
+  AP_RDONLY,
+  AP_USER,
+  changeIsSafe,
+  DescType,
+  descAddr,
+  descType,
+  HI_CONT,
+  HI_DBM,
+  HI_PXN,
+  HI_UXN,
+  leafDesc,
+  NG,
+  oaHi,
+  oaLo,
+  PAGE_KERNEL,
+  PROT_SECT_NORMAL,
+  SH_INNER,
+  TABLE_BIT,
+  tableDesc,
+  VALID,
+} from '../../src/arch/descriptor';
+import { type Geometry, geometry, type Level, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { RUNS } from '../support/ranges';
+
+/** A configuration and a page-aligned physical address it can hold (52 bits on 64K/52). */
+const paArb = fc.constantFrom(...SUPPORTED_CONFIGS).chain((config) => {
+  const geo = geometry(config);
+  return fc.tuple(
+    fc.constant(geo),
+    fc.nat({ max: 2 ** (geo.paBits - geo.pageShift) - 1 }).map((n) => n * geo.pageSize),
+  );
+});
+
+describe('output addresses survive encoding in every granule', () => {
+  test.prop([paArb], { numRuns: RUNS })('oaLo/oaHi then descAddr gives the address back', ([geo, pa]) => {
+    expect(descAddr(oaLo(pa, geo.pageShift), oaHi(pa), geo.pageShift)).toBe(pa);
+  });
+
+  test.prop([paArb], { numRuns: RUNS })('a table descriptor points at its page at every table level', ([geo, pa]) => {
+    const d = tableDesc(pa, geo.pageShift);
+    for (const level of geo.levels.slice(0, -1)) expect(descType(level, d.lo)).toBe(DescType.Table);
+    expect(descAddr(d.lo, d.hi, geo.pageShift)).toBe(pa);
+  });
+
+  test.prop([paArb, fc.boolean()], { numRuns: RUNS })(
+    'a leaf keeps its address, type, attributes and CONT bit at every level that may hold one',
+    ([geo, pa], cont) => {
+      for (const level of leafLevels(geo)) {
+        const aligned = pa - (pa % level.entrySize);
+        const prot = level.name === 'PTE' ? PAGE_KERNEL : PROT_SECT_NORMAL;
+        const d = leafDesc(level, aligned, prot, geo.pageShift, cont);
+        expect(descAddr(d.lo, d.hi, geo.pageShift)).toBe(aligned);
+        expect(descType(level, d.lo)).toBe(level.name === 'PTE' ? DescType.Page : DescType.Block);
+        expect((d.hi & HI_CONT) !== 0).toBe(cont);
+        expect(d.lo & 0xfff & ~TABLE_BIT).toBe(prot.lo & 0xfff & ~TABLE_BIT);
+        expect(d.hi & ~0xffff & ~HI_CONT).toBe(prot.hi & ~0xffff);
+      }
+    },
+  );
+
+  it('keeps PA bits 51..48 in descriptor bits 15..12 on 64K/52', () => {
+    const geo = geometry('64K/52');
+    const pa = 0xa_1234_5678_0000;
+    const lo = oaLo(pa, geo.pageShift);
+    expect((lo >>> 12) & 0xf).toBe(0xa);
+    expect(oaHi(pa)).toBe(0x1234);
+    expect(descAddr(lo, oaHi(pa), geo.pageShift)).toBe(pa);
+    expect(descAddr(lo, oaHi(pa), 12)).not.toBe(pa);
+  });
+});
+
+function leafLevels(geo: Geometry): Level[] {
+  return geo.levels.filter((l) => l.name === 'PTE' || l.blockAllowed);
+}
+
+/** The architecture's reading of bits[1:0] at a level, written out as a table. */
+function expectedType(level: Level, bits: number): DescType {
+  if ((bits & 1) === 0) return DescType.Invalid;
+  if (level.name === 'PTE') return bits === 3 ? DescType.Page : DescType.Reserved;
+  if (bits === 3) return DescType.Table;
+  return level.hw === 2 || (level.hw === 1 && level.entrySize === 2 ** 30) ? DescType.Block : DescType.Reserved;
+}
+
+describe('descType reads bits[1:0] as the level allows', () => {
+  it.each(SUPPORTED_CONFIGS)('%s: every level, every bits[1:0], with and without other bits set', (config) => {
+    for (const level of geometry(config).levels) {
+      for (const bits of [0, 1, 2, 3]) {
+        for (const rest of [0, 0xfffffffc])
+          expect(descType(level, (rest | bits) >>> 0)).toBe(expectedType(level, bits));
+      }
+    }
+  });
+});
+
+/** Bits a random descriptor pair may differ in (an address bit among them; never CONT, see below). */
+const LO_BITS = [VALID, TABLE_BIT, AP_USER, AP_RDONLY, SH_INNER, AF, NG, 1 << 4, 1 << 20];
+const HI_BITS = [HI_PXN, HI_UXN, HI_DBM, 1 << 3];
+
+const flipsArb = (bits: readonly number[]) =>
+  fc.subarray([...bits]).map((chosen) => chosen.reduce((acc, b) => acc | b, 0) >>> 0);
+
+/** pgattr_change_is_safe of v5.7 (arch/arm64/mm/mmu.c), restated as the test's oracle. */
+function pgattrChangeIsSafe(oldLo: number, oldHi: number, newLo: number, newHi: number): boolean {
+  if ((oldLo | oldHi) === 0 || (newLo | newHi) === 0) return true;
+  if (((oldHi | newHi) & HI_CONT) !== 0) return false;
+  if ((oldLo & ~newLo & NG) !== 0) return false;
+  return ((oldLo ^ newLo) & ~(AP_RDONLY | NG)) === 0 && ((oldHi ^ newHi) & ~(HI_PXN | HI_DBM)) === 0;
+}
+
+const pairArb = fc.tuple(
+  flipsArb(LO_BITS),
+  flipsArb(HI_BITS),
+  flipsArb(LO_BITS),
+  flipsArb(HI_BITS),
+  fc.nat({ max: 3 }),
+);
+
+describe('changeIsSafe (pgattr_change_is_safe)', () => {
+  test.prop([pairArb], { numRuns: RUNS })(
+    'matches the kernel rule for live entries without CONT and without a nG → G change',
+    ([oldLo, oldHi, newLo, newHi, none]) => {
+      const old = none === 1 ? [0, 0] : [(PAGE_KERNEL.lo ^ oldLo) >>> 0, (PAGE_KERNEL.hi ^ oldHi) >>> 0];
+      const keepNg = (old[0] ?? 0) & NG;
+      const next = none === 2 ? [0, 0] : [((PAGE_KERNEL.lo ^ newLo) | keepNg) >>> 0, (PAGE_KERNEL.hi ^ newHi) >>> 0];
+      const [a, b, c, d] = [...old, ...next] as [number, number, number, number];
+      expect(changeIsSafe(a, b, c, d)).toBe(pgattrChangeIsSafe(a, b, c, d));
+    },
+  );
+
+  // Reported model gap: v5.7 refuses any live change of a CONT entry and a nG → G change; the model's
+  // changeIsSafe has neither rule. These state the kernel's answer and fail until it does.
+  it.fails('refuses a live CONT entry, even unchanged', () => {
+    const hi = PAGE_KERNEL.hi | HI_CONT;
+    expect(changeIsSafe(PAGE_KERNEL.lo, hi, PAGE_KERNEL.lo, hi)).toBe(false);
+  });
+
+  it.fails('refuses a live nG → G change', () => {
+    expect(changeIsSafe(PAGE_KERNEL.lo | NG, PAGE_KERNEL.hi, PAGE_KERNEL.lo, PAGE_KERNEL.hi)).toBe(false);
+  });
+});

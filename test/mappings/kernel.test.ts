@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { kvaHex } from '../../src/arch/address';
+import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { ConfigError } from '../../src/errors';
+import { Kernel } from '../../src/mappings/kernel';
+import { Owner, PageState } from '../../src/memory/page';
+import { reachableTables } from '../../src/tables/tree';
+import { translate } from '../../src/tables/walker';
+import { MiB, smallKernel } from '../support/kernels';
+import { refusal } from '../support/refusal';
+
+describe('booting a kernel', () => {
+  it.each(['8K/48', '4K/52', '64K/47', '16K/39', '4K', ''])(
+    'refuses the unknown configuration "%s" with a ConfigError',
+    (config) => {
+      const error = refusal(() => new Kernel({ config }));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain('the configuration must be one that arm64 v5.7 builds');
+      expect(error.message).toContain(`config=${config})`);
+      expect(error.message).toContain(`supported: ${SUPPORTED_CONFIGS.join(', ')}`);
+    },
+  );
+
+  it('refuses an unknown layout era with a ConfigError naming it', () => {
+    expect(() => new Kernel({ config: '4K/48', era: 'v4.19' })).toThrow(
+      /layout era must be one the model knows.*era=v4.19/,
+    );
+  });
+
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: maps boot memory, the image and the FDT; its tables are reserved and reachable',
+    (config) => {
+      const k = smallKernel(config, { rodataFull: true, bootSize: 64 * MiB });
+      const boot = k.mem.blocks[0] as { base: number; size: number };
+      for (const pa of [boot.base, boot.base + boot.size - 1, k.image.phys + 12345])
+        expect(translate(k.pt, k.linearVa(pa))).toBe(pa);
+      expect(translate(k.pt, k.image.va + 4096)).toBe(k.image.phys + 4096);
+      expect(translate(k.pt, k.layout.fixaddrTop - 4 * MiB)).toBeGreaterThan(0);
+      const tables = reachableTables(k.pt);
+      expect(tables.every((t) => k.mem.state(t.pfn) === PageState.Reserved)).toBe(true);
+      expect(
+        tables
+          .filter((t) => k.mem.owner(t.pfn) === Owner.KernelImage)
+          .map((t) => t.pfn)
+          .sort(),
+      ).toEqual([...k.pt.staticTables].sort());
+      expect(k.mem.violations).toEqual([]);
+    },
+  );
+
+  it('puts 4K/48 boot memory at PAGE_OFFSET and its struct pages at VMEMMAP_START', () => {
+    const k = smallKernel('4K/48');
+    expect(kvaHex(k.geo, k.linearVa(0x4000_0000))).toBe('0xffff000000000000');
+    expect(kvaHex(k.geo, k.vmemmapVa(0x4000_0000 / 4096 + 1))).toBe('0xfffffdffffe00040');
+  });
+});

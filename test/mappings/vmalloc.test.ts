@@ -1,0 +1,120 @@
+import { fc } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { kvaHex } from '../../src/arch/address';
+import { geometry } from '../../src/arch/geometry';
+import { OutOfMemoryError, RangeRuleError } from '../../src/errors';
+import { snapshot } from '../../src/mappings/snapshot';
+import { PageState } from '../../src/memory/page';
+import { translate } from '../../src/tables/walker';
+import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { MiB, sharedKernel, smallKernel } from '../support/kernels';
+import { configArb } from '../support/ranges';
+import { refusal } from '../support/refusal';
+
+const RULE = 'a vmalloc area must be page-aligned, free and inside [VMALLOC_START, VMALLOC_END)';
+
+/** A page-aligned fixed address below VMALLOC_START (linear map, KASAN, BPF, modules) and a size. */
+const belowArb = configArb.chain((config) => {
+  const k = sharedKernel(config);
+  const pages = k.layout.vmallocStart / k.geo.pageSize;
+  return fc.tuple(fc.constant(config), fc.nat({ max: pages - 1 }), fc.integer({ min: 1, max: 16 }));
+});
+
+describe('vmalloc at a fixed address', () => {
+  it(
+    'refuses one below VMALLOC_START with a RangeRuleError naming the rule and the address, changing nothing',
+    () => {
+      const snapshots = new Map<string, string>();
+      assertEveryConfig(belowArb, ([config, page, pages]) => {
+        const k = sharedKernel(config);
+        const at = page * k.geo.pageSize;
+        const before = snapshots.get(config) ?? snapshot(k);
+        snapshots.set(config, before);
+        const error = refusal(() => k.vmalloc.vmalloc(pages * k.geo.pageSize, 'test', at));
+        expect(error).toBeInstanceOf(RangeRuleError);
+        expect(error.message).toContain(RULE);
+        expect(error.message).toContain(`start=${kvaHex(k.geo, at)}`);
+        expect(snapshot(k)).toBe(before);
+      });
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  // Reported: above VMALLOC_END, findFree throws an OutOfMemoryError ("no free range") instead of the
+  // RangeRuleError of the fixed-address rule; the state is unchanged either way.
+  it.fails.each(['4K/48', '64K/42'])(
+    '%s: refuses one at or above VMALLOC_END with the same RangeRuleError',
+    (config) => {
+      const k = sharedKernel(config);
+      const before = snapshot(k);
+      for (const at of [k.layout.vmallocEnd, k.layout.vmemmapStart]) {
+        expect(refusal(() => k.vmalloc.vmalloc(k.geo.pageSize, 'test', at))).toBeInstanceOf(RangeRuleError);
+      }
+      expect(snapshot(k)).toBe(before);
+    },
+  );
+
+  it.each(['4K/39', '16K/48', '64K/52'])(
+    '%s: refuses an unaligned or overlapping address and a partial page',
+    (config) => {
+      const k = sharedKernel(config);
+      const page = k.geo.pageSize;
+      const area = k.vmalloc.vmalloc(4 * page, 'test');
+      const before = snapshot(k);
+      for (const at of [area.start + 1, area.start + 2 * page, area.start - page, area.start + 4 * page]) {
+        expect(refusal(() => k.vmalloc.vmalloc(page, 'test', at)).message).toContain(RULE);
+      }
+      expect(() => k.vmalloc.vmalloc(page + 1, 'test')).toThrow(/vmalloc sizes are whole pages/);
+      expect(() => k.vmalloc.vmalloc(0, 'test')).toThrow(RangeRuleError);
+      expect(snapshot(k)).toBe(before);
+    },
+  );
+});
+
+const sizesArb = configArb.chain((config) =>
+  fc.tuple(fc.constant(config), fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 })),
+);
+
+describe('vmalloc and vfree', () => {
+  it(
+    'map fresh pages, then clear them, poison the pages and keep every table',
+    () => {
+      assertEveryConfig(sizesArb, ([config, sizes]) => {
+        const k = sharedKernel(config);
+        const page = k.geo.pageSize;
+        const areas = sizes.map((n) => k.vmalloc.vmalloc(n * page, 'test'));
+        for (const a of areas)
+          expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page) / page)).toEqual(a.pages);
+        const live = [...k.mem.liveTables];
+        for (const a of areas) k.vmalloc.vfree(a, 'test');
+        expect(k.mem.liveTables).toEqual(live);
+        for (const a of areas) {
+          expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page))).toEqual(a.pages.map(() => -1));
+          expect(a.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned)).toBe(true);
+          expect(k.vmalloc.areas).not.toContain(a);
+        }
+      });
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it('refuses to free an area twice, changing nothing', () => {
+    const k = sharedKernel('16K/36');
+    const area = k.vmalloc.vmalloc(3 * k.geo.pageSize, 'test');
+    k.vmalloc.vfree(area, 'test');
+    const before = snapshot(k);
+    expect(() => k.vmalloc.vfree(area, 'test')).toThrow(/vfree takes an area vmalloc returned and not yet freed/);
+    expect(snapshot(k)).toBe(before);
+  });
+
+  it.each(['4K/48', '16K/47', '64K/48'])(
+    '%s: refuses more than the allocator has before reserving anything',
+    (config) => {
+      const k = smallKernel(config, { bootSize: 64 * MiB });
+      const before = snapshot(k);
+      const pages = k.alloc.available(0) + 1;
+      expect(() => k.vmalloc.vmalloc(pages * geometry(config).pageSize, 'test')).toThrow(OutOfMemoryError);
+      expect(snapshot(k)).toBe(before);
+    },
+  );
+});

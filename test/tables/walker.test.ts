@@ -1,0 +1,92 @@
+import { fc } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { kvaHex } from '../../src/arch/address';
+import { descAddr, PAGE_KERNEL } from '../../src/arch/descriptor';
+import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { createPgdMapping } from '../../src/mappings/create-mapping';
+import type { Kernel } from '../../src/mappings/kernel';
+import { POISON_WORD } from '../../src/memory/page';
+import { mmuTranslate, translate, walk } from '../../src/tables/walker';
+import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { alignUp, freeRegions, sharedKernel, smallKernel } from '../support/kernels';
+import { configArb, mappingUnits } from '../support/ranges';
+
+/** Addresses worth walking in a booted kernel: every region's first and last byte, plus arbitrary ones. */
+function interesting(k: Kernel): number[] {
+  return k.layout.regions.flatMap((r) => [
+    r.start,
+    r.end - 1,
+    k.linearVa(k.image.phys),
+    k.vmemmapVa(k.image.phys / k.geo.pageSize),
+  ]);
+}
+
+const addressArb = configArb.chain((config) =>
+  fc.tuple(fc.constant(config), fc.oneof(fc.nat(), fc.constantFrom(...interesting(sharedKernel(config))))),
+);
+
+describe('the software walk, its fast form and the MMU agree', () => {
+  it(
+    'walk, translate and mmuTranslate (cold, then from the TLB) give the same address or a fault',
+    () => {
+      assertEveryConfig(addressArb, ([config, n]) => {
+        const k = sharedKernel(config);
+        const kva = n % 2 ** k.geo.vaBits;
+        const w = walk(k.pt, kva);
+        const pa = w.pa ?? -1;
+        k.pt.tlb.invalidateAll();
+        expect([translate(k.pt, kva), mmuTranslate(k.pt, kva), mmuTranslate(k.pt, kva)]).toEqual([pa, pa, pa]);
+        expect(w.fault === undefined).toBe(pa >= 0);
+        expect(w.steps.at(-1)?.level).toBe(w.stoppedAt);
+        expect(k.mem.violations).toEqual([]);
+      });
+    },
+    PROPERTY_TIMEOUT,
+  );
+});
+
+/**
+ * A page mapped through a PTE table of its own, translated once by the MMU (which caches the walk),
+ * then unmapped as pass 1 of hot-remove does it (clear the PTE, last-level TLBI), and the PTE table
+ * unhooked from its parent. Returns what is needed to free the table.
+ */
+function unhookedTable(config: string) {
+  const k = smallKernel(config);
+  const free = freeRegions(k)[0] as { start: number };
+  const va = alignUp(free.start, mappingUnits(k.geo).at(-1) as number);
+  createPgdMapping(k.pt, { virt: va, size: k.geo.pageSize, phys: 2 ** 33, prot: PAGE_KERNEL, flags: 0, actor: 'test' });
+  expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(2 ** 33);
+  const steps = walk(k.pt, va).steps;
+  const pte = steps.at(-1) as (typeof steps)[number];
+  const parent = steps.at(-2) as (typeof steps)[number];
+  k.pt.clearEntry(pte.table, pte.level.depth, pte.index, va, 'hot-remove');
+  k.pt.invalidateLeaf(va, 'hot-remove');
+  k.pt.clearEntry(parent.table, parent.level.depth, parent.index, va, 'hot-remove');
+  return { k, va, table: pte.table };
+}
+
+describe('the walk cache and freed table pages', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: freeing before the walk-cache invalidation leaves a stale pointer: the MMU reads poison',
+    (config) => {
+      const { k, va, table } = unhookedTable(config);
+      k.pt.freeTable(table, 'hot-remove');
+      expect(k.pt.tlb.staleWalks().map((e) => e.target)).toEqual([table]);
+      expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(descAddr(POISON_WORD, POISON_WORD, k.geo.pageShift));
+      expect(k.mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
+        ['stale-walk-cache', table, 'cpu1'],
+        ['use-after-free', table, 'cpu1'],
+      ]);
+      expect(k.mem.violations[0]?.detail).toContain(kvaHex(k.geo, va));
+    },
+  );
+
+  it.each(SUPPORTED_CONFIGS)('%s: clear, invalidate the walk, then free: the MMU walks from the PGD', (config) => {
+    const { k, va, table } = unhookedTable(config);
+    k.pt.invalidateWalk(va, 'hot-remove');
+    k.pt.freeTable(table, 'hot-remove');
+    expect(k.pt.tlb.staleWalks()).toEqual([]);
+    expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(-1);
+    expect(k.mem.violations).toEqual([]);
+  });
+});
