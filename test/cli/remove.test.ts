@@ -107,6 +107,17 @@ describe('remove', () => {
     expect(events[free - 2]).toMatch(/^hot-remove clears PGD\[\d+\] in table/);
   });
 
+  it('--altmap --trace: the vmemmap backing goes back to the altmap, and a trace of 130,000 events prints whole', async () => {
+    const { code, out } = await run('--config', '16K/47', '--altmap', '--trace');
+    expect(code).toBe(0);
+    expect(out.split('\n')[1]).toBe('hot-added first, page-mapped (rodata_full), vmemmap backed by an altmap');
+    const lines = out.trimEnd().split('\n');
+    const at = lines.findIndex((l) => /^trace \(\d+ events\):$/.test(l));
+    expect(lines.length - at - 1).toBe(Number(/\d+/.exec(lines[at] ?? '')?.[0]));
+    expect(lines.length - at - 1).toBeGreaterThan(130_000);
+    expect(lines.filter((l) => l.includes(' frees vmemmap backing (altmap) at ')).length).toBe(256);
+  });
+
   it('--json prints a stable shape', async () => {
     const { code, out } = await run('--config', '64K/48', '--json');
     expect(code).toBe(0);

@@ -170,8 +170,8 @@ export function removalText(run: RemovalRun): string {
     `left behind, mapping nothing: ${run.leftBehind.length} (${perLevel(k, run.leftBehind)})`,
     run.broken.length ? `broken invariants:\n${run.broken.map((b) => `  ${b}`).join('\n')}` : 'invariants: all hold',
   ];
-  if (run.trace) lines.push('', `trace (${run.trace.length} events):`, ...run.trace.map((e) => eventText(k, e)));
-  return `${lines.join('\n')}\n`;
+  const trace = run.trace ? ['', `trace (${run.trace.length} events):`, ...run.trace.map((e) => eventText(k, e))] : [];
+  return `${lines.concat(trace).join('\n')}\n`;
 }
 
 /** The JSON document: a stable shape, every address as 0x and 16 (virtual) or 12 (physical) hex digits. */
@@ -223,7 +223,7 @@ export const removeCommand: Command = {
     { name: 'start', value: 'PA', default: '0x200000000', help: 'physical start of the range, section-aligned' },
     { name: 'size', value: 'S', default: '1G', help: 'size of the range, whole sections (1G each)' },
     { name: 'boot-size', value: 'S', default: '2G', help: 'boot memory at 0x40000000' },
-    { name: 'altmap', help: 'back the vmemmap with the hot-added memory itself (vmem_altmap; 4K only)' },
+    { name: 'altmap', help: 'back the vmemmap with the hot-added memory itself (vmem_altmap, after v5.7)' },
     { name: 'trace', help: 'also print every event of the removal, one per line' },
     { name: 'json', help: 'print a JSON document instead of text' },
   ],
