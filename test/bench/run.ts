@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { hotplugBench } from './hotplug';
+import { linearMapBench } from './linear-map';
+
+/*
+ * The benchmarks, by name: `npm run bench` runs each in a process of its own (so that one's memory
+ * does not count against the next), `npm run bench -- NAME…` runs the named ones. Each returns its
+ * figures; they are printed as one JSON line, `{"bench": NAME, …}`. A new benchmark is one more entry.
+ */
+const BENCHMARKS: Readonly<Record<string, () => object>> = {
+  'linear-map': linearMapBench,
+  hotplug: hotplugBench,
+};
+
+function runOne(name: string): void {
+  const bench = BENCHMARKS[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(JSON.stringify({ bench: name, ...bench() }));
+}
+
+/** Runs every benchmark in a child process with the same node flags (--expose-gc, the ts-node hook). */
+function runAll(): void {
+  for (const name of Object.keys(BENCHMARKS)) {
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, name], { stdio: 'inherit' });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+}
+
+const names = process.argv.slice(2);
+if (names.length === 0) runAll();
+else for (const name of names) runOne(name);
