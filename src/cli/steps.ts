@@ -1,9 +1,11 @@
 // `npm run steps`: the step vocabulary of the features — every Given/When/Then pattern under steps/
-// with its parameter types — read from the step files' text, so that listing needs no model code.
-import { readdirSync, readFileSync } from 'node:fs';
+// with its parameter types — read from the step files' text, so that listing needs no model code;
+// `--glossary` writes it with one use of each pattern as features/GLOSSARY.md.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatOptions, parseArgs } from './args';
 import { EXIT, type Io } from './command';
+import { buildGlossary, GLOSSARY_PATH, glossaryCounts, glossaryMarkdown, readFeatureFiles } from './glossary';
 
 export interface SourceFile {
   /** Path as printed, relative to the project root. */
@@ -45,7 +47,9 @@ const BUILT_IN: readonly ParameterTypeDoc[] = [
 ];
 
 const STEP = /\b(Given|When|Then)\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|(\/(?:[^/\\\n]|\\.)+\/[a-z]*))/g;
-const PARAMETER_TYPE = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?defineParameterType\(\s*\{([\s\S]*?)\n\}\s*\)/g;
+const PARAMETER_TYPE = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?defineParameterType\(\s*\{([\s\S]*?)\}\s*\);/g;
+/** The value of `regexp:`: a regular-expression literal, or the code that builds one (up to the next key). */
+const REGEXP_VALUE = /regexp:\s*(\/(?:[^/\\\n]|\\.)+\/[a-z]*|.*?)\s*(?:,\s*[a-zA-Z]+:|,?\s*$)/m;
 
 /** The step definitions and parameter types in step files. */
 export function scanSteps(files: readonly SourceFile[]): Vocabulary {
@@ -69,7 +73,7 @@ export function scanSteps(files: readonly SourceFile[]): Vocabulary {
 
 function parameterType(path: string, comment: string | undefined, body: string): ParameterTypeDoc {
   const name = /name:\s*['"]([^'"]+)['"]/.exec(body)?.[1] ?? '?';
-  const regexp = /regexp:\s*([^\n]*?),?\n/.exec(body)?.[1] ?? '?';
+  const regexp = REGEXP_VALUE.exec(body)?.[1] ?? '?';
   const doc = (comment ?? '')
     .replace(/^\s*\*\s?/gm, '')
     .replace(/\s+/g, ' ')
@@ -126,22 +130,48 @@ export function readStepFiles(root: string, folder = 'steps'): SourceFile[] {
   return out;
 }
 
-const OPTIONS = [{ name: 'json', help: 'print the vocabulary as JSON' }];
+const OPTIONS = [
+  { name: 'json', help: 'print the vocabulary as JSON' },
+  {
+    name: 'glossary',
+    help: `write the Markdown glossary (patterns, parameter types, one use of each) to ${GLOSSARY_PATH}`,
+  },
+  { name: 'markdown', help: 'print that glossary instead of writing it' },
+];
 
-/** Runs `npm run steps [-- --json]` against the project at root. */
+const HELP = [
+  'Usage: npm run steps -- [options]',
+  '',
+  'Every step pattern in steps/**/*.ts with its parameter types; with --glossary or --markdown, also',
+  'one use of each pattern found in features/**/*.feature. Exit code 1 if a parameter type is used but',
+  'not defined, or a feature step matches no pattern.',
+  '',
+  'Options:',
+  formatOptions(OPTIONS),
+  '',
+].join('\n');
+
+/** Runs `npm run steps [-- --json | --glossary | --markdown]` against the project at root. */
 export function stepsMain(argv: readonly string[], root: string, io: Io): number {
   const args = parseArgs(argv, { options: OPTIONS });
   if (args.help) {
-    io.out(
-      `Usage: npm run steps -- [options]\n\nEvery step pattern in steps/**/*.ts.\n\nOptions:\n${formatOptions(OPTIONS)}\n`,
-    );
+    io.out(HELP);
     return EXIT.ok;
   }
   const vocabulary = scanSteps(readStepFiles(root));
-  const missing = undefinedParameterTypes(vocabulary);
-  io.out(args.flags.has('json') ? `${JSON.stringify(vocabulary, null, 2)}\n` : renderVocabulary(vocabulary));
-  if (missing.length === 0) return EXIT.ok;
-  io.err(`parameter types used but not defined: ${missing.map((m) => `{${m}}`).join(', ')}\n`);
+  const problems = undefinedParameterTypes(vocabulary).map((m) => `parameter type used but not defined: {${m}}`);
+  if (args.flags.has('glossary') || args.flags.has('markdown')) {
+    const glossary = buildGlossary(vocabulary, readFeatureFiles(root));
+    problems.push(...glossary.unmatched.map((s) => `${s.path}:${s.line}: no step pattern matches "${s.text}"`));
+    const markdown = glossaryMarkdown(glossary);
+    if (args.flags.has('markdown')) io.out(markdown);
+    else {
+      writeFileSync(join(root, GLOSSARY_PATH), markdown);
+      io.out(`${GLOSSARY_PATH}: ${glossaryCounts(glossary)}\n`);
+    }
+  } else io.out(args.flags.has('json') ? `${JSON.stringify(vocabulary, null, 2)}\n` : renderVocabulary(vocabulary));
+  if (problems.length === 0) return EXIT.ok;
+  io.err(problems.map((p) => `${p}\n`).join(''));
   return EXIT.violation;
 }
 

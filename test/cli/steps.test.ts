@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/command';
@@ -77,6 +79,59 @@ describe('scanning step files', () => {
     expect(text).toMatch(/Given \(1\)\n {2}a \{colour\} page at \{int\} +steps\/sample\.steps\.ts:10/);
     expect(text).toMatch(/\{colour\} +\/red\|green\/ {2}— A colour such as `red`\. \(steps\/sample\.steps\.ts\)/);
     expect(text).not.toContain('{float}');
+  });
+});
+
+describe('parameter types written on one line', () => {
+  it('are read apart from the multi-line definition after them, with a regexp literal or the code that builds one', () => {
+    const text = [
+      "defineParameterType({ name: 'reason', regexp: new RegExp(REASONS.join('|')), transformer: (t: string) => t });",
+      '',
+      '/** A caller. */',
+      'defineParameterType({',
+      "  name: 'caller',",
+      '  regexp: /vmemmap_free|__remove_pgd_mapping/,',
+      '  transformer: (t: string) => t,',
+      '});',
+      "defineParameterType({ name: 'verdict', regexp: /eligible|below-floor/, transformer: (t: string) => t });",
+    ].join('\n');
+    const types = scanSteps([{ path: 'p.ts', text }]).parameterTypes.filter((p) => p.path === 'p.ts');
+    expect(types.map((p) => [p.name, p.regexp, p.doc])).toEqual([
+      ['reason', "new RegExp(REASONS.join('|'))", ''],
+      ['caller', '/vmemmap_free|__remove_pgd_mapping/', 'A caller.'],
+      ['verdict', '/eligible|below-floor/', ''],
+    ]);
+  });
+});
+
+/** A project root with one step file and one feature, for the glossary options. */
+function sampleRoot(feature: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'steps-'));
+  mkdirSync(join(root, 'steps'));
+  mkdirSync(join(root, 'features', 'paint'), { recursive: true });
+  writeFileSync(join(root, 'steps', 'paint.steps.ts'), "Given('a page at {int}', function () {});\n");
+  writeFileSync(join(root, 'features', 'paint', 'paint.feature'), `Feature: Paint\n  Scenario: one\n${feature}`);
+  return root;
+}
+
+describe('the glossary options', () => {
+  it('--markdown prints the glossary; --glossary writes features/GLOSSARY.md and says what it holds', () => {
+    const root = sampleRoot('    Given a page at 3\n');
+    const printed = capture();
+    expect(stepsMain(['--markdown'], root, printed.io)).toBe(0);
+    expect(printed.out.join('')).toContain('e.g. `Given a page at 3` — [features/paint/paint.feature:3]');
+    const written = capture();
+    expect(stepsMain(['--glossary'], root, written.io)).toBe(0);
+    expect(written.out.join('')).toBe(
+      'features/GLOSSARY.md: 1 step patterns, 1 used by the features (1 steps in all, outline rows counted), 0 feature steps unmatched\n',
+    );
+    expect(readFileSync(join(root, 'features', 'GLOSSARY.md'), 'utf8')).toBe(printed.out.join(''));
+  });
+
+  it('exits 1 naming a feature step that no pattern matches', () => {
+    const run = capture();
+    expect(stepsMain(['--markdown'], sampleRoot('    Given a page at 3\n    Then it is blue\n'), run.io)).toBe(1);
+    expect(run.err.join('')).toBe('features/paint/paint.feature:4: no step pattern matches "it is blue"\n');
   });
 });
 
