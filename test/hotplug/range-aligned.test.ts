@@ -5,7 +5,9 @@ import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
 import { pgtableRangeAligned, type RangeVerdict, spanMask } from '../../src/hotplug/range-aligned';
 
+/** The oracle property runs 1,000 times; each edge case also has a targeted property of its own. */
 const RUNS = { numRuns: 1000 };
+const EDGE_RUNS = { numRuns: 300 };
 const U64 = 1n << 64n;
 const TOP = U64 - 1n;
 
@@ -58,14 +60,17 @@ describe('pgtable_range_aligned against the span statement', () => {
     );
   });
 
-  test.prop([call.map((c) => ({ ...c, ceiling: 0n }))], RUNS)('ceiling 0 means the top of the address space', (c) => {
-    const verdict = pgtableRangeAligned(c.start, c.end, c.floor, 0n, spanMask(Number(c.span)));
-    expect(verdict).toBe(c.start - (c.start % c.span) >= c.floor ? 'eligible' : 'below-floor');
-  });
+  test.prop([call.map((c) => ({ ...c, ceiling: 0n }))], EDGE_RUNS)(
+    'ceiling 0 means the top of the address space',
+    (c) => {
+      const verdict = pgtableRangeAligned(c.start, c.end, c.floor, 0n, spanMask(Number(c.span)));
+      expect(verdict).toBe(c.start - (c.start % c.span) >= c.floor ? 'eligible' : 'below-floor');
+    },
+  );
 
   test.prop(
     [call.chain((c) => fc.bigInt({ min: 1n, max: c.span - 1n }).map((ceiling) => ({ ...c, floor: 0n, ceiling })))],
-    RUNS,
+    EDGE_RUNS,
   )('a non-zero ceiling below the span rounds to 0 and rejects', (c) => {
     expect(pgtableRangeAligned(c.start, c.end, c.floor, c.ceiling, spanMask(Number(c.span)))).toBe(
       'ceiling-rounds-to-zero',
@@ -78,23 +83,14 @@ describe('pgtable_range_aligned against the span statement', () => {
         .filter((c) => c.end !== 0n && c.end - 1n >= c.span)
         .chain((c) => fc.bigInt({ min: c.span, max: c.end - 1n }).map((ceiling) => ({ ...c, floor: 0n, ceiling }))),
     ],
-    RUNS,
+    EDGE_RUNS,
   )('end − 1 > ceiling − 1 rejects, whatever the rounding of the ceiling', (c) => {
     expect(pgtableRangeAligned(c.start, c.end, c.floor, c.ceiling, spanMask(Number(c.span)))).toBe('beyond-ceiling');
-  });
-
-  test.prop([call], RUNS)('a table is eligible exactly when its span lies in [floor, ceiling)', (c) => {
-    const s = c.start - (c.start % c.span);
-    const top = c.ceiling === 0n ? U64 : c.ceiling;
-    const inside = s >= c.floor && s + c.span <= top;
-    expect(pgtableRangeAligned(c.start, c.end, c.floor, c.ceiling, spanMask(Number(c.span))) === 'eligible').toBe(
-      inside,
-    );
   });
 });
 
 describe('spanMask', () => {
-  test.prop([fc.integer({ min: 0, max: 52 })], RUNS)('is ~(SPAN − 1) in 64 bits', (shift) => {
+  test.prop([fc.integer({ min: 0, max: 52 })], EDGE_RUNS)('is ~(SPAN − 1) in 64 bits', (shift) => {
     const mask = spanMask(2 ** shift);
     expect(mask).toBe(TOP - ((1n << BigInt(shift)) - 1n));
     expect(mask & ((1n << BigInt(shift)) - 1n)).toBe(0n);
