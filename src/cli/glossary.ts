@@ -180,7 +180,12 @@ export function glossaryCounts(g: Glossary): string {
   return `${g.entries.length} step patterns, ${used} used by the features (${steps} steps in all, outline rows counted), ${g.unmatched.length} feature steps unmatched`;
 }
 
-const code = (text: string): string => `\`${text.replace(/`/g, 'ˋ').replace(/\|/g, '\\|')}\``;
+/** Code spans: one padded with a space each side renders without them, as formatters write it. */
+const CODE_SPAN = /`([^`]*)`/g;
+const unpad = (text: string): string =>
+  text.replace(CODE_SPAN, (span, inner: string) => (/^ .*\S.* $/.test(inner) ? `\`${inner.slice(1, -1)}\`` : span));
+
+const code = (text: string): string => `\`${text.replace(/`/g, 'ˋ')}\``;
 
 /** A link from features/GLOSSARY.md to a line of a file given relative to the project root. */
 const link = (path: string, line?: number): string =>
@@ -218,11 +223,9 @@ export function glossaryMarkdown(g: Glossary): string {
     '',
     '## Parameter types',
     '',
-    '| type | matches | meaning | e.g. |',
-    '|---|---|---|---|',
     ...types.map(
       (p) =>
-        `| ${code(`{${p.name}}`)} | ${code(p.regexp)} | ${p.doc.replace(/\|/g, '\\|')} | ${p.example === undefined ? '' : code(p.example)} |`,
+        `- ${code(`{${p.name}}`)} — ${unpad(p.doc)} Matches ${code(p.regexp)}${p.example === undefined ? '' : `; e.g. ${code(p.example)}`}.`,
     ),
     '',
     ...sections,

@@ -93,7 +93,7 @@ describe('the glossary', () => {
 
   it('renders Markdown: the parameter types in use, then each pattern under its keyword with links from features/', () => {
     const md = glossaryMarkdown(glossary);
-    expect(md).toContain('| `{colour}` | `/red\\|green/` | A colour such as `red`. | `red` |');
+    expect(md).toContain('- `{colour}` — A colour such as `red`. Matches `/red|green/`; e.g. `red`.');
     expect(md).toContain('## When (2)');
     expect(md).toContain(
       'e.g. `Given a red page at 3` — [features/sample/paint.feature:3](sample/paint.feature#L3), 2 uses in all',
