@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT_SYMBOLS } from '../../src/arch/symbols';
 import { buildGlossary, featureSteps, GLOSSARY_PATH, glossaryMarkdown, readFeatureFiles } from '../../src/cli/glossary';
 import { readStepFiles, type SourceFile, scanSteps } from '../../src/cli/steps';
 
@@ -108,5 +109,29 @@ describe('the committed glossary', () => {
     const glossary = buildGlossary(scanSteps(readStepFiles(ROOT)), readFeatureFiles(ROOT));
     expect(glossary.unmatched).toEqual([]);
     expect(readFileSync(join(ROOT, GLOSSARY_PATH), 'utf8')).toBe(glossaryMarkdown(glossary));
+  });
+});
+
+describe('the editor settings (.vscode/settings.json, for the official Cucumber extension)', () => {
+  const settings = JSON.parse(readFileSync(join(ROOT, '.vscode', 'settings.json'), 'utf8'));
+  const glossary = buildGlossary(scanSteps(readStepFiles(ROOT)), []);
+
+  it('point the extension at the features and the step definitions', () => {
+    expect(settings['cucumber.features']).toEqual(['features/**/*.feature']);
+    expect(settings['cucumber.glue']).toEqual(['steps/**/*.ts']);
+  });
+
+  it('spell out each parameter type whose regexp is built by code, which the extension cannot read', () => {
+    const byCode = glossary.parameterTypes.filter((p) => !p.regexp.startsWith('/') && p.path !== 'built-in');
+    const listed = settings['cucumber.parameterTypes'] as { name: string; regexp: string }[];
+    expect(listed.map((p) => p.name).sort()).toEqual(byCode.map((p) => p.name).sort());
+    const symbol = new RegExp(`^(?:${listed.find((p) => p.name === 'symbol')?.regexp})$`);
+    expect(LAYOUT_SYMBOLS.filter((s) => !symbol.test(s))).toEqual([]);
+    const reason = new RegExp(`^(?:${listed.find((p) => p.name === 'reason')?.regexp})$`);
+    expect(
+      ['outside floor/ceiling (below-floor)', 'entries left (7 live)', 'static (kernel image)'].filter(
+        (r) => !reason.test(r),
+      ),
+    ).toEqual([]);
   });
 });
