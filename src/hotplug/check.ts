@@ -34,13 +34,13 @@ function checkLevel(k: Kernel, table: number, depth: number, start: Kva, end: Kv
         va: kvaHex(geo, addr),
       });
     }
-    const target = descAddr(lo, hi, geo.pageShift) / geo.pageSize;
-    if (descType(level, lo) === DescType.Table) checkLevel(k, target, depth + 1, addr, next, freeMapped);
-    else if (freeMapped && k.mem.state(target) === PageState.Reserved) {
+    const target = (): number => descAddr(lo, hi, geo.pageShift) / geo.pageSize;
+    if (descType(level, lo) === DescType.Table) checkLevel(k, target(), depth + 1, addr, next, freeMapped);
+    else if (freeMapped && k.mem.state(target()) === PageState.Reserved) {
       throw new KernelWarning('a reserved (boot) page must never be freed', {
         level: level.name,
         va: kvaHex(geo, addr),
-        page: physHex(target * geo.pageSize),
+        page: physHex(target() * geo.pageSize),
       });
     }
   }

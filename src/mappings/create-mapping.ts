@@ -145,11 +145,19 @@ function descend(
   mapLevel(pt, req, child, level.depth + 1, addr, next, phys, undefined);
 }
 
+const TWO32 = 2 ** 32;
+
 /** In a dry run, the stand-in for a table that a real run would allocate: every entry none. */
 const NEW_TABLE = -1;
 
+/** All-none entries of a table a dry run pretends to allocate, shared (a dry run never writes). */
+const NONE_ENTRIES = new Map<number, Uint32Array>();
+
 function entries(pt: PageTables, table: number, actor: string): Uint32Array {
-  return table === NEW_TABLE ? new Uint32Array(pt.geo.ptrsPerTable * 2) : pt.words(table, actor);
+  if (table !== NEW_TABLE) return pt.words(table, actor);
+  const words = NONE_ENTRIES.get(pt.geo.ptrsPerTable) ?? new Uint32Array(pt.geo.ptrsPerTable * 2);
+  NONE_ENTRIES.set(pt.geo.ptrsPerTable, words);
+  return words;
 }
 
 function writeLeaf(
@@ -194,9 +202,17 @@ function mapPtes(
   while (addr < end) {
     const runEnd = Math.min((Math.floor(addr / contSize) + 1) * contSize, end);
     const contHi = contAligned(req, addr, runEnd, pa, contSize) ? HI_CONT : 0;
+    // The output address advances by one page per entry: recompute its words only when the low word wraps.
+    let oaLow = oaLo(pa, geo.pageShift);
+    let oaHigh = oaHi(pa);
     for (; addr < runEnd; addr += geo.pageSize, pa += geo.pageSize, index++) {
-      const lo = (oaLo(pa, geo.pageShift) | req.prot.lo) >>> 0;
-      const hi = (oaHi(pa) | req.prot.hi | contHi) >>> 0;
+      if (oaLow >= TWO32) {
+        oaLow = oaLo(pa, geo.pageShift);
+        oaHigh = oaHi(pa);
+      }
+      const lo = (oaLow | req.prot.lo) >>> 0;
+      const hi = (oaHigh | req.prot.hi | contHi) >>> 0;
+      oaLow += geo.pageSize;
       const oldLo = words[2 * index] as number;
       const oldHi = words[2 * index + 1] as number;
       if ((oldLo | oldHi) !== 0 && !changeIsSafe(oldLo, oldHi, lo, hi)) conflict(pt, level, addr, oldLo, oldHi);
