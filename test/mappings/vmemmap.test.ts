@@ -9,7 +9,7 @@ import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { Owner } from '../../src/memory/page';
 import { translate, walk } from '../../src/tables/walker';
 import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
-import { GiB, MiB, sharedKernel, smallKernel } from '../support/kernels';
+import { freshKernel, GiB, MiB, sharedKernel, smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
 import { refusal } from '../support/refusal';
 
@@ -60,7 +60,7 @@ const kernels = new Map<string, Kernel>();
 function roomyKernel(config: string): Kernel {
   const k = kernels.get(config);
   if (k && k.alloc.available(0) > (3 * 2 * MiB) / k.geo.pageSize + 16) return k;
-  const fresh = smallKernel(config);
+  const fresh = freshKernel(config);
   kernels.set(config, fresh);
   return fresh;
 }

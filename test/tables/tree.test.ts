@@ -8,7 +8,7 @@ import type { Kernel } from '../../src/mappings/kernel';
 import { vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { reachableTables, tableIsEmpty } from '../../src/tables/tree';
 import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
-import { alignUp, freeRegions, GiB, smallKernel } from '../support/kernels';
+import { alignUp, freeRegions, freshKernel, GiB, smallKernel } from '../support/kernels';
 import { configArb, mappingUnits, type RangeShape, rangeShapeArb } from '../support/ranges';
 
 /** One operation of a random sequence on a booted kernel. */
@@ -79,7 +79,7 @@ describe('live table pages are exactly the tables reachable from the PGD', () =>
     'after boot and random sequences of mappings, vmemmap population, vmalloc and vfree',
     () => {
       assertEveryConfig(sequenceArb, ([config, ops]) => {
-        const k = smallKernel(config);
+        const k = freshKernel(config);
         for (const op of ops) run(k, op);
         expect(k.mem.liveTables).toEqual(reachablePerDepth(k));
         expect(k.mem.violations).toEqual([]);
