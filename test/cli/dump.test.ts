@@ -49,14 +49,9 @@ describe('dump', () => {
     expect((await run('dump', '--config', '8K/48')).code).toBe(2);
   });
 
-  it('runs after the layout when no subcommand is given, on 4K/48 by default', async () => {
-    const { code, out } = await run();
+  it('dumps the boot page tables of 4K/48 by default', async () => {
+    const { code, out } = await run('dump');
     expect(code).toBe(0);
-    const layoutAt = out.indexOf('Kernel VA layout');
-    const dumpAt = out.indexOf(
-      '---[ Linear Mapping start ]---\n0xffff000000000000-0xffff000080000000           2G PTE',
-    );
-    expect(layoutAt).toBeGreaterThanOrEqual(0);
-    expect(dumpAt).toBeGreaterThan(layoutAt);
+    expect(out).toContain('---[ Linear Mapping start ]---\n0xffff000000000000-0xffff000080000000           2G PTE');
   });
 });

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/command';
+import { main } from '../../src/cli/program';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
+  const code = await main(['add', '--boot-size', '128M', ...argv], io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('add', () => {
+  it('4K/48: the ranges mapped, the tables allocated above the PTE level and per level, the new mappings as ptdump', async () => {
+    const { code, out, err } = await run();
+    expect([code, err]).toEqual([0, '']);
+    expect(out.split('\n').slice(0, 6)).toEqual([
+      'arch_add_memory(0x000200000000, 1G) on 4K/48: page-mapped (rodata_full: NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS), vmemmap backed by the page allocator',
+      'linear map  [0xffff0001c0000000, 0xffff000200000000)',
+      'vmemmap     [0xfffffe0006e00000, 0xfffffe0007e00000)  section 8',
+      'tables allocated: 513 (PMD 1, PTE 512)',
+      '  PMD table 0x000043a16000 maps 0xffff0001c0000000',
+      'invariants: all hold',
+    ]);
+    expect(out).toContain(
+      '---[ vmemmap start ]---\n0xfffffe0006e00000-0xfffffe0007e00000          16M PMD       RW NX SHD AF        BLK UXN MEM/NORMAL\n',
+    );
+  });
+
+  it('two sections on 16K/47 with an altmap: one vmemmap range per section', async () => {
+    const { code, out } = await run('--config', '16K/47', '--start', '0x100000000', '--size', '2G', '--altmap');
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toMatch(
+      /^arch_add_memory\(0x000100000000, 2G\) on 16K\/47: .*vmemmap backed by an altmap$/,
+    );
+    expect(out.match(/^vmemmap {5}\[/gm)).toHaveLength(2);
+  });
+
+  it('--json prints a stable shape', async () => {
+    const { code, out } = await run('--json');
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(Object.keys(json)).toEqual([
+      'config',
+      'start',
+      'size',
+      'pageMapped',
+      'altmap',
+      'linear',
+      'sections',
+      'tablesAllocated',
+      'ptdump',
+      'broken',
+    ]);
+    expect(json.sections).toEqual([{ nr: 8, vmemmap: { start: '0xfffffe0006e00000', end: '0xfffffe0007e00000' } }]);
+    expect(json.tablesAllocated).toHaveLength(513);
+    expect(json.tablesAllocated[0]).toEqual({ level: 'PMD', table: '0x000043a16000', va: '0xffff0001c0000000' });
+    expect(json.ptdump.map((r: { level: string; size: string }) => `${r.size} ${r.level}`)).toEqual([
+      '1G PTE',
+      '16M PMD',
+    ]);
+  });
+
+  it.each([
+    ['an unaligned start', ['--start', '0x41000000'], /^HotplugError: memory is added in whole, aligned sections/],
+    ['boot memory', ['--start', '0x40000000'], /^HotplugError: hot-added memory must not overlap present memory/],
+    ['an address beyond the PA bits', ['--start', '0x1000000000000'], /^AddressError: a physical address must fit/],
+    ['a bad size', ['--size', 'lots'], /^\w+Error: /],
+  ])('refuses %s with exit code 2 and the typed error', async (_why, argv, message) => {
+    const { code, out, err } = await run(...argv);
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toMatch(message);
+  });
+});
