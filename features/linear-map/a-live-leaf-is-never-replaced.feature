@@ -37,7 +37,23 @@ Feature: A live leaf is never replaced by a different one
       And the kernel state is unchanged
 
       Examples: blocks and pages
-        | config | size | pa          | flags             | why                                  |
-        | 4K/48  | 2M   | 0x100200000 | none              | the same block is written again      |
-        | 4K/48  | 2M   | 0x100200000 | NO_BLOCK_MAPPINGS | the existing PTE table is reused     |
-        | 64K/52 | 2M   | 0x100200000 | none              | the same CONT pages are written again |
+        | config | size | pa          | flags                                 | why                              |
+        | 4K/48  | 2M   | 0x100200000 | none                                  | the same block is written again  |
+        | 4K/48  | 2M   | 0x100200000 | NO_BLOCK_MAPPINGS \| NO_CONT_MAPPINGS | the existing PTE table is reused |
+
+  Rule: A live contiguous run is never rewritten, not even identically
+
+    pgattr_change_is_safe refuses any live change to an entry with the contiguous bit, old or new: the
+    hardware may hold one TLB entry for the whole run, so the kernel never touches a live run in place.
+
+    Scenario Outline: the same CONT run at <pa> mapped twice on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      And <size> of physical memory at <pa> is mapped into the linear map with flags <flags>
+      When <size> of physical memory at <pa> is mapped into the linear map with flags <flags>
+      Then the request is refused with a MappingConflictError
+      And the kernel state is unchanged
+
+      Examples: contiguous PTE runs
+        | config | size | pa          | flags             | why                                    |
+        | 4K/48  | 2M   | 0x100200000 | NO_BLOCK_MAPPINGS | 32 runs of 16 CONT PTEs                |
+        | 64K/52 | 2M   | 0x100200000 | none              | one run of 32 CONT PTEs (2M, no block) |

@@ -108,8 +108,13 @@ export function leafDesc(level: Level, pa: number, prot: Prot, pageShift: number
 const SAFE_LO = AP_RDONLY | NG;
 const SAFE_HI = HI_PXN | HI_DBM;
 
-/** pgattr_change_is_safe: creating or clearing is safe; a live change only in the permission bits. */
+/**
+ * pgattr_change_is_safe: creating or clearing is safe; a live contiguous entry may not change at all,
+ * nor may a non-global entry become global; otherwise only the permission bits may change.
+ */
 export function changeIsSafe(oldLo: number, oldHi: number, newLo: number, newHi: number): boolean {
   if ((oldLo | oldHi) === 0 || (newLo | newHi) === 0) return true;
+  if (((oldHi | newHi) & HI_CONT) !== 0) return false;
+  if ((oldLo & ~newLo & NG) !== 0) return false;
   return ((oldLo ^ newLo) & ~SAFE_LO) === 0 && ((oldHi ^ newHi) & ~SAFE_HI) === 0;
 }

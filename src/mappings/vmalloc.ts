@@ -69,7 +69,8 @@ export class VmallocSpace {
       throw new RangeRuleError('vmalloc sizes are whole pages', { size, page });
     }
     const start = at ?? this.findFree(size);
-    if (at !== undefined && (at % page !== 0 || at < k.layout.vmallocStart || this.findFree(size, at) !== at)) {
+    const inside = (a: Kva): boolean => a >= k.layout.vmallocStart && a + size + page <= k.layout.vmallocEnd;
+    if (at !== undefined && (at % page !== 0 || !inside(at) || this.findFree(size, at) !== at)) {
       throw new RangeRuleError('a vmalloc area must be page-aligned, free and inside [VMALLOC_START, VMALLOC_END)', {
         start: kvaHex(k.geo, at),
         size,

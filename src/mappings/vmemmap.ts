@@ -28,30 +28,43 @@ export function vmemmapPopulate(k: Kernel, start: Kva, end: Kva, altmap: Altmap 
       end: kvaHex(k.geo, end),
     });
   }
-  const need = { tables: 0, blocks: 0 };
-  walkVmemmap(k, start, end, leaf, actor, need);
   const backingPages = leaf.entrySize / k.geo.pageSize;
-  const enough = altmap
-    ? altmap.available(need.blocks * backingPages, backingPages) && k.alloc.available(0) >= need.tables
-    : k.alloc.available(0) >= need.tables + (backingPages === 1 ? need.blocks : 0) &&
-      (backingPages === 1 || k.alloc.available(Math.log2(backingPages)) >= need.blocks);
+  const need: Needs = {
+    orders: [],
+    blocks: 0,
+    newTables: new Set(),
+    backingOrder: altmap ? undefined : Math.log2(backingPages),
+  };
+  walkVmemmap(k, start, end, leaf, actor, need);
+  const enough =
+    k.alloc.canAllocate(need.orders) && (!altmap || altmap.available(need.blocks * backingPages, backingPages));
   if (!enough) {
     throw new OutOfMemoryError('vmemmap needs more pages than are available', {
-      tables: need.tables,
+      tables: need.newTables.size,
       blocks: need.blocks,
     });
   }
   walkVmemmap(k, start, end, leaf, actor, undefined, altmap);
 }
 
-/** One pass over [start, end) in leaf-sized steps; `dry` counts what a real pass would allocate. */
+/** What a real pass would allocate, in order: allocator orders (tables, and backing without an altmap), and blocks. */
+interface Needs {
+  readonly orders: number[];
+  blocks: number;
+  /** Tables the real pass would allocate, by the parent entry they hang from (depth and entry number). */
+  readonly newTables: Set<string>;
+  /** Order of a backing allocation from the page allocator; undefined when the altmap backs it. */
+  readonly backingOrder?: number;
+}
+
+/** One pass over [start, end) in leaf-sized steps; `dry` records what a real pass would allocate. */
 function walkVmemmap(
   k: Kernel,
   start: Kva,
   end: Kva,
   leaf: Level,
   actor: string,
-  dry: { tables: number; blocks: number } | undefined,
+  dry: Needs | undefined,
   altmap?: Altmap,
 ): void {
   const pt = k.pt;
@@ -66,7 +79,9 @@ function walkVmemmap(
         table = descAddr(lo, hi, k.geo.pageShift) / k.geo.pageSize;
       } else if (dry) {
         if (table !== undefined && (lo | hi) !== 0) blockInTheWay(k, level, addr);
-        dry.tables++;
+        const key = `${level.depth}:${Math.floor(addr / level.entrySize)}`;
+        if (!dry.newTables.has(key)) dry.orders.push(0);
+        dry.newTables.add(key);
         table = undefined;
       } else {
         const child = pt.allocTable(level.depth + 1, actor);
@@ -79,6 +94,7 @@ function walkVmemmap(
     if (((words?.[2 * index] ?? 0) | (words?.[2 * index + 1] ?? 0)) !== 0) continue;
     if (dry) {
       dry.blocks++;
+      if (dry.backingOrder !== undefined) dry.orders.push(dry.backingOrder);
       continue;
     }
     const pages = leaf.entrySize / k.geo.pageSize;

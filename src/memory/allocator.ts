@@ -83,6 +83,21 @@ export class PageAllocator {
     this.freeLists.set(order, list);
   }
 
+  /** Whether a sequence of allocations (orders, in the order they would happen) would all succeed now. */
+  canAllocate(orders: readonly number[]): boolean {
+    let next = this.next;
+    const reused = new Map<number, number>();
+    for (const order of orders) {
+      const count = 2 ** order;
+      const start = Math.ceil(next / count) * count;
+      if (start + count <= this.poolEndPfn) next = start + count;
+      else if ((reused.get(order) ?? 0) < (this.freeLists.get(order)?.length ?? 0))
+        reused.set(order, (reused.get(order) ?? 0) + 1);
+      else return false;
+    }
+    return true;
+  }
+
   /** How many blocks of an order can be handed out now. */
   available(order: number): number {
     const count = 2 ** order;

@@ -131,14 +131,13 @@ describe('changeIsSafe (pgattr_change_is_safe)', () => {
     },
   );
 
-  // Reported model gap: v5.7 refuses any live change of a CONT entry and a nG → G change; the model's
-  // changeIsSafe has neither rule. These state the kernel's answer and fail until it does.
-  it.fails('refuses a live CONT entry, even unchanged', () => {
+  // v5.7's two further rules: no live change of a CONT entry at all, and no nG → G change.
+  it('refuses a live CONT entry, even unchanged', () => {
     const hi = PAGE_KERNEL.hi | HI_CONT;
     expect(changeIsSafe(PAGE_KERNEL.lo, hi, PAGE_KERNEL.lo, hi)).toBe(false);
   });
 
-  it.fails('refuses a live nG → G change', () => {
+  it('refuses a live nG → G change', () => {
     expect(changeIsSafe(PAGE_KERNEL.lo | NG, PAGE_KERNEL.hi, PAGE_KERNEL.lo, PAGE_KERNEL.hi)).toBe(false);
   });
 });

@@ -100,11 +100,10 @@ describe('a live entry may change only in its permission bits (pgattr_change_is_
   });
 });
 
-// Known model gap, reported: src/arch/descriptor.ts changeIsSafe lacks two rules of v5.7's
-// pgattr_change_is_safe — a live CONT entry may not be rewritten at all, and nG → G is unsafe. These
-// cases state the kernel's behaviour and fail on the model; they pass once changeIsSafe has the rules.
-describe('pgattr_change_is_safe rules the model does not have yet', () => {
-  it.fails('refuses to rewrite a live contiguous run, even identically (kernel BUG)', () => {
+// pgattr_change_is_safe's two rules beyond the permission mask: a live CONT entry may not be
+// rewritten at all, and nG → G is unsafe.
+describe('pgattr_change_is_safe: live CONT entries and nG → G', () => {
+  it('refuses to rewrite a live contiguous run, even identically (kernel BUG)', () => {
     const k = smallKernel('4K/48');
     const req = { virt: k.linearVa(2 ** 33), size: 2 ** 16, phys: 2 ** 33, prot: PAGE_KERNEL, flags: 0, actor: 'test' };
     createPgdMapping(k.pt, req);
@@ -113,7 +112,7 @@ describe('pgattr_change_is_safe rules the model does not have yet', () => {
     expect(snapshot(k)).toBe(before);
   });
 
-  it.fails('refuses a live change from non-global to global (kernel BUG)', () => {
+  it('refuses a live change from non-global to global (kernel BUG)', () => {
     const k = smallKernel('4K/48');
     const nonGlobal = { lo: PAGE_KERNEL.lo | NG, hi: PAGE_KERNEL.hi };
     const req = { virt: k.linearVa(2 ** 33), size: 2 ** 12, phys: 2 ** 33, prot: nonGlobal, flags: 0, actor: 'test' };

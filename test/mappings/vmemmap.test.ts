@@ -112,11 +112,10 @@ describe('vmemmap_populate maps struct pages', () => {
   });
 });
 
-// Reported model bug: the dry run checks order-0 and order-9 availability separately, but the real
-// run allocates the new PMD table first, which misaligns the bump pointer: the 2 MiB block no longer
-// fits, OutOfMemoryError is thrown after the table was installed, and the state has changed.
+// The dry run replays the allocations in order: the new PMD table comes first and misaligns the bump
+// pointer, so the 2 MiB block would no longer fit — refused before the table is installed.
 describe('vmemmap_populate and a nearly exhausted allocator', () => {
-  it.fails('4K/48: refuses a block it cannot allocate before installing its table', () => {
+  it('4K/48: refuses a block it cannot allocate before installing its table', () => {
     const k = smallKernel('4K/48');
     while (k.alloc.available(0) > 512) k.alloc.alloc(0, Owner.System);
     const start = k.vmemmapVa((k.physOffset + 128 * GiB) / k.geo.pageSize);
