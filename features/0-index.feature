@@ -1,0 +1,122 @@
+@index
+Feature: The claims of the review thread, and the features that check them
+  In September 2019, reviewing version 7 of "arm64/mm: Enable memory hot remove", Catalin Marinas and
+  Anshuman Khandual settled how hot-remove may free kernel page-table pages without racing vmalloc.
+  Each rule below restates one of their claims in our words; its scenario names the features and
+  the rules in them that check the claim on the model, and fails when a feature or rule it names is
+  gone or renamed — so this index cannot drift from the manual it indexes.
+
+  Read a claim here, then open the feature it names below: every feature begins with a few lines
+  on the kernel function it documents, and every scenario that changes page tables shows what it
+  freed and kept, with the reason.
+
+  Rule: Deciding to free a table because its other entries are none is what races with vmalloc
+
+    vmalloc walks the kernel's tables from the PGD without a lock that hot-remove holds; it takes
+    init_mm.page_table_lock only to install a missing table. Where vmalloc and vmemmap share a table
+    page, a hot-remove that frees it on seeing every entry none can free it under vmalloc's feet.
+
+    Scenario: where the manual shows the sharing, the lockless walk and the policy that ignores both
+      Then the claim is checked by these rules of the manual:
+        | feature                                                       | rule                                                                                                        |
+        | layout/vmalloc-shares-a-table-with-vmemmap.feature            | With four levels both hang off one PGD entry and share the PUD table under it                               |
+        | vmalloc/vmalloc-allocates-tables-on-demand.feature            | vmalloc walks without init_mm.page_table_lock and installs each table under it, after re-checking the entry |
+        | hot-remove/policies-side-by-side.feature                      | The policies differ in the tables they free, the tables they leave behind, and the stale walks they allow   |
+        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | Only 4K/48 and 16K/48 have a table page below the PGD that maps both vmalloc and vmemmap                    |
+
+  Rule: A table may be freed only when the whole span it maps lies within floor and ceiling; empty entries alone never qualify it
+
+    This is free_pgd_range()'s rule for user page tables, applied to the kernel's: the test looks at
+    addresses only, so it cannot depend on what vmalloc does to the other entries at that moment. The
+    all-none scan still runs, but only on tables that pass it.
+
+    Scenario: where the manual checks the span test and its consequence for the shared table
+      Then the claim is checked by these rules of the manual:
+        | feature                                                       | rule                                                                                                                       |
+        | hot-remove/freed-only-within-floor-and-ceiling.feature        | pgtable_range_aligned accepts a table only if its span, rounded out by the mask, lies in [floor, ceiling)                  |
+        | hot-remove/freed-only-within-floor-and-ceiling.feature        | A table inside floor and ceiling is freed only if every entry is none, and one outside is kept before its entries are read |
+        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | Stripped of everything it held, the shared table is still kept — the floor, not its entries, decides                       |
+
+  Rule: With floor and ceiling = the removed range, at most six tables stay behind
+
+    One table per freeable level at each end of the range: two ends times the PTE, PMD and PUD
+    tables. The thread accepted that cost — such tables are reused when something is mapped there
+    again — before it found a better floor and ceiling.
+
+    Scenario: where the manual reaches the bound and measures real sections
+      Then the claim is checked by these rules of the manual:
+        | feature                                                   | rule                                                                                                     |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | A two-page range across a top-level boundary strands one table per level at each end, reaching the bound |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Removing a real section with floor and ceiling = the section leaves fewer, mostly in vmemmap             |
+
+  Rule: With floor and ceiling = the enclosing region, nothing is left behind at the edges of the removed range
+
+    Anshuman proposed, and Catalin agreed, to pass [VMEMMAP_START, VMEMMAP_END) to vmemmap_free and
+    [PAGE_OFFSET, PAGE_END) to __remove_pgd_mapping as floor and ceiling, with start and end still
+    the range actually unmapped. A table that reaches outside its region — the one vmalloc shares —
+    is never eligible.
+
+    Scenario: where the manual restores the tables and keeps the shared one
+      Then the claim is checked by these rules of the manual:
+        | feature                                                       | rule                                                                                                         |
+        | hot-remove/enclosing-region-restores-the-tables.feature       | Hot-add then hot-remove of a section restores the page tables exactly                                        |
+        | hot-remove/enclosing-region-restores-the-tables.feature       | Tables first needed by memory at the top of the linear map's reach span past VMEMMAP_END and are never freed |
+        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | The shared table survives hot-add and hot-remove, kept as outside floor/ceiling                              |
+        | layout/vmalloc-shares-a-table-with-vmemmap.feature            | The shared table maps addresses below VMEMMAP_START, so a floor of VMEMMAP_START keeps it                    |
+
+  Rule: One free_empty_tables serves both callers; only floor and ceiling differ
+
+    Catalin preferred a single version of the function to one restricted version for the case where
+    vmalloc and vmemmap overlap: passing each caller its own floor and ceiling costs nothing.
+
+    Scenario: where the manual runs both callers through the same function
+      Then the claim is checked by these rules of the manual:
+        | feature                                             | rule                                                                                             |
+        | hot-remove/one-function-serves-both-callers.feature | vmemmap_free unmaps the section's struct pages with floor VMEMMAP_START and ceiling VMEMMAP_END  |
+        | hot-remove/one-function-serves-both-callers.feature | __remove_pgd_mapping unmaps the section's linear map with floor PAGE_OFFSET and ceiling PAGE_END |
+        | hot-remove/one-function-serves-both-callers.feature | Apart from floor and ceiling, the callers differ only in whether what the leaves mapped is freed |
+        | hot-remove/one-function-serves-both-callers.feature | Under the policy range the same function gets each caller's own range as floor and ceiling       |
+
+  Rule: Only vmemmap can share a table with vmalloc; the linear map never does
+
+    Anshuman noted that the limitation matters in practice for vmemmap only: the linear map is the
+    lower half of the kernel VA space and vmalloc lives in the upper half, so no table page below
+    the PGD maps both.
+
+    Scenario: where the manual lays out the regions and finds the one shared entry
+      Then the claim is checked by these rules of the manual:
+        | feature                                            | rule                                                                                                      |
+        | layout/kernel-va-layout.feature                    | The linear map is the lower half of the kernel VA space                                                   |
+        | layout/vmalloc-shares-a-table-with-vmemmap.feature | Where the PUD is folded, vmalloc ends in the PGD entry just before vmemmap's, and no table page is shared |
+
+  Rule: A table page is freed only after its parent entry is cleared and the walk cache invalidated
+
+    Not argued in this mail but part of the same series, on Mark Rutland's advice: arm64's walk
+    caches may hold a pointer to a table, so the page can be reused only once no CPU can reach it.
+    x86 then freed first and flushed once at the end.
+
+    Scenario: where the manual traces the order for leaves and for tables
+      Then the claim is checked by these rules of the manual:
+        | feature                                        | rule                                                                                  |
+        | hot-remove/clear-invalidate-free-order.feature | Pass 1 clears each leaf, invalidates its address, then frees what it mapped           |
+        | hot-remove/clear-invalidate-free-order.feature | Pass 2 clears the parent entry, invalidates the walk cache, then frees the table page |
+        | hot-remove/clear-invalidate-free-order.feature | The x86 order frees the table page first and flushes everything once, at the end      |
+
+  Rule: Every feature of the manual checks a claim above or documents what the claims rest on
+
+    The claims rest on facts of the kernel that have folders of their own: the geometry of the
+    translation tables, the kernel's VA layout, how mappings are built and walked, the boot state,
+    hot-add, and the WARN_ON conditions of the hot-remove path.
+
+    Scenario: no feature is left out of this index
+      Then every feature of the manual is cited in "0-index.feature" or belongs to one of these parts:
+        | part                                         | what it documents                                                 |
+        | geometry                                     | levels, shifts and folding of every configuration                 |
+        | layout                                       | the kernel's VA regions and the table vmalloc shares with vmemmap |
+        | translation                                  | a walk from the PGD to the leaf, and where it faults              |
+        | linear-map                                   | how __create_pgd_mapping chooses leaves and refuses conflicts     |
+        | vmemmap                                      | where a page's struct page lives and how a section's is mapped    |
+        | vmalloc                                      | tables allocated on demand, and never freed by vfree              |
+        | boot                                         | the tables of the booted kernel, static and reserved              |
+        | hot-add                                      | what hot-add maps, what it refuses, and how a failure rolls back  |
+        | hot-remove/warnings-refuse-bad-input.feature | the WARN_ON conditions of the hot-remove path, as refused input   |
