@@ -180,6 +180,10 @@ export function glossaryCounts(g: Glossary): string {
   return `${g.entries.length} step patterns, ${used} used by the features (${steps} steps in all, outline rows counted), ${g.unmatched.length} feature steps unmatched`;
 }
 
+/** A description as a sentence: capitalised, ending with a full stop. */
+const sentence = (text: string): string =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
 /** Code spans: one padded with a space each side renders without them, as formatters write it. */
 const CODE_SPAN = /`([^`]*)`/g;
 const unpad = (text: string): string =>
@@ -225,7 +229,7 @@ export function glossaryMarkdown(g: Glossary): string {
     '',
     ...types.map(
       (p) =>
-        `- ${code(`{${p.name}}`)} — ${unpad(p.doc)} Matches ${code(p.regexp)}${p.example === undefined ? '' : `; e.g. ${code(p.example)}`}.`,
+        `- ${code(`{${p.name}}`)} — ${sentence(unpad(p.doc))} Matches ${code(p.regexp)}${p.example === undefined ? '' : `; e.g. ${code(p.example)}`}.`,
     ),
     '',
     ...sections,
