@@ -76,9 +76,8 @@ const TWO48 = 2 ** 48;
 
 /** Low half of an output address at a page shift (64K granule: OA[51:48] sits in bits 15..12). */
 export function oaLo(pa: number, pageShift: number): number {
-  const low = (pa % TWO32) - ((pa % TWO32) % 2 ** pageShift);
   const top = pageShift === 16 ? (Math.floor(pa / TWO48) & 0xf) << 12 : 0;
-  return (low | top) >>> 0;
+  return (((pa >>> 0) & (-1 << pageShift)) | top) >>> 0;
 }
 
 /** High half of an output address: bits 47..32. */
@@ -88,9 +87,8 @@ export function oaHi(pa: number): number {
 
 /** The output address held in a descriptor. */
 export function descAddr(lo: number, hi: number, pageShift: number): number {
-  const mask = 2 ** 32 - 2 ** pageShift;
   const top = pageShift === 16 ? ((lo >>> 12) & 0xf) * TWO48 : 0;
-  return top + (hi & 0xffff) * TWO32 + ((lo & mask) >>> 0);
+  return top + (hi & 0xffff) * TWO32 + ((lo & (-1 << pageShift)) >>> 0);
 }
 
 /** Table descriptor (PMD_TYPE_TABLE and friends), as __p*d_populate writes it. */

@@ -43,7 +43,7 @@ export class PageTables {
 
   /** The entry index of an address in a table of a level (p*d_index). */
   index(level: Level, kva: Kva): number {
-    return Math.floor(kva / level.entrySize) % level.entries;
+    return Math.floor(kva / level.entrySize) & (level.entries - 1);
   }
 
   /** The descriptor words of a table page, read by an accessor (a stale read is reported). */

@@ -57,7 +57,7 @@ export function translate(pt: PageTables, kva: Kva): number {
   let table = pt.pgd;
   for (const level of geo.levels) {
     const words = pt.words(table, 'walker');
-    const i = 2 * (Math.floor(kva / level.entrySize) % level.entries);
+    const i = 2 * (Math.floor(kva / level.entrySize) & (level.entries - 1));
     const lo = words[i] ?? 0;
     const hi = words[i + 1] ?? 0;
     const type = descType(level, lo);
