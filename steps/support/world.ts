@@ -15,6 +15,7 @@ import type { Step, Steps } from '../../src/tables/step';
 import type { TraceEvent } from '../../src/tables/trace';
 import { reachableTables, type TableNode } from '../../src/tables/tree';
 import type { Walk } from '../../src/tables/walker';
+import { attachChangePictures, recordsBefore } from './pictures';
 
 /** The kernel's names for the static tables of the kernel image, by the level of entries they hold. */
 export const STATIC_TABLE_NAMES: Readonly<Record<LevelName, string>> = {
@@ -114,10 +115,11 @@ export class SpecWorld extends World {
 
   /**
    * Runs a change of the kernel: remembers the state before, keeps a typed refusal for the Then steps
-   * (anything else fails the step), and attaches what changed.
+   * (anything else fails the step), and attaches what changed: a text report and the pictures.
    */
   change(action: (k: Kernel) => void): void {
     const k = this.ownKernel();
+    const records = recordsBefore(this);
     this.before = {
       fingerprint: snapshot(k),
       tables: new Map(reachableTables(k.pt).map((n) => [n.pfn, n])),
@@ -132,6 +134,7 @@ export class SpecWorld extends World {
       this.unexamined = true;
     }
     this.attach(this.changeReport(), 'text/plain');
+    attachChangePictures(this, records);
   }
 
   /** The kernel this scenario may change: a private boot replaces a shared one. */
