@@ -63,6 +63,7 @@ Feature: The claims of the review thread, and the features that check them
         | hot-remove/enclosing-region-restores-the-tables.feature       | Tables first needed by memory at the top of the linear map's reach span past VMEMMAP_END and are never freed |
         | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | The shared table survives hot-add and hot-remove, kept as outside floor/ceiling                              |
         | layout/vmalloc-shares-a-table-with-vmemmap.feature            | The shared table maps addresses below VMEMMAP_START, so a floor of VMEMMAP_START keeps it                    |
+        | hot-remove/an-unusual-range.feature                           | Removing the section that opens a PGD entry frees its own tables only when floor and ceiling are the region  |
 
   Rule: One free_empty_tables serves both callers; only floor and ceiling differ
 
