@@ -4,7 +4,7 @@ import { type Kva, kvaHex, physHex } from '../arch/address';
 import type { LevelName } from '../arch/geometry';
 import { type SharedTable, sharedTopEntry } from '../arch/sharing';
 import { formatSize } from '../arch/size';
-import { explore, type Scenario } from '../concurrency/explorer';
+import { type Exploration, explore, type Scenario } from '../concurrency/explorer';
 import { renderCounterexample } from '../concurrency/render';
 import { ptdumpRace, sharedTableRace, staleWalkRace, vmallocTop } from '../concurrency/scenarios';
 import { archAddMemory } from '../hotplug/add';
@@ -148,17 +148,35 @@ export interface Progress {
 
 export interface StoryOptions {
   readonly onProgress?: (p: Progress) => void;
+  /** Also keep the states the pictures are drawn from. */
+  readonly scenes?: boolean;
 }
 
-/** Runs the whole story. */
-export function buildStory(options: StoryOptions = {}): Story {
+/** The model states behind the story's pictures. */
+export interface StoryScenes {
+  /** The vmalloc into the shared table: the tables before and after it, and its page. */
+  readonly vmalloc: { readonly before: Kernel; readonly after: Kernel; readonly start: Kva; readonly end: Kva };
+  /** Each policy's removal: the state before (the same for all), after, and the teardowns it ran. */
+  readonly removals: readonly {
+    readonly policy: string;
+    readonly before: Kernel;
+    readonly after: Kernel;
+    readonly parts: readonly TeardownReport[];
+  }[];
+  readonly races: readonly { readonly run: RaceRun; readonly exploration: Exploration }[];
+}
+
+/** Runs the whole story; with `scenes`, keeps the states its pictures are drawn from. */
+export function buildStory(options: StoryOptions = {}): { story: Story; scenes?: StoryScenes } {
   const k = new Kernel({ config: STORY.config, bootBase: STORY.bootBase, bootSize: STORY.bootSize });
   const boot = bootChapter(k);
   const hotAdd = hotAddChapter(k);
-  const vmalloc = vmallocChapter(k);
-  const removals = Object.values(POLICIES).map((p) => removal(k.clone(), p.name));
+  const beforeVmalloc = options.scenes ? k.clone() : k;
+  const [vmalloc, page] = vmallocChapter(k);
+  const removed = Object.values(POLICIES).map((p) => removal(k.clone(), p.name));
   const races = raceRuns(options.onProgress);
-  return {
+  const removals = removed.map((r) => r.removal);
+  const story: Story = {
     config: STORY.config,
     layout: layoutChapter(k),
     boot,
@@ -166,9 +184,19 @@ export function buildStory(options: StoryOptions = {}): Story {
     vmalloc,
     removed: { start: physHex(STORY.removed), size: '1G', ptdumpBefore: sectionDump(k) },
     removals,
-    races,
-    problems: problems(removals, races),
+    races: races.map((r) => r.run),
+    problems: problems(
+      removals,
+      races.map((r) => r.run),
+    ),
   };
+  if (!options.scenes) return { story };
+  const scenes: StoryScenes = {
+    vmalloc: { before: beforeVmalloc, after: k, start: page, end: page + k.geo.pageSize },
+    removals: removed.map((r) => ({ policy: r.removal.policy, before: k, after: r.after, parts: r.parts })),
+    races,
+  };
+  return { story, scenes };
 }
 
 function layoutChapter(k: Kernel): Story['layout'] {
@@ -245,7 +273,7 @@ function hotAddChapter(k: Kernel): HotAddChapter {
   };
 }
 
-function vmallocChapter(k: Kernel): VmallocChapter {
+function vmallocChapter(k: Kernel): [VmallocChapter, Kva] {
   const mark = k.pt.trace.mark();
   const area = k.vmalloc.vmalloc(k.geo.pageSize, 'vmalloc', vmallocTop(k));
   const steps = walk(k.pt, area.start, 'story').steps;
@@ -261,13 +289,14 @@ function vmallocChapter(k: Kernel): VmallocChapter {
       return [named(k, child.table, child.level.name, Math.floor(area.start / span) * span)];
     });
   const shared = sharedTopEntry(k.layout).tables[0];
-  return {
+  const chapter = {
     va: kvaHex(k.geo, area.start),
     path: steps.map((s) => `${s.level.name}[${s.index}]`).join(' → '),
     installed,
     throughShared: shared !== undefined && area.start >= shared.start && area.start < shared.start + shared.span,
     ptdump: lines(ptdump(k, { range: { start: k.layout.vmallocEnd - 2 * MiB, end: k.layout.vmemmapStart + 2 * MiB } })),
   };
+  return [chapter, area.start];
 }
 
 const lines = (text: string): string[] => text.trimEnd().split('\n');
@@ -282,7 +311,8 @@ function sectionDump(k: Kernel): string[] {
   ];
 }
 
-function removal(k: Kernel, policy: string): Removal {
+/** One policy's removal on its own copy of the state: the story's account, the state after, the teardowns. */
+function removal(k: Kernel, policy: string): { removal: Removal; after: Kernel; parts: readonly TeardownReport[] } {
   k.pt.trace.recording = false;
   const p = POLICIES[policy];
   const report = archRemoveMemory(k, STORY.removed, GiB, { policy: p });
@@ -292,7 +322,7 @@ function removal(k: Kernel, policy: string): Removal {
       k,
       k.geo.levels.map((l) => ds.filter((d) => d.level === l.name).length),
     );
-  return {
+  const account: Removal = {
     policy,
     summary: p?.summary ?? '',
     parts: report.parts.map((part) => callerPart(k, part)),
@@ -301,6 +331,7 @@ function removal(k: Kernel, policy: string): Removal {
     leftBehind: strandedTables(k, report.parts).map((d) => named(k, d.pfn, d.level, d.va)),
     broken: brokenInvariants(k),
   };
+  return { removal: account, after: k, parts: report.parts };
 }
 
 function callerPart(k: Kernel, part: TeardownReport): CallerPart {
@@ -373,24 +404,25 @@ function raceSpecs(): RaceSpec[] {
   ];
 }
 
-function raceRuns(onProgress: StoryOptions['onProgress']): RaceRun[] {
+function raceRuns(onProgress: StoryOptions['onProgress']): { run: RaceRun; exploration: Exploration }[] {
   const specs = raceSpecs();
   return specs.map((spec, index) => {
     const scenario = spec.scenario();
     onProgress?.({ index, total: specs.length, scenario: `${scenario.name}, policy ${spec.policy}` });
-    const e = explore(scenario);
-    const c = e.counterexample;
-    return {
+    const exploration = explore(scenario);
+    const c = exploration.counterexample;
+    const run: RaceRun = {
       kind: spec.kind,
       policy: spec.policy,
       variant: spec.variant,
       merged: spec.policy === 'v5.7' && spec.variant !== 'without mem_hotplug_lock',
       scenario: scenario.name,
-      schedules: e.schedules + e.sleepBlocked,
-      millis: Math.round(e.millis),
+      schedules: exploration.schedules + exploration.sleepBlocked,
+      millis: Math.round(exploration.millis),
       ...(c ? { violation: `${c.violation.kind}: ${c.violation.detail}` } : {}),
-      steps: renderCounterexample(e),
+      steps: renderCounterexample(exploration),
     };
+    return { run, exploration };
   });
 }
 

@@ -31,6 +31,7 @@ describe('story, what npm start runs with no subcommand', () => {
     const html = readFileSync(file, 'utf8');
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain('<h1>Memory hot-remove on arm64, Linux v5.7, 4K/48');
+    expect(html.match(/<figure>/g)?.length).toBeGreaterThan(story.removals.length);
   });
 
   it('shows its options with --help, and refuses an unknown one with exit code 2', async () => {

@@ -1,13 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStory, type Progress, type RaceRun, type Story } from '../../src/present/story';
+import { buildStory, type Progress, type RaceRun, type Story, type StoryScenes } from '../../src/present/story';
 import { storyHtml } from '../../src/present/story-html';
+import { storyPictures } from '../../src/present/story-pictures';
 import { soundPolicies, storyChapters, storyText, verdictRows } from '../../src/present/story-text';
 
 let story: Story;
+let scenes: StoryScenes | undefined;
 const progress: Progress[] = [];
 
 beforeAll(() => {
-  story = buildStory({ onProgress: (p) => progress.push(p) });
+  ({ story, scenes } = buildStory({ onProgress: (p) => progress.push(p), scenes: true }));
 });
 
 const removal = (policy: string) => story.removals.find((r) => r.policy === policy);
@@ -128,5 +130,16 @@ describe('the story, as HTML', () => {
     expect(html.indexOf('<figure>')).toBeGreaterThan(html.indexOf('<h2>5. '));
     expect(html.indexOf('<figure>')).toBeLessThan(html.indexOf('<h2>6. '));
     expect(html).toContain('PGD[507] → PUD[510]');
+  });
+
+  it('draws the vmalloc, each policy’s removal per caller and each race lost', () => {
+    const pictures = storyPictures(scenes as StoryScenes);
+    const captions = (chapter: number) => (pictures.get(chapter) ?? []).map((p) => p.caption);
+    expect(captions(4)).toEqual(['vmalloc of one page at 0xfffffdffbffee000, through the shared table']);
+    expect(captions(5)).toHaveLength(2 * story.removals.length);
+    expect(captions(5)[1]).toBe('v5.7: __remove_pgd_mapping [0xffff008000000000, 0xffff008040000000)');
+    expect(captions(6)).toHaveLength(story.races.filter((r) => r.violation).length);
+    for (const p of [...pictures.values()].flat())
+      expect(p.svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+"/);
   });
 });

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { buildStory, type Progress, type Story } from '../../present/story';
 import { storyHtml } from '../../present/story-html';
+import { storyPictures } from '../../present/story-pictures';
 import { storyText } from '../../present/story-text';
 import { type Command, EXIT, type Io } from '../command';
 
@@ -36,8 +37,8 @@ export const storyCommand: Command = {
   run(args, io) {
     const mode = args.flags.has('progress') ? 'lines' : process.stderr.isTTY ? 'terminal' : 'off';
     const html = args.values.get('html');
-    const story = buildStory({ onProgress: progress(io, mode) });
-    if (html !== undefined) writeFileSync(html, storyHtml(story));
+    const { story, scenes } = buildStory({ onProgress: progress(io, mode), scenes: html !== undefined });
+    if (html !== undefined && scenes) writeFileSync(html, storyHtml(story, storyPictures(scenes)));
     io.out(args.flags.has('json') ? `${JSON.stringify(story, null, 2)}\n` : storyText(story));
     return storyExitCode(story);
   },
