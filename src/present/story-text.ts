@@ -136,7 +136,7 @@ function hotAddChapter(s: Story): string[] {
     `  Tables allocated: ${levelCounts(s.hotAdd.tablesAllocated)}.`,
     ...(alone
       ? paragraph(
-          `The section at ${alone.start} is alone: its linear map opens PGD entry ${alone.pgdEntry}, its struct pages straddle two PMD tables no other section uses. Removing it can free whole tables: that is where the policies differ.`,
+          `The section at ${alone.start} is alone: its linear map opens PGD entry ${alone.pgdEntry}, its struct pages fill ${alone.vmemmapTables.count} ${alone.vmemmapTables.level} table${alone.vmemmapTables.count === 1 ? '' : 's'} no other section uses. Removing it can free whole tables: that is where the policies differ.`,
         )
       : []),
   ];
@@ -181,7 +181,9 @@ const RACE_TITLES: Readonly<Record<RaceKind, string>> = {
     'vmemmap_free of a section’s struct pages ‖ vmalloc of one page at the top of the vmalloc space, from a\n' +
     '  constructed state: a bare kernel whose first section’s struct pages start at VMEMMAP_START, nothing of\n' +
     '  boot pinning the shared table',
-  'vmalloc-real': 'The same race from the real boot state, where bm_pud holds bm_pmd (the fixmap) and never empties',
+  'vmalloc-real':
+    'The same race from the real boot state: the only struct pages under the shared table are boot memory’s,\n' +
+    '  never removed, and the table is bm_pud, static and pinned by the fixmap — the removal never reaches it',
   'cached-walk': 'vmemmap_free ‖ a CPU whose walk cache already holds the path to the struct pages being removed',
   ptdump: 'vmemmap_free ‖ ptdump walking the same struct pages (policy v5.7)',
 };

@@ -13,6 +13,7 @@ import { POLICIES } from '../hotplug/policy';
 import { archRemoveMemory, sectionVmemmap, type TableDecision, type TeardownReport } from '../hotplug/remove';
 import { strandedTables } from '../hotplug/worst-case';
 import { Kernel } from '../mappings/kernel';
+import { vmemmapLeafLevel } from '../mappings/vmemmap';
 import { walk } from '../tables/walker';
 import { layoutRows, renderLayoutTable } from './layout-text';
 import { ptdump } from './ptdump';
@@ -55,6 +56,8 @@ export interface AddedSection {
   readonly vmemmap: readonly [string, string];
   /** PGD entry of its linear map. */
   readonly pgdEntry: number;
+  /** The table pages holding its struct-page leaves: their level and how many. */
+  readonly vmemmapTables: { readonly level: LevelName; readonly count: number };
 }
 
 export interface HotAddChapter {
@@ -253,6 +256,7 @@ function sharedTable(k: Kernel, t: SharedTable | undefined): BootChapter['shared
 
 function hotAddChapter(k: Kernel): HotAddChapter {
   const before = [...k.mem.liveTables];
+  const leaf = vmemmapLeafLevel(k);
   const sections = STORY.sections.map((pa) => {
     archAddMemory(k, pa, GiB);
     const [vs, ve] = sectionVmemmap(k, k.sectionOf(pa));
@@ -262,6 +266,10 @@ function hotAddChapter(k: Kernel): HotAddChapter {
       linear: [kvaHex(k.geo, lin), kvaHex(k.geo, lin + GiB)] as const,
       vmemmap: [kvaHex(k.geo, vs), kvaHex(k.geo, ve)] as const,
       pgdEntry: Math.floor(lin / (k.geo.levels[0]?.entrySize ?? 1)),
+      vmemmapTables: {
+        level: leaf.name,
+        count: Math.floor((ve - 1) / leaf.tableSpan) - Math.floor(vs / leaf.tableSpan) + 1,
+      },
     };
   });
   return {
