@@ -15,7 +15,7 @@ function progress(io: Io, mode: 'lines' | 'terminal' | 'off'): ((p: Progress) =>
   if (mode === 'off') return undefined;
   return (p) => {
     const text = `exploring ${p.index + 1}/${p.total}: ${p.scenario}`;
-    io.err(mode === 'lines' ? `${text}\n` : `\r\x1b[K${text}${p.index + 1 === p.total ? '\r\x1b[K' : ''}`);
+    io.err(mode === 'lines' ? `${text}\n` : `\r\x1b[K${text}`);
   };
 }
 
@@ -38,6 +38,7 @@ export const storyCommand: Command = {
     const mode = args.flags.has('progress') ? 'lines' : process.stderr.isTTY ? 'terminal' : 'off';
     const html = args.values.get('html');
     const { story, scenes } = buildStory({ onProgress: progress(io, mode), scenes: html !== undefined });
+    if (mode === 'terminal') io.err('\r\x1b[K');
     if (html !== undefined && scenes) writeFileSync(html, storyHtml(story, storyPictures(scenes)));
     io.out(args.flags.has('json') ? `${JSON.stringify(story, null, 2)}\n` : storyText(story));
     return storyExitCode(story);
