@@ -14,6 +14,7 @@ import { archRemoveMemory, sectionVmemmap, type TableDecision, type TeardownRepo
 import { strandedTables } from '../hotplug/worst-case';
 import { Kernel } from '../mappings/kernel';
 import { vmemmapLeafLevel } from '../mappings/vmemmap';
+import { reachableTables } from '../tables/tree';
 import { walk } from '../tables/walker';
 import { layoutRows, renderLayoutTable } from './layout-text';
 import { ptdump } from './ptdump';
@@ -188,10 +189,7 @@ export function buildStory(options: StoryOptions = {}): { story: Story; scenes?:
     removed: { start: physHex(STORY.removed), size: '1G', ptdumpBefore: sectionDump(k) },
     removals,
     races: races.map((r) => r.run),
-    problems: problems(
-      removals,
-      races.map((r) => r.run),
-    ),
+    problems: problems(removals, races),
   };
   if (!options.scenes) return { story };
   const scenes: StoryScenes = {
@@ -230,10 +228,9 @@ function named(k: Kernel, pfn: number, level: LevelName, va: Kva): NamedTable {
 }
 
 function bootChapter(k: Kernel): BootChapter {
-  const statics = [...k.pt.staticTables].map((pfn) => {
-    const level = k.geo.levels[k.mem.tableDepth(pfn) ?? 0]?.name ?? 'PGD';
-    return { level, page: physHex(pfn * k.geo.pageSize), va: '', name: STATIC_NAMES[level] };
-  });
+  const statics = reachableTables(k.pt, 'story')
+    .filter((n) => k.pt.staticTables.has(n.pfn))
+    .map((n) => named(k, n.pfn, n.level.name, n.va));
   return {
     memory: `${formatSize(STORY.bootSize)} at ${physHex(STORY.bootBase)}`,
     pageMapped: k.rodataFull,
@@ -435,11 +432,11 @@ function raceRuns(onProgress: StoryOptions['onProgress']): { run: RaceRun; explo
 }
 
 /** What contradicts the thread's conclusion for v5.7 as merged: a table left behind, a broken invariant, a race. */
-function problems(removals: readonly Removal[], races: readonly RaceRun[]): string[] {
+function problems(removals: readonly Removal[], races: readonly { readonly run: RaceRun }[]): string[] {
   const merged = removals.find((r) => r.policy === 'v5.7');
   return [
     ...(merged?.leftBehind.length ? [`v5.7 left ${merged.leftBehind.length} tables behind`] : []),
     ...(merged?.broken ?? []).map((b) => `v5.7 broke an invariant: ${b}`),
-    ...races.filter((r) => r.merged && r.violation).map((r) => `${r.scenario}: ${r.violation}`),
+    ...races.filter(({ run }) => run.merged && run.violation).map(({ run }) => `${run.scenario}: ${run.violation}`),
   ];
 }
