@@ -116,7 +116,7 @@ function bootChapter(s: Story): string[] {
     ),
     `  Live table pages per level: ${levelCounts(b.liveTables)}. Static tables of the kernel image, never freed:`,
     ...columns(
-      b.staticTables.map((t) => [t.name ?? '', `${t.level} table`, t.page]),
+      b.staticTables.map((t) => [t.name ?? '', `${t.level} table`, t.page, `maps from ${t.va}`]),
       '    ',
     ),
     ...shared,
