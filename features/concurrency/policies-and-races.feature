@@ -9,8 +9,8 @@ Feature: The freeing policies of the thread side by side: which of them race
   - a CPU touching the removed struct pages with its walk cache already holding the path.
 
   A policy races if any of the three finds a violation. `empty-only` frees the shared table under
-  vmalloc's walk. `x86` does too, and because it frees before it clears, vmalloc reads the freed page
-  itself; it also leaves a cached walk pointing at a freed table until its final flush. ptdump with
+  vmalloc's walk. So does `x86`, which frees it even before clearing the PGD entry that points at it;
+  it also leaves a cached walk pointing at a freed table until its final flush. ptdump with
   the lock races with none of them. `v7` does not race because it frees no vmemmap table here — the
   price shown in v7-never-frees-vmemmap-tables.feature; `range`, `v5.7` and `never` because they never
   free a table vmalloc shares, and invalidate before they free.
@@ -29,7 +29,7 @@ Feature: The freeing policies of the thread side by side: which of them race
         | 4K/48  | range      | no violation       | no violation | no violation | no   | the floor keeps the shared table |
         | 4K/48  | empty-only | a freed-while-held | no violation | no violation | yes  | emptiness alone frees it         |
         | 4K/48  | v7         | no violation       | no violation | no violation | no   | no vmemmap table is freed        |
-        | 4K/48  | x86        | a use-after-free   | no violation | a stale-walk | yes  | freed first, flushed at the end  |
+        | 4K/48  | x86        | a freed-while-held | no violation | a stale-walk | yes  | freed first, flushed at the end  |
         | 4K/48  | never      | no violation       | no violation | no violation | no   | no table is freed                |
 
       Examples: 16K/48 — the PUD table of PGD entry 1 is shared
@@ -38,5 +38,5 @@ Feature: The freeing policies of the thread side by side: which of them race
         | 16K/48 | range      | no violation       | no violation | no violation | no   | the floor keeps the shared table |
         | 16K/48 | empty-only | a freed-while-held | no violation | no violation | yes  | emptiness alone frees it         |
         | 16K/48 | v7         | no violation       | no violation | no violation | no   | no vmemmap table is freed        |
-        | 16K/48 | x86        | a use-after-free   | no violation | a stale-walk | yes  | freed first, flushed at the end  |
+        | 16K/48 | x86        | a freed-while-held | no violation | a stale-walk | yes  | freed first, flushed at the end  |
         | 16K/48 | never      | no violation       | no violation | no violation | no   | no table is freed                |

@@ -43,7 +43,10 @@ interface Frame {
   readonly steps: (Step | undefined)[];
   readonly done: number[];
   chosen: number;
+  /** Preemptions on the path to this node. */
   readonly preemptions: number;
+  /** The step that led here. */
+  readonly last?: Step;
 }
 
 /**
@@ -102,7 +105,7 @@ export function explore(scenario: Scenario): Exploration {
     }
     if (outcome === 'blocked') sleepBlocked++;
     else schedules++;
-    if (!backtrack(frames)) break;
+    if (!backtrack(frames, scenario.preemptions)) break;
   }
   return {
     scenario: scenario.name,
@@ -134,37 +137,56 @@ function newFrame(
   if (enabled.length === 0) return 'end';
   const sleep = new Map<number, Step>();
   if (parent && last) {
-    for (const [i, s] of parent.sleep) if (independent(s, last)) sleep.set(i, s);
+    const asleep = stillAsleep(runs, last);
+    for (const [i, s] of parent.sleep) if (asleep(s)) sleep.set(i, s);
     for (const i of parent.done) {
       const s = parent.steps[i];
-      if (s && independent(s, last)) sleep.set(i, s);
+      if (s && asleep(s)) sleep.set(i, s);
     }
   }
-  const preemptions = parent ? parent.preemptions : 0;
-  const frame: Frame = { enabled, sleep, steps, done: [], chosen: -1, preemptions };
-  const first = candidates(frame, last, bound)[0];
+  const preemptions = parent ? parent.preemptions + (preempts(parent, parent.chosen) ? 1 : 0) : 0;
+  const frame: Frame = { enabled, sleep, steps, done: [], chosen: -1, preemptions, last };
+  const first = candidates(frame, bound)[0];
   if (first === undefined) return 'asleep';
   frame.chosen = first;
   return frame;
 }
 
+/**
+ * Whether a sleeping step stays asleep after `last` ran: it must commute with `last`, and it must not
+ * free a page that `last` has just given its actor a pointer into — the freed-while-held detector
+ * looks at the other actors' next steps, so a walker's read and a free of the table it reads a
+ * pointer to do not commute, although they touch different pages.
+ */
+function stillAsleep(runs: Running[], last: Step): (s: Step) => boolean {
+  const held = runs.find((r) => r.actor.name === last.actor)?.next?.holds ?? [];
+  return (s) => independent(s, last) && !(s.op === 'free' && s.pages.some((p) => held.includes(p)));
+}
+
+/** Whether running actor i here switches away from the actor that ran last while it could still run. */
+function preempts(frame: Frame, i: number): boolean {
+  const last = frame.last;
+  if (!last) return false;
+  const previous = frame.steps.findIndex((s) => s?.actor === last.actor);
+  return previous >= 0 && previous !== i && frame.enabled.includes(previous);
+}
+
 /** Actors that may be tried at a node: enabled, not asleep, not done, within the preemption bound. */
-function candidates(frame: Frame, last: Step | undefined, bound?: number): number[] {
-  return frame.enabled.filter((i) => {
-    if (frame.sleep.has(i) || frame.done.includes(i)) return false;
-    if (bound === undefined || !last) return true;
-    const previous = frame.steps.findIndex((s) => s?.actor === last.actor);
-    const preempts = previous >= 0 && previous !== i && frame.enabled.includes(previous);
-    return frame.preemptions + (preempts ? 1 : 0) <= bound;
-  });
+function candidates(frame: Frame, bound?: number): number[] {
+  return frame.enabled.filter(
+    (i) =>
+      !frame.sleep.has(i) &&
+      !frame.done.includes(i) &&
+      (bound === undefined || frame.preemptions + (preempts(frame, i) ? 1 : 0) <= bound),
+  );
 }
 
 /** Moves the deepest node with an untried actor to that actor; false when the search is over. */
-function backtrack(frames: Frame[]): boolean {
+function backtrack(frames: Frame[], bound?: number): boolean {
   while (frames.length > 0) {
     const top = frames[frames.length - 1] as Frame;
     top.done.push(top.chosen);
-    const next = top.enabled.find((i) => !top.sleep.has(i) && !top.done.includes(i));
+    const next = candidates(top, bound)[0];
     if (next !== undefined) {
       top.chosen = next;
       return true;

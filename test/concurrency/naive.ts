@@ -1,0 +1,71 @@
+import { advance, type Running, start, type Violation } from '../../src/concurrency/actor';
+import { detectAfter, detectBefore } from '../../src/concurrency/detectors';
+import type { Scenario } from '../../src/concurrency/explorer';
+import { ModelError } from '../../src/errors';
+import type { Kernel } from '../../src/mappings/kernel';
+import { tablesFingerprint } from '../../src/mappings/snapshot';
+
+/** What a naive enumeration saw: every schedule, the violations by length, the final states. */
+export interface NaiveResult {
+  schedules: number;
+  /** One per violating schedule: where it stopped (steps run) and what it found. */
+  readonly violations: { readonly length: number; readonly kind: Violation['kind'] }[];
+  /** tablesFingerprint of every complete schedule without a violation. */
+  readonly finals: Set<string>;
+}
+
+type Wanted = (v: Violation) => boolean;
+
+const canMove = (k: Kernel, r: Running): boolean =>
+  r.next !== undefined && (r.next.op !== 'lock' || !r.next.lock || k.pt.locks.canTake(r.next.lock, r.actor.name));
+
+/** One step with the same detectors, in the same places, as the explorer. */
+function step(k: Kernel, runs: Running[], run: Running, wanted: Wanted): Violation | undefined {
+  const s = run.next;
+  if (!s) return undefined;
+  const before = detectBefore(k, runs, run, s).find(wanted);
+  if (before) return before;
+  const mark = k.mem.violations.length;
+  try {
+    advance(run);
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    run.next = undefined;
+    return { kind: 'kernel-warning', actor: s.actor, detail: error.message };
+  }
+  return detectAfter(k, mark, s).find(wanted);
+}
+
+/**
+ * Every interleaving, no reduction: each schedule is a list of choices replayed from a clone of the
+ * initial state; the next schedule bumps the deepest choice that has an untried alternative.
+ */
+export function naiveExplore(scenario: Scenario): NaiveResult {
+  const result: NaiveResult = { schedules: 0, violations: [], finals: new Set() };
+  const choices: { options: number[]; at: number }[] = [];
+  const wanted: Wanted = (v) => !scenario.detectors || scenario.detectors.includes(v.kind);
+  for (;;) {
+    const k = scenario.initial.clone();
+    const runs = scenario.actors(k).map(start);
+    let violation: Violation | undefined;
+    let depth = 0;
+    for (; !violation; depth++) {
+      const options = runs.flatMap((r, i) => (canMove(k, r) ? [i] : []));
+      if (options.length === 0) break;
+      choices[depth] ??= { options, at: 0 };
+      const choice = choices[depth] as { options: number[]; at: number };
+      violation = step(k, runs, runs[choice.options[choice.at] as number] as Running, wanted);
+    }
+    violation ??= runs.flatMap((r) => r.actor.atEnd?.() ?? []).find(wanted);
+    result.schedules++;
+    if (violation) result.violations.push({ length: depth, kind: violation.kind });
+    else result.finals.add(tablesFingerprint(k));
+    choices.length = depth;
+    while (choices.length > 0) {
+      const top = choices[choices.length - 1] as { options: number[]; at: number };
+      if (++top.at < top.options.length) break;
+      choices.pop();
+    }
+    if (choices.length === 0) return result;
+  }
+}
