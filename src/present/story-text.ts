@@ -207,6 +207,14 @@ function raceGroup(kind: RaceKind, runs: readonly RaceRun[]): string[] {
   return mine.length ? ['', `  ${RACE_TITLES[kind]}:`, ...raceRows(mine)] : [];
 }
 
+/** The four essential steps of the first walker use-after-free, as the 2025 ptdump fix tells the race. */
+function essentialSteps(s: Story): string[] {
+  const run = s.races.find((r) => r.kind === 'ptdump' && r.essential.length) ?? s.races.find((r) => r.essential.length);
+  if (!run) return [];
+  const who = run.kind === 'ptdump' ? `ptdump ${run.variant}` : `${run.scenario}, policy ${run.policy}`;
+  return ['', `  ${who}, in the four steps that make a walker's use-after-free:`, ...indent(run.essential, '    ')];
+}
+
 function raceChapter(s: Story): string[] {
   const shown = s.races.find((r) => r.violation && r.kind === 'vmalloc') ?? s.races.find((r) => r.violation);
   return [
@@ -215,6 +223,7 @@ function raceChapter(s: Story): string[] {
     ...(shown
       ? ['', `  The counterexample for ${shown.policy} (${shown.scenario}):`, ...indent(shown.steps, '    ')]
       : []),
+    ...essentialSteps(s),
   ];
 }
 

@@ -4,9 +4,10 @@ import { type Kva, kvaHex, physHex } from '../arch/address';
 import type { LevelName } from '../arch/geometry';
 import { type SharedTable, sharedTopEntry } from '../arch/sharing';
 import { formatSize } from '../arch/size';
-import { type Exploration, explore, type Scenario } from '../concurrency/explorer';
+import { type Exploration, explore } from '../concurrency/explorer';
 import { renderCounterexample } from '../concurrency/render';
-import { ptdumpRace, sharedTableRace, staleWalkRace, vmallocTop } from '../concurrency/scenarios';
+import { type RaceState, vmallocTop } from '../concurrency/scenarios';
+import { type RaceActors, raceScenario, walkerUseAfterFree } from '../concurrency/story';
 import { archAddMemory } from '../hotplug/add';
 import { brokenInvariants } from '../hotplug/invariants';
 import { POLICIES } from '../hotplug/policy';
@@ -127,6 +128,11 @@ export interface RaceRun {
   readonly violation?: string;
   /** That counterexample, step by step, ending with the violation. */
   readonly steps: readonly string[];
+  /**
+   * For a walker's use-after-free, the four steps that make it (takes the pointer, the parent entry is
+   * cleared, the table freed, the walker reads it), numbered as in the counterexample.
+   */
+  readonly essential: readonly string[];
 }
 
 export interface Story {
@@ -366,53 +372,31 @@ function reasonOf(d: TableDecision): string {
 
 interface RaceSpec {
   readonly kind: RaceKind;
+  /** Who races hot-remove, in the race catalogue's words (src/concurrency/story.ts). */
+  readonly actors: RaceActors;
   readonly policy: string;
+  readonly state: RaceState;
   readonly variant: string;
-  readonly scenario: () => Scenario;
 }
 
-/** The small race scenarios of src/concurrency/scenarios.ts, each explored in full. */
+/** The small races of the catalogue the story explores, each in full. */
 function raceSpecs(): RaceSpec[] {
   const policies = Object.keys(POLICIES);
-  const { config } = STORY;
+  const all = (kind: RaceKind, actors: RaceActors, state: RaceState, variant: string): RaceSpec[] =>
+    policies.map((policy) => ({ kind, actors, policy, state, variant }));
   return [
-    ...policies.map((p) => ({
-      kind: 'vmalloc' as const,
-      policy: p,
-      variant: 'constructed state',
-      scenario: () => sharedTableRace(config, p, 'constructed'),
-    })),
-    {
-      kind: 'vmalloc-real',
-      policy: 'empty-only',
-      variant: 'real boot state',
-      scenario: () => sharedTableRace(config, 'empty-only', 'real'),
-    },
-    ...policies.map((p) => ({
-      kind: 'cached-walk' as const,
-      policy: p,
-      variant: 'walk cache warm',
-      scenario: () => staleWalkRace(config, p),
-    })),
-    {
-      kind: 'ptdump',
-      policy: 'v5.7',
-      variant: 'without mem_hotplug_lock',
-      scenario: () => ptdumpRace(config, 'v5.7', false),
-    },
-    {
-      kind: 'ptdump',
-      policy: 'v5.7',
-      variant: 'with mem_hotplug_lock',
-      scenario: () => ptdumpRace(config, 'v5.7', true),
-    },
+    ...all('vmalloc', 'vmalloc', 'constructed', 'constructed state'),
+    { kind: 'vmalloc-real', actors: 'vmalloc', policy: 'empty-only', state: 'real', variant: 'real boot state' },
+    ...all('cached-walk', 'cpu', 'real', 'walk cache warm'),
+    { kind: 'ptdump', actors: 'ptdump', policy: 'v5.7', state: 'real', variant: 'without mem_hotplug_lock' },
+    { kind: 'ptdump', actors: 'ptdump-locked', policy: 'v5.7', state: 'real', variant: 'with mem_hotplug_lock' },
   ];
 }
 
 function raceRuns(onProgress: StoryOptions['onProgress']): { run: RaceRun; exploration: Exploration }[] {
   const specs = raceSpecs();
   return specs.map((spec, index) => {
-    const scenario = spec.scenario();
+    const scenario = raceScenario(spec.actors, STORY.config, spec.policy, spec.state);
     onProgress?.({ index, total: specs.length, scenario: `${scenario.name}, policy ${spec.policy}` });
     const exploration = explore(scenario);
     const c = exploration.counterexample;
@@ -426,6 +410,7 @@ function raceRuns(onProgress: StoryOptions['onProgress']): { run: RaceRun; explo
       millis: Math.round(exploration.millis),
       ...(c ? { violation: `${c.violation.kind}: ${c.violation.detail}` } : {}),
       steps: renderCounterexample(exploration),
+      essential: c ? walkerUseAfterFree(c).map(({ n, step }) => `${n}. ${step.text}`) : [],
     };
     return { run, exploration };
   });

@@ -81,6 +81,9 @@ describe('the story, as data', () => {
     expect(loses('cached-walk')).toEqual(['x86']);
     expect(violation(race('ptdump', 'without mem_hotplug_lock'))).toBe('use-after-free');
     expect(violation(race('ptdump', 'with mem_hotplug_lock'))).toBe('safe');
+    expect(
+      race('ptdump', 'without mem_hotplug_lock')?.essential.map((s) => s.replace(/^\d+\. /, '').split(' ')[0]),
+    ).toEqual(['ptdump', 'hot-remove', 'hot-remove', 'ptdump']);
     expect(race('vmalloc', 'empty-only')?.steps.at(-1)).toMatch(/^⇒ freed-while-held: /);
     expect(story.problems).toEqual([]);
   });
