@@ -49,7 +49,15 @@ const BUILT_IN: readonly ParameterTypeDoc[] = [
 const STEP = /\b(Given|When|Then)\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|(\/(?:[^/\\\n]|\\.)+\/[a-z]*))/g;
 const PARAMETER_TYPE = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?defineParameterType\(\s*\{([\s\S]*?)\}\s*\);/g;
 /** The value of `regexp:`: a regular-expression literal, or the code that builds one (up to the next key). */
-const REGEXP_VALUE = /regexp:\s*(\/(?:[^/\\\n]|\\.)+\/[a-z]*|.*?)\s*(?:,\s*[a-zA-Z]+:|,?\s*$)/m;
+const REGEXP_VALUE =
+  /regexp:\s*(\/(?:[^/\\\n]|\\.)+\/[a-z]*|[\s\S]*?)\s*(?:,\s*(?:name|transformer|useForSnippets|preferForRegexpMatch)\s*:|,?\s*$)/;
+
+/** Code spread over lines, on one: single spaces, no space inside the parentheses, no trailing comma. */
+const oneLine = (code: string): string =>
+  code
+    .replace(/\s+/g, ' ')
+    .replace(/\(\s/g, '(')
+    .replace(/,?\s\)/g, ')');
 
 /** The step definitions and parameter types in step files. */
 export function scanSteps(files: readonly SourceFile[]): Vocabulary {
@@ -73,7 +81,7 @@ export function scanSteps(files: readonly SourceFile[]): Vocabulary {
 
 function parameterType(path: string, comment: string | undefined, body: string): ParameterTypeDoc {
   const name = /name:\s*['"]([^'"]+)['"]/.exec(body)?.[1] ?? '?';
-  const regexp = REGEXP_VALUE.exec(body)?.[1] ?? '?';
+  const regexp = oneLine(REGEXP_VALUE.exec(body)?.[1] ?? '?');
   const doc = (comment ?? '')
     .replace(/^\s*\*\s?/gm, '')
     .replace(/\s+/g, ' ')

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { LAYOUT_SYMBOLS } from '../../src/arch/symbols';
 import { buildGlossary, featureSteps, GLOSSARY_PATH, glossaryMarkdown, readFeatureFiles } from '../../src/cli/glossary';
 import { readStepFiles, type SourceFile, scanSteps } from '../../src/cli/steps';
+import { INJECTED_BUGS } from '../../src/concurrency/injected';
+import { POLICIES } from '../../src/hotplug/policy';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -104,17 +106,24 @@ describe('the glossary', () => {
   });
 });
 
+/** The project's glossary, built once for the tests that need it. */
+let project: ReturnType<typeof buildGlossary> | undefined;
+const projectGlossary = () => {
+  project ??= buildGlossary(scanSteps(readStepFiles(ROOT)), readFeatureFiles(ROOT));
+  return project;
+};
+
 describe('the committed glossary', () => {
   it(`${GLOSSARY_PATH} is what the steps and features give now (npm run steps -- --glossary rewrites it)`, () => {
-    const glossary = buildGlossary(scanSteps(readStepFiles(ROOT)), readFeatureFiles(ROOT));
-    expect(glossary.unmatched).toEqual([]);
-    expect(readFileSync(join(ROOT, GLOSSARY_PATH), 'utf8')).toBe(glossaryMarkdown(glossary));
+    expect(projectGlossary().unmatched).toEqual([]);
+    expect(readFileSync(join(ROOT, GLOSSARY_PATH), 'utf8')).toBe(glossaryMarkdown(projectGlossary()));
   });
 });
 
 describe('the editor settings (.vscode/settings.json, for the official Cucumber extension)', () => {
   const settings = JSON.parse(readFileSync(join(ROOT, '.vscode', 'settings.json'), 'utf8'));
-  const glossary = buildGlossary(scanSteps(readStepFiles(ROOT)), []);
+  const listed = settings['cucumber.parameterTypes'] as { name: string; regexp: string }[];
+  const matcher = (name: string) => new RegExp(`^(?:${listed.find((p) => p.name === name)?.regexp})$`);
 
   it('point the extension at the features and the step definitions', () => {
     expect(settings['cucumber.features']).toEqual(['features/**/*.feature']);
@@ -122,16 +131,19 @@ describe('the editor settings (.vscode/settings.json, for the official Cucumber 
   });
 
   it('spell out each parameter type whose regexp is built by code, which the extension cannot read', () => {
-    const byCode = glossary.parameterTypes.filter((p) => !p.regexp.startsWith('/') && p.path !== 'built-in');
-    const listed = settings['cucumber.parameterTypes'] as { name: string; regexp: string }[];
+    const byCode = projectGlossary().parameterTypes.filter((p) => !p.regexp.startsWith('/') && p.path !== 'built-in');
     expect(listed.map((p) => p.name).sort()).toEqual(byCode.map((p) => p.name).sort());
-    const symbol = new RegExp(`^(?:${listed.find((p) => p.name === 'symbol')?.regexp})$`);
-    expect(LAYOUT_SYMBOLS.filter((s) => !symbol.test(s))).toEqual([]);
-    const reason = new RegExp(`^(?:${listed.find((p) => p.name === 'reason')?.regexp})$`);
+    for (const p of byCode) expect(p.example === undefined || matcher(p.name).test(p.example)).toBe(true);
+  });
+
+  it('match every value the code builds them from', () => {
+    const names = (pattern: string, values: readonly string[]) => values.filter((v) => !matcher(pattern).test(v));
+    expect(names('symbol', LAYOUT_SYMBOLS)).toEqual([]);
+    expect(names('freeing', [...Object.values(INJECTED_BUGS).map((p) => p.name), ...Object.keys(POLICIES)])).toEqual(
+      [],
+    );
     expect(
-      ['outside floor/ceiling (below-floor)', 'entries left (7 live)', 'static (kernel image)'].filter(
-        (r) => !reason.test(r),
-      ),
+      names('reason', ['outside floor/ceiling (below-floor)', 'entries left (7 live)', 'static (kernel image)']),
     ).toEqual([]);
   });
 });
