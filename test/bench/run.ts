@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { concurrencyBench } from './concurrency';
 import { hotplugBench } from './hotplug';
 import { linearMapBench } from './linear-map';
 
@@ -10,6 +11,7 @@ import { linearMapBench } from './linear-map';
 const BENCHMARKS: Readonly<Record<string, () => object>> = {
   'linear-map': linearMapBench,
   hotplug: hotplugBench,
+  concurrency: concurrencyBench,
 };
 
 function runOne(name: string): void {
