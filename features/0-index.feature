@@ -16,13 +16,28 @@ Feature: The claims of the review thread, and the features that check them
     init_mm.page_table_lock only to install a missing table. Where vmalloc and vmemmap share a table
     page, a hot-remove that frees it on seeing every entry none can free it under vmalloc's feet.
 
-    Scenario: where the manual shows the sharing, the lockless walk and the policy that ignores both
+    Scenario: where the manual finds the race, and shows the sharing and the lockless walk behind it
       Then the claim is checked by these rules of the manual:
         | feature                                                       | rule                                                                                                        |
+        | concurrency/emptiness-alone-races-vmalloc.feature             | Without floor and ceiling, hot-remove frees the shared table while vmalloc holds a pointer into it          |
+        | concurrency/emptiness-alone-races-vmalloc.feature             | In the real boot state the shared table is pinned, so the same exploration finds nothing                    |
+        | concurrency/policies-and-races.feature                        | Of the six policies, only those without floor and ceiling that free vmemmap tables race                     |
         | layout/vmalloc-shares-a-table-with-vmemmap.feature            | With four levels both hang off one PGD entry and share the PUD table under it                               |
         | vmalloc/vmalloc-allocates-tables-on-demand.feature            | vmalloc walks without init_mm.page_table_lock and installs each table under it, after re-checking the entry |
         | hot-remove/policies-side-by-side.feature                      | The policies differ in the tables they free, the tables they leave behind, and the stale walks they allow   |
         | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | Only 4K/48 and 16K/48 have a table page below the PGD that maps both vmalloc and vmemmap                    |
+
+  Rule: Switching table freeing off for vmemmap, as V7 did, avoids the race at the price of every vmemmap table
+
+    V7 checked at boot whether vmalloc and vmemmap share a PGD entry and, if they do, let
+    vmemmap_free free no table page at all. The thread accepted that this is safe and looked for a
+    rule that frees tables without the race.
+
+    Scenario: where the manual explores V7 and counts what it leaves behind
+      Then the claim is checked by these rules of the manual:
+        | feature                                           | rule                                                                                 |
+        | concurrency/v7-never-frees-vmemmap-tables.feature | With V7's flag, no interleaving of hot-remove and vmalloc fails on the shared table  |
+        | concurrency/v7-never-frees-vmemmap-tables.feature | The price is every vmemmap table of the removed section, left behind mapping nothing |
 
   Rule: A table may be freed only when the whole span it maps lies within floor and ceiling; empty entries alone never qualify it
 
@@ -36,6 +51,9 @@ Feature: The claims of the review thread, and the features that check them
         | hot-remove/freed-only-within-floor-and-ceiling.feature        | pgtable_range_aligned accepts a table only if its span, rounded out by the mask, lies in [floor, ceiling)                  |
         | hot-remove/freed-only-within-floor-and-ceiling.feature        | A table inside floor and ceiling is freed only if every entry is none, and one outside is kept before its entries are read |
         | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | Stripped of everything it held, the shared table is still kept — the floor, not its entries, decides                       |
+        | concurrency/injected-bugs-are-found.feature                   | Every injected bug but one produces a violation, and v5.7 in the same interleavings none                                   |
+        | concurrency/injected-bugs-are-found.feature                   | On 16K/48 the shared table needs both checks gone before vmalloc can race                                                  |
+        | concurrency/injected-bugs-are-found.feature                   | Comparing end > ceiling instead of end − 1 > ceiling − 1 cannot be told apart from v5.7 in any state the model reaches     |
 
   Rule: With floor and ceiling = the removed range, at most six tables stay behind
 
@@ -48,6 +66,7 @@ Feature: The claims of the review thread, and the features that check them
         | feature                                                   | rule                                                                                                     |
         | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | A two-page range across a top-level boundary strands one table per level at each end, reaching the bound |
         | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Removing a real section with floor and ceiling = the section leaves fewer, mostly in vmemmap             |
+        | concurrency/floor-and-ceiling-leave-no-race.feature       | floor and ceiling = the removed range is race-free too, and pays in tables left behind                   |
 
   Rule: With floor and ceiling = the enclosing region, nothing is left behind at the edges of the removed range
 
@@ -64,6 +83,7 @@ Feature: The claims of the review thread, and the features that check them
         | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | The shared table survives hot-add and hot-remove, kept as outside floor/ceiling                              |
         | layout/vmalloc-shares-a-table-with-vmemmap.feature            | The shared table maps addresses below VMEMMAP_START, so a floor of VMEMMAP_START keeps it                    |
         | hot-remove/an-unusual-range.feature                           | Removing the section that opens a PGD entry frees its own tables only when floor and ceiling are the region  |
+        | concurrency/floor-and-ceiling-leave-no-race.feature           | Under v5.7 no interleaving violates a rule, with or without a shared table, real or constructed              |
 
   Rule: One free_empty_tables serves both callers; only floor and ceiling differ
 
@@ -98,10 +118,23 @@ Feature: The claims of the review thread, and the features that check them
 
     Scenario: where the manual traces the order for leaves and for tables
       Then the claim is checked by these rules of the manual:
-        | feature                                        | rule                                                                                  |
-        | hot-remove/clear-invalidate-free-order.feature | Pass 1 clears each leaf, invalidates its address, then frees what it mapped           |
-        | hot-remove/clear-invalidate-free-order.feature | Pass 2 clears the parent entry, invalidates the walk cache, then frees the table page |
-        | hot-remove/clear-invalidate-free-order.feature | The x86 order frees the table page first and flushes everything once, at the end      |
+        | feature                                                      | rule                                                                                  |
+        | hot-remove/clear-invalidate-free-order.feature               | Pass 1 clears each leaf, invalidates its address, then frees what it mapped           |
+        | hot-remove/clear-invalidate-free-order.feature               | Pass 2 clears the parent entry, invalidates the walk cache, then frees the table page |
+        | hot-remove/clear-invalidate-free-order.feature               | The x86 order frees the table page first and flushes everything once, at the end      |
+        | concurrency/invalidate-the-walk-cache-before-freeing.feature | Freeing a table before its cached walks are invalidated is found as a stale walk      |
+
+  Rule: ptdump, which walks every level of the kernel's tables, holds mem_hotplug_lock while it does
+
+    Also outside this mail: vmalloc is not the only walker without page_table_lock. ptdump reads
+    every table of the kernel, and v5.7 made it take mem_hotplug_lock for reading, so that it never
+    walks while hot-remove, holding the lock for writing, frees tables.
+
+    Scenario: where the manual explores ptdump with and without the lock
+      Then the claim is checked by these rules of the manual:
+        | feature                                           | rule                                                                   |
+        | concurrency/ptdump-holds-the-hotplug-lock.feature | Without the lock, ptdump reads a table after hot-remove has freed it   |
+        | concurrency/ptdump-holds-the-hotplug-lock.feature | Holding mem_hotplug_lock for reading, ptdump never overlaps hot-remove |
 
   Rule: Every feature of the manual checks a claim above or documents what the claims rest on
 

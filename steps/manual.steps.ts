@@ -2,38 +2,45 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type DataTable, Then } from '@cucumber/cucumber';
+import { generateMessages } from '@cucumber/gherkin';
+import type { SourceMediaType } from '@cucumber/messages';
 import type { SpecWorld } from './support/world';
 
 // The index of the manual (features/0-index.feature): each claim names the feature files and rules that check it.
 
 const FEATURES = 'features';
 
-/** A feature file read as an outline: its Feature: title and the scenarios under each Rule:. */
+/** A feature file as the index sees it: its Feature: name and the scenarios run under each Rule:. */
 interface FeatureOutline {
   readonly title: string;
+  /** Rule name → scenarios run under it (an outline counts its example rows). */
   readonly rules: ReadonlyMap<string, number>;
-}
-
-function keywordText(line: string, keyword: string): string | undefined {
-  const trimmed = line.trim();
-  return trimmed.startsWith(`${keyword}:`) ? trimmed.slice(keyword.length + 1).trim() : undefined;
 }
 
 function readOutline(file: string): FeatureOutline {
   const path = join(FEATURES, file);
   assert.ok(existsSync(path), `${path} does not exist`);
-  let title = '';
-  let rule: string | undefined;
+  let id = 0;
+  const envelopes = generateMessages(
+    readFileSync(path, 'utf8'),
+    path,
+    'text/x.cucumber.gherkin+plain' as SourceMediaType,
+    {
+      includeGherkinDocument: true,
+      includePickles: true,
+      newId: () => String(id++),
+    },
+  );
+  const feature = envelopes.find((e) => e.gherkinDocument)?.gherkinDocument?.feature;
+  assert.ok(feature, `${path} has no Feature`);
+  const pickled = envelopes.flatMap((e) => (e.pickle ? [e.pickle.astNodeIds[0]] : []));
   const rules = new Map<string, number>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    title ||= keywordText(line, 'Feature') ?? '';
-    rule = keywordText(line, 'Rule') ?? rule;
-    if (rule !== undefined && !rules.has(rule)) rules.set(rule, 0);
-    const scenario = ['Scenario', 'Scenario Outline', 'Example'].some((k) => keywordText(line, k) !== undefined);
-    if (scenario && rule !== undefined) rules.set(rule, (rules.get(rule) ?? 0) + 1);
+  for (const { rule } of feature.children) {
+    if (!rule) continue;
+    const scenarios = new Set(rule.children.flatMap((c) => (c.scenario ? [c.scenario.id] : [])));
+    rules.set(rule.name, pickled.filter((p) => p !== undefined && scenarios.has(p)).length);
   }
-  assert.ok(title, `${path} has no Feature: line`);
-  return { title, rules };
+  return { title: feature.name, rules };
 }
 
 function featureFiles(dir: string): string[] {
@@ -51,7 +58,9 @@ Then('the claim is checked by these rules of the manual:', function (this: SpecW
     const scenarios = outline.rules.get(rule);
     assert.ok(scenarios !== undefined, `${feature} has no rule "${rule}"; its rules: ${[...outline.rules.keys()]}`);
     assert.ok(scenarios > 0, `${feature}: the rule "${rule}" has no scenario`);
-    lines.push(`${feature} — ${outline.title}`, `  Rule: ${rule} (${scenarios} scenario${scenarios > 1 ? 's' : ''})`);
+    const heading = `${feature}: ${outline.title}`;
+    if (!lines.includes(heading)) lines.push(heading);
+    lines.push(`  Rule: ${rule} — ${scenarios} scenario${scenarios > 1 ? 's' : ''} run`);
   }
   this.log(lines.join('\n'));
 });
