@@ -198,7 +198,7 @@ const link = (path: string, line?: number): string =>
 function entryMarkdown(e: GlossaryEntry): string[] {
   const params = e.step.parameters.length ? e.step.parameters.map((p) => code(`{${p}}`)).join(', ') : 'none';
   const example = e.example
-    ? `e.g. ${code(`${e.example.keyword} ${e.example.text}`)} — ${link(e.example.path, e.example.line)}${e.uses > 1 ? `, ${e.uses} uses in all` : ''}`
+    ? `e.g. ${code(`${e.example.keyword} ${e.example.text}`)} — ${link(e.example.path)}`
     : 'not used by any feature yet';
   return [
     `- ${code(e.step.pattern)}`,
@@ -220,8 +220,8 @@ export function glossaryMarkdown(g: Glossary): string {
   return [
     '# Step glossary',
     '',
-    'Every step the features can use, generated from the step definitions in `steps/` and the features',
-    'that use them (`npm run steps -- --glossary` rewrites this file; a test fails when it is out of date).',
+    'Every step the features can use, generated from the step definitions in `steps/` and the first feature',
+    'that uses each (`npm run steps -- --glossary` rewrites this file; a test fails when it is out of date).',
     'A step matches whatever keyword it follows (`Given`, `When`, `Then`, `And`, `But`); it is listed under',
     'the keyword it is defined with. Outline steps are shown with the first row of their examples filled in.',
     '',

@@ -119,7 +119,9 @@ describe('the glossary options', () => {
     const root = sampleRoot('    Given a page at 3\n');
     const printed = capture();
     expect(stepsMain(['--markdown'], root, printed.io)).toBe(0);
-    expect(printed.out.join('')).toContain('e.g. `Given a page at 3` — [features/paint/paint.feature:3]');
+    expect(printed.out.join('')).toContain(
+      'e.g. `Given a page at 3` — [features/paint/paint.feature](paint/paint.feature)',
+    );
     const written = capture();
     expect(stepsMain(['--glossary'], root, written.io)).toBe(0);
     expect(written.out.join('')).toBe(
