@@ -110,7 +110,7 @@ export class ReportPage {
       .first()
       .evaluate((p: DomNode) => p.previousElementSibling?.textContent ?? '');
     await this.page.evaluate(expand, first);
-    await this.page.screenshot({ path });
+    await this.page.screenshot({ path, animations: 'disabled' });
   }
 
   /** Opens one scenario (or example row) with its pictures and takes a screenshot of it. */
@@ -118,7 +118,7 @@ export class ReportPage {
     await this.page.evaluate(expand, uri);
     const scenario = this.page.locator(`[id="${headingId}"]`).locator('xpath=ancestor::section[1]');
     await scenario.evaluate(openImages);
-    await scenario.screenshot({ path });
+    await scenario.screenshot({ path, animations: 'disabled' });
   }
 
   /** Opens every feature and every picture, then counts what the reader sees (screenshots are cheaper before). */
