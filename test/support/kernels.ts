@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { geometry } from '../../src/arch/geometry';
 import { Kernel, type KernelOptions } from '../../src/mappings/kernel';
@@ -39,14 +40,16 @@ export function freshKernel(config: string): Kernel {
 const shared = new Map<string, Kernel>();
 
 /**
- * One small kernel per configuration for a whole test file (modules are isolated per file), for tests
- * that refuse bad inputs, only read, or make changes no later test of the file depends on.
+ * One small kernel per configuration for a whole test file (test files share modules, so the cache is
+ * keyed by the file too), for tests that refuse bad inputs, only read, or make changes no later test
+ * of the file depends on.
  */
 export function sharedKernel(config: string): Kernel {
-  const known = shared.get(config);
+  const key = `${expect.getState().testPath}:${config}`;
+  const known = shared.get(key);
   if (known) return known;
   const k = smallKernel(config);
-  shared.set(config, k);
+  shared.set(key, k);
   return k;
 }
 
