@@ -61,6 +61,17 @@ export function parseHex(text: string): bigint {
   return BigInt(clean);
 }
 
+/** A physical address parsed as 64 bits, refused unless it fits the configuration's physical address bits. */
+export function toPhys(geo: Geometry, pa: bigint): number {
+  if (pa < 0n || pa >= 1n << BigInt(geo.paBits)) {
+    throw new AddressError('a physical address must fit the configuration’s physical address bits', {
+      address: `0x${pa.toString(16)}`,
+      paBits: geo.paBits,
+    });
+  }
+  return Number(pa);
+}
+
 /** Physical address as `0x` and hex digits. */
 export function physHex(pa: number): string {
   return `0x${pa.toString(16).padStart(12, '0')}`;

@@ -221,15 +221,8 @@ function perLevel(k: Kernel, counts: readonly number[]): Record<string, number> 
   return Object.fromEntries(k.geo.levels.map((l, d) => [l.name, counts[d] ?? 0]));
 }
 
-const STATIC_NAMES: Readonly<Record<LevelName, string>> = {
-  PGD: 'swapper_pg_dir',
-  PUD: 'bm_pud',
-  PMD: 'bm_pmd',
-  PTE: 'bm_pte',
-};
-
 function named(k: Kernel, pfn: number, level: LevelName, va: Kva): NamedTable {
-  const name = k.pt.staticTables.has(pfn) ? STATIC_NAMES[level] : undefined;
+  const name = k.pt.staticName(pfn, level);
   return { level, page: physHex(pfn * k.geo.pageSize), va: kvaHex(k.geo, va), ...(name ? { name } : {}) };
 }
 

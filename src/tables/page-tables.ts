@@ -1,12 +1,20 @@
 import type { Kva } from '../arch/address';
 import { tableDesc } from '../arch/descriptor';
-import type { Geometry, Level } from '../arch/geometry';
+import type { Geometry, Level, LevelName } from '../arch/geometry';
 import type { PageAllocator } from '../memory/allocator';
 import { Owner } from '../memory/page';
 import type { PhysMem } from '../memory/physmem';
 import { Locks } from './locks';
 import { Tlb } from './tlb';
 import { Trace } from './trace';
+
+/** The kernel's names for the kernel image's static tables, by the level of entries they hold. */
+export const STATIC_TABLE_NAMES: Readonly<Record<LevelName, string>> = {
+  PGD: 'swapper_pg_dir',
+  PUD: 'bm_pud',
+  PMD: 'bm_pmd',
+  PTE: 'bm_pte',
+};
 
 /**
  * The kernel's page tables (init_mm): the PGD page (swapper_pg_dir), table pages in physical memory,
@@ -118,5 +126,10 @@ export class PageTables {
   /** Whether a table page is part of the kernel image (never freeable). */
   isStatic(pfn: number): boolean {
     return this.staticTables.has(pfn);
+  }
+
+  /** A static table's kernel name (swapper_pg_dir, bm_pud, …); undefined for any other table. */
+  staticName(pfn: number, level: LevelName): string | undefined {
+    return this.staticTables.has(pfn) ? STATIC_TABLE_NAMES[level] : undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { After, setWorldConstructor, World } from '@cucumber/cucumber';
 import { type Kva, kvaHex, physHex, toKva } from '../../src/arch/address';
-import type { Geometry, LevelName } from '../../src/arch/geometry';
+import type { Geometry } from '../../src/arch/geometry';
 import { type Layout, layout } from '../../src/arch/layout';
 import { formatSize } from '../../src/arch/size';
 import { ModelError } from '../../src/errors';
@@ -16,14 +16,6 @@ import type { TraceEvent } from '../../src/tables/trace';
 import { reachableTables, type TableNode } from '../../src/tables/tree';
 import type { Walk } from '../../src/tables/walker';
 import { attachChangePictures, recordsBefore } from './pictures';
-
-/** The kernel's names for the static tables of the kernel image, by the level of entries they hold. */
-export const STATIC_TABLE_NAMES: Readonly<Record<LevelName, string>> = {
-  PGD: 'swapper_pg_dir',
-  PUD: 'bm_pud',
-  PMD: 'bm_pmd',
-  PTE: 'bm_pte',
-};
 
 /**
  * Booted kernels shared by scenarios that only read them: booting is deterministic, so a scenario
@@ -170,7 +162,7 @@ export class SpecWorld extends World {
 
   /** A table page's name: the kernel image's static tables by their symbols, others by level. */
   tableName(node: Pick<TableNode, 'pfn' | 'level'>): string {
-    return this.kernel.pt.isStatic(node.pfn) ? STATIC_TABLE_NAMES[node.level.name] : `${node.level.name} table`;
+    return this.kernel.pt.staticName(node.pfn, node.level.name) ?? `${node.level.name} table`;
   }
 
   /** One line per table page: its level, the VAs it maps and its page. */

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, type Io } from '../../src/cli/command';
+import { EXIT } from '../../src/cli/command';
 import { COMMANDS } from '../../src/cli/commands/index';
-import { main } from '../../src/cli/program';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { run } from '../support/cli';
 
 describe('every subcommand', () => {
   it('is one of layout, dump, add, remove, race, story', () => {

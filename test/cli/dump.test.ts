@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/command';
-import { main } from '../../src/cli/program';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { run } from '../support/cli';
 
 describe('dump', () => {
   it('prints the boot page tables of a configuration in the kernel_page_tables format', async () => {

@@ -3,21 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
 import { LAYOUT_SYMBOLS } from '../../src/arch/symbols';
-import type { Io } from '../../src/cli/command';
-import { main } from '../../src/cli/program';
 import { layoutJson } from '../../src/present/layout-json';
 import { layoutRows, memoryRstSize, renderLayoutTable } from '../../src/present/layout-text';
+import { run } from '../support/cli';
 
 const RUNS = { numRuns: 1000 };
 const LAYOUTS = SUPPORTED_CONFIGS.flatMap((name) => [false, true].map((kasan) => layout(geometry(name), { kasan })));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 const squash = (text: string): string[] =>
   text

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/command';
-import { main } from '../../src/cli/program';
+import { run as runCli } from '../support/cli';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(['race', ...argv], io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+/** The `race` subcommand, in-process. */
+const run = (...argv: string[]) => runCli('race', ...argv);
 
 describe('race', () => {
   it('empty-only on 4K/48: the counterexample as numbered lines, exit 1', async () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/command';
 import { hotRemove, removalJson } from '../../src/cli/commands/remove';
 import { main } from '../../src/cli/program';
+import { run as runCli } from '../support/cli';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(['remove', '--boot-size', '128M', ...argv], io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+/** The `remove` subcommand, in-process. */
+const run = (...argv: string[]) => runCli('remove', '--boot-size', '128M', ...argv);
 
 /** The lines of one caller's block: from its heading to the blank line after it. */
 function block(out: string, heading: string): string[] {

@@ -2,18 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/command';
 import { storyExitCode } from '../../src/cli/commands/story';
-import { main } from '../../src/cli/program';
 import type { Story } from '../../src/present/story';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { run } from '../support/cli';
 
 describe('story, what npm start runs with no subcommand', () => {
   it('with no subcommand: --json prints the story, --html writes the page, --progress one line per exploration', async () => {

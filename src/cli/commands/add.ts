@@ -1,7 +1,6 @@
-import { type Kva, kvaHex, parseHex, physHex } from '../../arch/address';
+import { type Kva, kvaHex, parseHex, physHex, toPhys } from '../../arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
 import { formatSize, parseSize } from '../../arch/size';
-import { AddressError } from '../../errors';
 import { archAddMemory } from '../../hotplug/add';
 import { brokenInvariants } from '../../hotplug/invariants';
 import { sectionVmemmap } from '../../hotplug/remove';
@@ -34,14 +33,7 @@ export interface AddRun {
 
 /** Boots a kernel and hot-adds the range (arch_add_memory). */
 export function hotAdd(req: AddRequest): AddRun {
-  const { paBits } = geometry(req.config);
-  if (req.start >= 1n << BigInt(paBits)) {
-    throw new AddressError('a physical address must fit the configuration’s physical address bits', {
-      start: `0x${req.start.toString(16)}`,
-      paBits,
-    });
-  }
-  const start = Number(req.start);
+  const start = toPhys(geometry(req.config), req.start);
   const k = new Kernel({ config: req.config, bootSize: req.bootSize });
   const before = new Set(reachableTables(k.pt, 'add').map((n) => n.pfn));
   archAddMemory(k, start, req.size, { altmap: req.altmap });

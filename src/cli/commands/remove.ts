@@ -1,7 +1,6 @@
-import { fromKva, hex64, type Kva, kvaHex, parseHex, physHex } from '../../arch/address';
+import { fromKva, hex64, type Kva, kvaHex, parseHex, physHex, toPhys } from '../../arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
 import { formatSize, parseSize } from '../../arch/size';
-import { AddressError } from '../../errors';
 import { archAddMemory } from '../../hotplug/add';
 import { brokenInvariants } from '../../hotplug/invariants';
 import { type FreeingPolicy, POLICIES, policyNamed } from '../../hotplug/policy';
@@ -41,14 +40,7 @@ export interface RemovalRequest {
 /** Boots a kernel, hot-adds the range (arch_add_memory), then removes it (arch_remove_memory) under a policy. */
 export function hotRemove(req: RemovalRequest): RemovalRun {
   const policy = policyNamed(req.policy);
-  const { paBits } = geometry(req.config);
-  if (req.start >= 1n << BigInt(paBits)) {
-    throw new AddressError('a physical address must fit the configuration’s physical address bits', {
-      start: `0x${req.start.toString(16)}`,
-      paBits,
-    });
-  }
-  const start = Number(req.start);
+  const start = toPhys(geometry(req.config), req.start);
   const k = new Kernel({ config: req.config, bootSize: req.bootSize });
   k.pt.trace.recording = req.trace;
   const added = archAddMemory(k, start, req.size, { altmap: req.altmap });

@@ -1,5 +1,5 @@
 import type { Kva } from '../../arch/address';
-import type { Level, LevelName } from '../../arch/geometry';
+import type { Level } from '../../arch/geometry';
 import { sharedTopEntry } from '../../arch/sharing';
 import type { TableDecision } from '../../hotplug/teardown';
 import { Kernel } from '../../mappings/kernel';
@@ -37,13 +37,6 @@ export interface ShownRange {
 
 /** Table pages before a change: a clone of the kernel taken then, or its reachable tables. */
 export type Before = Kernel | Iterable<TableNode>;
-
-const STATIC_NAMES: Readonly<Record<LevelName, string>> = {
-  PGD: 'swapper_pg_dir',
-  PUD: 'bm_pud',
-  PMD: 'bm_pmd',
-  PTE: 'bm_pte',
-};
 
 /**
  * The table pages whose span meets the shown range, top level first and by address: those reachable
@@ -95,7 +88,7 @@ function common(c: Context, n: TableNode): Omit<PictureTable, 'status' | 'live' 
     level,
     va,
     shared: c.shared.has(`${level.name}@${va}`),
-    name: c.k.pt.isStatic(n.pfn) ? STATIC_NAMES[level.name] : `${level.name} table`,
+    name: c.k.pt.staticName(n.pfn, level.name) ?? `${level.name} table`,
     first: Math.max(0, Math.floor((c.range.start - va) / level.entrySize)),
     last,
   };
