@@ -46,38 +46,45 @@ export function createPgdMapping(pt: PageTables, req: MappingRequest): void {
       phys: physHex(req.phys),
     });
   }
-  if (req.virt + req.size > 2 ** pt.geo.vaBits) {
-    throw new RangeRuleError('a mapping must end inside the TTBR1 half', {
-      virt: kvaHex(pt.geo, req.virt),
+  if (req.virt < 0 || req.virt + req.size > 2 ** pt.geo.vaBits) {
+    throw new RangeRuleError('a mapping must lie inside the TTBR1 half', {
+      virt: req.virt < 0 ? `${-req.virt} bytes below the TTBR1 half` : kvaHex(pt.geo, req.virt),
       size: req.size,
     });
   }
-  const need = { tables: 0 };
-  mapLevel(pt, req, pt.pgd, 0, req.virt, req.virt + req.size, req.phys, need);
-  if (need.tables > pt.alloc.available(0)) {
+  if (req.phys < 0 || req.phys + req.size > 2 ** pt.geo.paBits) {
+    throw new RangeRuleError('a mapping’s physical range must fit the physical address bits', {
+      phys: physHex(req.phys),
+      size: req.size,
+      paBits: pt.geo.paBits,
+    });
+  }
+  const dry: Run = { pt, req, dry: { tables: 0 } };
+  mapLevel(dry, pt.pgd, 0, req.virt, req.virt + req.size, req.phys);
+  const needed = dry.dry?.tables ?? 0;
+  if (needed > pt.alloc.available(0)) {
     throw new OutOfMemoryError('a mapping needs more table pages than the allocator has', {
-      needed: need.tables,
+      needed,
       available: pt.alloc.available(0),
     });
   }
-  mapLevel(pt, req, pt.pgd, 0, req.virt, req.virt + req.size, req.phys, undefined);
+  mapLevel({ pt, req }, pt.pgd, 0, req.virt, req.virt + req.size, req.phys);
 }
 
-/** One level of the mapping loop; `dry` counts the tables a real run would allocate and writes nothing. */
-function mapLevel(
-  pt: PageTables,
-  req: MappingRequest,
-  table: number,
-  depth: number,
-  start: Kva,
-  end: Kva,
-  phys: number,
-  dry: { tables: number } | undefined,
-): void {
-  const geo = pt.geo;
-  const level = geo.levels[depth] as Level;
+/** One pass of the mapping: the tables, the request, and for a dry pass the count of tables it would allocate. */
+interface Run {
+  readonly pt: PageTables;
+  readonly req: MappingRequest;
+  /** Present in the dry pass, which writes nothing. */
+  readonly dry?: { tables: number };
+}
+
+/** One level of the mapping loop. */
+function mapLevel(run: Run, table: number, depth: number, start: Kva, end: Kva, phys: number): void {
+  const { pt, req } = run;
+  const level = pt.geo.levels[depth] as Level;
   if (level.name === 'PTE') {
-    mapPtes(pt, req, table, level, start, end, phys, dry);
+    mapPtes(run, table, level, start, end, phys);
     return;
   }
   const contSize = level.contEntries * level.entrySize;
@@ -94,8 +101,8 @@ function mapLevel(
         addr % level.entrySize === 0 &&
         next % level.entrySize === 0 &&
         phys % level.entrySize === 0;
-      if (block) writeLeaf(pt, req, table, level, index, addr, phys, cont, dry);
-      else descend(pt, req, table, level, index, addr, next, phys, dry);
+      if (block) writeLeaf(run, table, level, index, addr, phys, cont);
+      else descend(run, table, level, index, addr, next, phys);
       phys += next - addr;
       addr = next;
     }
@@ -109,40 +116,29 @@ function contAligned(req: MappingRequest, addr: Kva, runEnd: Kva, phys: number, 
 }
 
 /** Follows or creates the next-level table under one entry (alloc_init_pud / alloc_init_cont_pmd / …). */
-function descend(
-  pt: PageTables,
-  req: MappingRequest,
-  table: number,
-  level: Level,
-  index: number,
-  addr: Kva,
-  next: Kva,
-  phys: number,
-  dry: { tables: number } | undefined,
-): void {
-  const words = entries(pt, table, req.actor);
-  const lo = words[2 * index] ?? 0;
-  const hi = words[2 * index + 1] ?? 0;
+function descend(run: Run, table: number, level: Level, index: number, addr: Kva, next: Kva, phys: number): void {
+  const { pt, req, dry } = run;
+  const [lo, hi] = entryAt(run, table, index);
   const type = descType(level, lo);
   if (type === DescType.Table) {
-    mapLevel(pt, req, descAddr(lo, hi, pt.geo.pageShift) / pt.geo.pageSize, level.depth + 1, addr, next, phys, dry);
+    mapLevel(run, descAddr(lo, hi, pt.geo.pageShift) / pt.geo.pageSize, level.depth + 1, addr, next, phys);
     return;
   }
   if (type !== DescType.Invalid || (lo | hi) !== 0) {
     throw new MappingConflictError('a table is needed where a live block or leaf is mapped (kernel BUG)', {
       level: level.name,
       va: kvaHex(pt.geo, addr),
-      entry: `0x${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`,
+      entry: entryHex(lo, hi),
     });
   }
   if (dry) {
     dry.tables++;
-    mapLevel(pt, req, NEW_TABLE, level.depth + 1, addr, next, phys, dry);
+    mapLevel(run, NEW_TABLE, level.depth + 1, addr, next, phys);
     return;
   }
   const child = pt.allocTable(level.depth + 1, req.actor);
   pt.install(table, level.depth, index, child, addr, req.actor);
-  mapLevel(pt, req, child, level.depth + 1, addr, next, phys, undefined);
+  mapLevel(run, child, level.depth + 1, addr, next, phys);
 }
 
 const TWO32 = 2 ** 32;
@@ -153,27 +149,28 @@ const NEW_TABLE = -1;
 /** All-none entries of a table a dry run pretends to allocate, shared (a dry run never writes). */
 const NONE_ENTRIES = new Map<number, Uint32Array>();
 
-function entries(pt: PageTables, table: number, actor: string): Uint32Array {
-  if (table !== NEW_TABLE) return pt.words(table, actor);
+function entries(run: Run, table: number): Uint32Array {
+  const { pt, req } = run;
+  if (table !== NEW_TABLE) return pt.words(table, req.actor);
   const words = NONE_ENTRIES.get(pt.geo.ptrsPerTable) ?? new Uint32Array(pt.geo.ptrsPerTable * 2);
   NONE_ENTRIES.set(pt.geo.ptrsPerTable, words);
   return words;
 }
 
-function writeLeaf(
-  pt: PageTables,
-  req: MappingRequest,
-  table: number,
-  level: Level,
-  index: number,
-  addr: Kva,
-  phys: number,
-  cont: boolean,
-  dry: { tables: number } | undefined,
-): void {
-  const words = entries(pt, table, req.actor);
-  const oldLo = words[2 * index] ?? 0;
-  const oldHi = words[2 * index + 1] ?? 0;
+/** The two halves of one entry. */
+function entryAt(run: Run, table: number, index: number): [number, number] {
+  const words = entries(run, table);
+  return [words[2 * index] ?? 0, words[2 * index + 1] ?? 0];
+}
+
+function entryHex(lo: number, hi: number): string {
+  return `0x${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`;
+}
+
+/** p*d_set_huge: a block at a level above the PTEs. */
+function writeLeaf(run: Run, table: number, level: Level, index: number, addr: Kva, phys: number, cont: boolean): void {
+  const { pt, req, dry } = run;
+  const [oldLo, oldHi] = entryAt(run, table, index);
   const lo = (oaLo(phys, pt.geo.pageShift) | (req.prot.lo & ~TABLE_BIT)) >>> 0;
   const hi = (oaHi(phys) | req.prot.hi | (cont ? HI_CONT : 0)) >>> 0;
   if (!changeIsSafe(oldLo, oldHi, lo, hi)) conflict(pt, level, addr, oldLo, oldHi);
@@ -181,19 +178,11 @@ function writeLeaf(
 }
 
 /** init_pte over [start, end): the hot loop, one descriptor per page. */
-function mapPtes(
-  pt: PageTables,
-  req: MappingRequest,
-  table: number,
-  level: Level,
-  start: Kva,
-  end: Kva,
-  phys: number,
-  dry: { tables: number } | undefined,
-): void {
+function mapPtes(run: Run, table: number, level: Level, start: Kva, end: Kva, phys: number): void {
+  const { pt, req, dry } = run;
   if (dry && table === NEW_TABLE) return;
   const geo = pt.geo;
-  const words = entries(pt, table, req.actor);
+  const words = entries(run, table);
   const contSize = level.contEntries * level.entrySize;
   const recording = pt.trace.recording;
   let index = pt.index(level, start);
@@ -231,6 +220,6 @@ function conflict(pt: PageTables, level: Level, addr: Kva, lo: number, hi: numbe
   throw new MappingConflictError('a live entry may change only in its permission bits (kernel BUG)', {
     level: level.name,
     va: kvaHex(pt.geo, addr),
-    entry: `0x${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`,
+    entry: entryHex(lo, hi),
   });
 }

@@ -98,7 +98,7 @@ describe('a mapping request the model refuses leaves the kernel as it was', () =
   );
 
   it.each(['4K/48', '16K/36', '64K/52'])(
-    '%s: refuses an empty range and one past the top of the TTBR1 half',
+    '%s: refuses an empty range, one outside the TTBR1 half, and a physical range past the address bits',
     (config) => {
       const k = sharedKernel(config);
       const before = snapshot(k);
@@ -111,8 +111,14 @@ describe('a mapping request the model refuses leaves the kernel as it was', () =
         flags: 0,
         actor: 'test',
       };
-      expect(() => createPgdMapping(k.pt, req)).toThrow(/end inside the TTBR1 half.*virt=0xffff/);
+      expect(() => createPgdMapping(k.pt, req)).toThrow(/lie inside the TTBR1 half.*virt=0xffff/);
       expect(() => createPgdMapping(k.pt, { ...req, size: 0 })).toThrow(RangeRuleError);
+      expect(() => createPgdMapping(k.pt, { ...req, virt: -k.geo.pageSize, size: k.geo.pageSize })).toThrow(
+        /lie inside the TTBR1 half/,
+      );
+      expect(() => createPgdMapping(k.pt, { ...req, virt: 0, size: k.geo.pageSize, phys: 2 ** k.geo.paBits })).toThrow(
+        /fit the physical address bits.*paBits=/,
+      );
       expect(snapshot(k)).toBe(before);
     },
   );
