@@ -22,9 +22,9 @@ function checkLevel(k: Kernel, table: number, depth: number, start: Kva, end: Kv
   const { pt, geo } = k;
   const level = geo.levels[depth] as Level;
   const words = pt.words(table, 'hot-remove');
-  for (let addr = start, next = start; addr < end; addr = next) {
+  const isLast = depth === geo.levels.length - 1;
+  for (let addr = start, next = start, index = pt.index(level, start); addr < end; addr = next, index++) {
     next = Math.min((Math.floor(addr / level.entrySize) + 1) * level.entrySize, end);
-    const index = pt.index(level, addr);
     const lo = words[2 * index] as number;
     const hi = words[2 * index + 1] as number;
     if ((lo | hi) === 0) continue;
@@ -34,13 +34,14 @@ function checkLevel(k: Kernel, table: number, depth: number, start: Kva, end: Kv
         va: kvaHex(geo, addr),
       });
     }
-    const target = (): number => descAddr(lo, hi, geo.pageShift) / geo.pageSize;
-    if (descType(level, lo) === DescType.Table) checkLevel(k, target(), depth + 1, addr, next, freeMapped);
-    else if (freeMapped && k.mem.state(target()) === PageState.Reserved) {
+    if (isLast && !freeMapped) continue;
+    const target = descAddr(lo, hi, geo.pageShift) / geo.pageSize;
+    if (!isLast && descType(level, lo) === DescType.Table) checkLevel(k, target, depth + 1, addr, next, freeMapped);
+    else if (freeMapped && k.mem.state(target) === PageState.Reserved) {
       throw new KernelWarning('a reserved (boot) page must never be freed', {
         level: level.name,
         va: kvaHex(geo, addr),
-        page: physHex(target() * geo.pageSize),
+        page: physHex(target * geo.pageSize),
       });
     }
   }
