@@ -1,5 +1,4 @@
 import type { Kva } from '../arch/address';
-import { sharedTopEntry } from '../arch/sharing';
 import { archAddMemory } from '../hotplug/add';
 import type { FreeingPolicy } from '../hotplug/policy';
 import { sectionVmemmap, vmemmapFree } from '../hotplug/remove';
@@ -102,9 +101,4 @@ export function staleWalkRace(config: string, policy: FreeingPolicy | string, st
       cpuAccessActor(c, leaf[0]),
     ],
   };
-}
-
-/** Whether the configuration has a table shared by vmalloc and vmemmap at all. */
-export function sharesATable(config: string): boolean {
-  return sharedTopEntry(new Kernel({ config, bare: true, bootSize: GiB }).layout).shared;
 }
