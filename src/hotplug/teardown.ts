@@ -127,6 +127,7 @@ function unmapPtesStraight(t: Teardown, table: number, level: Level, start: Kva,
   const { pt, geo } = t.k;
   const words = pt.words(table, t.actor);
   const recording = pt.trace.recording;
+  const cached = pt.tlb.hasLeaves();
   let index = pt.index(level, start);
   let cleared = 0;
   for (let addr = start; addr < end; addr += geo.pageSize, index++) {
@@ -139,7 +140,7 @@ function unmapPtesStraight(t: Teardown, table: number, level: Level, start: Kva,
     } else {
       words[2 * index] = 0;
       words[2 * index + 1] = 0;
-      pt.tlb.invalidateLeaf(addr);
+      if (cached) pt.tlb.invalidateLeaf(addr);
       cleared++;
     }
     if (t.freeMapped) freeBacking(t, descAddr(lo, hi, geo.pageShift) / geo.pageSize, 1, addr);

@@ -68,7 +68,7 @@ export function createPgdMapping(pt: PageTables, req: MappingRequest): void {
       available: pt.alloc.available(0),
     });
   }
-  mapLevel({ pt, req }, pt.pgd, 0, req.virt, req.virt + req.size, req.phys);
+  mapLevel({ pt, req, fresh: new Set() }, pt.pgd, 0, req.virt, req.virt + req.size, req.phys);
 }
 
 /** One pass of the mapping: the tables, the request, and for a dry pass the count of tables it would allocate. */
@@ -77,6 +77,8 @@ interface Run {
   readonly req: MappingRequest;
   /** Present in the dry pass, which writes nothing. */
   readonly dry?: { tables: number };
+  /** Tables this pass allocated: all their entries were none, so there is nothing to check before writing. */
+  readonly fresh?: Set<number>;
 }
 
 /** One level of the mapping loop. */
@@ -138,6 +140,7 @@ function descend(run: Run, table: number, level: Level, index: number, addr: Kva
   }
   const child = pt.allocTable(level.depth + 1, req.actor);
   pt.install(table, level.depth, index, child, addr, req.actor);
+  run.fresh?.add(child);
   mapLevel(run, child, level.depth + 1, addr, next, phys);
 }
 
@@ -185,6 +188,8 @@ function mapPtes(run: Run, table: number, level: Level, start: Kva, end: Kva, ph
   const words = entries(run, table);
   const contSize = level.contEntries * level.entrySize;
   const recording = pt.trace.recording;
+  const check = !run.fresh?.has(table);
+  const page = geo.pageSize;
   let index = pt.index(level, start);
   let pa = phys;
   let addr = start;
@@ -194,17 +199,21 @@ function mapPtes(run: Run, table: number, level: Level, start: Kva, end: Kva, ph
     // The output address advances by one page per entry: recompute its words only when the low word wraps.
     let oaLow = oaLo(pa, geo.pageShift);
     let oaHigh = oaHi(pa);
-    for (; addr < runEnd; addr += geo.pageSize, pa += geo.pageSize, index++) {
+    const protLo = req.prot.lo;
+    const protHi = req.prot.hi | contHi;
+    for (; addr < runEnd; addr += page, pa += page, index++) {
       if (oaLow >= TWO32) {
         oaLow = oaLo(pa, geo.pageShift);
         oaHigh = oaHi(pa);
       }
-      const lo = (oaLow | req.prot.lo) >>> 0;
-      const hi = (oaHigh | req.prot.hi | contHi) >>> 0;
-      oaLow += geo.pageSize;
-      const oldLo = words[2 * index] as number;
-      const oldHi = words[2 * index + 1] as number;
-      if ((oldLo | oldHi) !== 0 && !changeIsSafe(oldLo, oldHi, lo, hi)) conflict(pt, level, addr, oldLo, oldHi);
+      const lo = (oaLow | protLo) >>> 0;
+      const hi = (oaHigh | protHi) >>> 0;
+      oaLow += page;
+      if (check) {
+        const oldLo = words[2 * index] as number;
+        const oldHi = words[2 * index + 1] as number;
+        if ((oldLo | oldHi) !== 0 && !changeIsSafe(oldLo, oldHi, lo, hi)) conflict(pt, level, addr, oldLo, oldHi);
+      }
       if (dry) continue;
       if (recording) pt.writeEntry(table, level.depth, index, lo, hi, addr, req.actor);
       else {

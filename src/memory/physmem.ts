@@ -3,6 +3,8 @@ import type { Geometry } from '../arch/geometry';
 import { RangeRuleError } from '../errors';
 import { type Owner, PageState, POISON_WORD } from './page';
 
+const SLAB_BYTES = 2 ** 20;
+
 /** A contiguous block of present physical memory, with one state and owner byte per page. */
 export interface MemBlock {
   readonly kind: 'boot' | 'hotplug';
@@ -33,6 +35,8 @@ export class PhysMem {
   /** Live table pages by depth (0 = PGD level), counting static tables too. */
   readonly liveTables: number[];
   private readonly contents = new Map<number, Uint32Array>();
+  private slab?: ArrayBuffer;
+  private slabUsed = 0;
   private readonly depthOf = new Map<number, number>();
   private last?: MemBlock;
 
@@ -122,10 +126,25 @@ export class PhysMem {
 
   /** Gives a page zeroed table contents and counts it as a live table of a depth. */
   makeTable(pfn: number, depth: number): Uint32Array {
-    const words = new Uint32Array(this.geo.ptrsPerTable * 2);
+    const words = this.freshTableWords();
     this.contents.set(pfn, words);
     this.depthOf.set(pfn, depth);
     this.liveTables[depth] = (this.liveTables[depth] ?? 0) + 1;
+    return words;
+  }
+
+  /**
+   * Zeroed descriptor storage for one table page, cut from 1 MiB slabs: one granule per table and no
+   * buffer of its own, so a million table pages cost their granules and little more.
+   */
+  private freshTableWords(): Uint32Array {
+    const bytes = this.geo.pageSize;
+    if (!this.slab || this.slabUsed + bytes > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(Math.max(bytes, SLAB_BYTES));
+      this.slabUsed = 0;
+    }
+    const words = new Uint32Array(this.slab, this.slabUsed, bytes / 4);
+    this.slabUsed += bytes;
     return words;
   }
 

@@ -81,6 +81,11 @@ export class Tlb {
     return undefined;
   }
 
+  /** Whether any leaf translation is cached (an invalidation of an empty TLB changes nothing). */
+  hasLeaves(): boolean {
+    return this.leaves.some((m) => m.size > 0);
+  }
+
   /** TLBI VAALE1IS: drop leaves covering kva. */
   invalidateLeaf(kva: Kva): void {
     for (let d = 0; d < this.leaves.length; d++) {
