@@ -18,11 +18,30 @@ export function checkTeardown(k: Kernel, start: Kva, end: Kva, freeMapped: boole
   checkLevel(k, k.pt.pgd, 0, start, end, freeMapped);
 }
 
+/** The last level when nothing mapped will be freed: only "not none but not present" can warn. */
+function checkPresent(k: Kernel, words: Uint32Array, level: Level, start: Kva, end: Kva): void {
+  const first = k.pt.index(level, start);
+  const last = first + (end - start) / level.entrySize;
+  for (let i = first; i < last; i++) {
+    const lo = words[2 * i] as number;
+    if ((lo & VALID) === 0 && (lo | (words[2 * i + 1] as number)) !== 0) {
+      throw new KernelWarning('an entry on the hot-remove path is neither none nor present', {
+        level: level.name,
+        va: kvaHex(k.geo, start + (i - first) * level.entrySize),
+      });
+    }
+  }
+}
+
 function checkLevel(k: Kernel, table: number, depth: number, start: Kva, end: Kva, freeMapped: boolean): void {
   const { pt, geo } = k;
   const level = geo.levels[depth] as Level;
   const words = pt.words(table, 'hot-remove');
   const isLast = depth === geo.levels.length - 1;
+  if (isLast && !freeMapped) {
+    checkPresent(k, words, level, start, end);
+    return;
+  }
   for (let addr = start, next = start, index = pt.index(level, start); addr < end; addr = next, index++) {
     next = Math.min((Math.floor(addr / level.entrySize) + 1) * level.entrySize, end);
     const lo = words[2 * index] as number;

@@ -201,6 +201,23 @@ function mapPtes(run: Run, table: number, level: Level, start: Kva, end: Kva, ph
     let oaHigh = oaHi(pa);
     const protLo = req.prot.lo;
     const protHi = req.prot.hi | contHi;
+    if (!check && !dry && !recording) {
+      // A table this mapping allocated, the trace only counting: nothing to read, nothing to record.
+      for (let i = 2 * index, n = 2 * (index + (runEnd - addr) / page); i < n; i += 2) {
+        if (oaLow >= TWO32) {
+          const at = pa + (i / 2 - index) * page;
+          oaLow = oaLo(at, geo.pageShift);
+          oaHigh = oaHi(at);
+        }
+        words[i] = (oaLow | protLo) >>> 0;
+        words[i + 1] = (oaHigh | protHi) >>> 0;
+        oaLow += page;
+      }
+      index += (runEnd - addr) / page;
+      pa += runEnd - addr;
+      addr = runEnd;
+      continue;
+    }
     for (; addr < runEnd; addr += page, pa += page, index++) {
       if (oaLow >= TWO32) {
         oaLow = oaLo(pa, geo.pageShift);
