@@ -24,6 +24,8 @@ export function ttbr1Base(geo: Geometry): bigint {
   return U64 - (1n << BigInt(geo.vaBits));
 }
 
+const BASES = new Map<number, bigint>();
+
 /** The model's representation of a 64-bit kernel VA; refuses addresses outside the TTBR1 half. */
 export function toKva(geo: Geometry, va: bigint): Kva {
   const base = ttbr1Base(geo);
@@ -39,7 +41,13 @@ export function toKva(geo: Geometry, va: bigint): Kva {
 
 /** The 64-bit kernel VA of a model address; the end of the address space wraps to 0. */
 export function fromKva(geo: Geometry, kva: Kva): bigint {
-  return (ttbr1Base(geo) + BigInt(kva)) % U64;
+  let base = BASES.get(geo.vaBits);
+  if (base === undefined) {
+    base = ttbr1Base(geo);
+    BASES.set(geo.vaBits, base);
+  }
+  const va = base + BigInt(kva);
+  return va >= U64 ? va - U64 : va;
 }
 
 /** `0x` and 16 hex digits, as ptdump and the kernel print addresses. */

@@ -34,5 +34,12 @@ export function pgtableRangeAligned(
 
 /** The mask of a table whose span is `span` bytes: ~(span − 1) in 64 bits. */
 export function spanMask(span: number): bigint {
-  return U64_MASK ^ (BigInt(span) - 1n);
+  let mask = MASKS.get(span);
+  if (mask === undefined) {
+    mask = U64_MASK ^ (BigInt(span) - 1n);
+    MASKS.set(span, mask);
+  }
+  return mask;
 }
+
+const MASKS = new Map<number, bigint>();
