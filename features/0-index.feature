@@ -12,9 +12,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: Deciding to free a table because its other entries are none is what races with vmalloc
 
-    vmalloc walks the kernel's tables from the PGD without a lock that hot-remove holds; it takes
-    init_mm.page_table_lock only to install a missing table. Where vmalloc and vmemmap share a table
-    page, a hot-remove that frees it on seeing every entry none can free it under vmalloc's feet.
+  vmalloc walks the kernel's tables from the PGD without a lock that hot-remove holds; it takes
+  init_mm.page_table_lock only to install a missing table. Where vmalloc and vmemmap share a table
+  page, a hot-remove that frees it on seeing every entry none can free it under vmalloc's feet.
 
     Scenario: where the manual finds the race, and shows the sharing and the lockless walk behind it
       Then the claim is checked by these rules of the manual:
@@ -29,9 +29,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: Switching table freeing off for vmemmap, as V7 did, avoids the race at the price of every vmemmap table
 
-    V7 checked at boot whether vmalloc and vmemmap share a PGD entry and, if they do, let
-    vmemmap_free free no table page at all. The thread accepted that this is safe and looked for a
-    rule that frees tables without the race.
+  V7 checked at boot whether vmalloc and vmemmap share a PGD entry and, if they do, let
+  vmemmap_free free no table page at all. The thread accepted that this is safe and looked for a
+  rule that frees tables without the race.
 
     Scenario: where the manual explores V7 and counts what it leaves behind
       Then the claim is checked by these rules of the manual:
@@ -41,9 +41,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: A table may be freed only when the whole span it maps lies within floor and ceiling; empty entries alone never qualify it
 
-    This is free_pgd_range()'s rule for user page tables, applied to the kernel's: the test looks at
-    addresses only, so it cannot depend on what vmalloc does to the other entries at that moment. The
-    all-none scan still runs, but only on tables that pass it.
+  This is free_pgd_range()'s rule for user page tables, applied to the kernel's: the test looks at
+  addresses only, so it cannot depend on what vmalloc does to the other entries at that moment. The
+  all-none scan still runs, but only on tables that pass it.
 
     Scenario: where the manual checks the span test and its consequence for the shared table
       Then the claim is checked by these rules of the manual:
@@ -57,9 +57,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: With floor and ceiling = the removed range, at most six tables stay behind
 
-    One table per freeable level at each end of the range: two ends times the PTE, PMD and PUD
-    tables. The thread accepted that cost — such tables are reused when something is mapped there
-    again — before it found a better floor and ceiling.
+  One table per freeable level at each end of the range: two ends times the PTE, PMD and PUD
+  tables. The thread accepted that cost — such tables are reused when something is mapped there
+  again — before it found a better floor and ceiling.
 
     Scenario: where the manual reaches the bound and measures real sections
       Then the claim is checked by these rules of the manual:
@@ -70,10 +70,10 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: With floor and ceiling = the enclosing region, nothing is left behind at the edges of the removed range
 
-    Anshuman proposed, and Catalin agreed, to pass [VMEMMAP_START, VMEMMAP_END) to vmemmap_free and
-    [PAGE_OFFSET, PAGE_END) to __remove_pgd_mapping as floor and ceiling, with start and end still
-    the range actually unmapped. A table that reaches outside its region — the one vmalloc shares —
-    is never eligible.
+  Anshuman proposed, and Catalin agreed, to pass [VMEMMAP_START, VMEMMAP_END) to vmemmap_free and
+  [PAGE_OFFSET, PAGE_END) to __remove_pgd_mapping as floor and ceiling, with start and end still
+  the range actually unmapped. A table that reaches outside its region — the one vmalloc shares —
+  is never eligible.
 
     Scenario: where the manual restores the tables and keeps the shared one
       Then the claim is checked by these rules of the manual:
@@ -87,8 +87,8 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: One free_empty_tables serves both callers; only floor and ceiling differ
 
-    Catalin preferred a single version of the function to one restricted version for the case where
-    vmalloc and vmemmap overlap: passing each caller its own floor and ceiling costs nothing.
+  Catalin preferred a single version of the function to one restricted version for the case where
+  vmalloc and vmemmap overlap: passing each caller its own floor and ceiling costs nothing.
 
     Scenario: where the manual runs both callers through the same function
       Then the claim is checked by these rules of the manual:
@@ -100,9 +100,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: Only vmemmap can share a table with vmalloc; the linear map never does
 
-    Anshuman noted that the limitation matters in practice for vmemmap only: the linear map is the
-    lower half of the kernel VA space and vmalloc lives in the upper half, so no table page below
-    the PGD maps both.
+  Anshuman noted that the limitation matters in practice for vmemmap only: the linear map is the
+  lower half of the kernel VA space and vmalloc lives in the upper half, so no table page below
+  the PGD maps both.
 
     Scenario: where the manual lays out the regions and finds the one shared entry
       Then the claim is checked by these rules of the manual:
@@ -112,9 +112,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: A table page is freed only after its parent entry is cleared and the walk cache invalidated
 
-    Not argued in this mail but part of the same series, on Mark Rutland's advice: arm64's walk
-    caches may hold a pointer to a table, so the page can be reused only once no CPU can reach it.
-    x86 then freed first and flushed once at the end.
+  Not argued in this mail but part of the same series, on Mark Rutland's advice: arm64's walk
+  caches may hold a pointer to a table, so the page can be reused only once no CPU can reach it.
+  x86 then freed first and flushed once at the end.
 
     Scenario: where the manual traces the order for leaves and for tables
       Then the claim is checked by these rules of the manual:
@@ -126,9 +126,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: ptdump, which walks every level of the kernel's tables, holds mem_hotplug_lock while it does
 
-    Also outside this mail: vmalloc is not the only walker without page_table_lock. ptdump reads
-    every table of the kernel, and v5.7 made it take mem_hotplug_lock for reading, so that it never
-    walks while hot-remove, holding the lock for writing, frees tables.
+  Also outside this mail: vmalloc is not the only walker without page_table_lock. ptdump reads
+  every table of the kernel, and v5.7 made it take mem_hotplug_lock for reading, so that it never
+  walks while hot-remove, holding the lock for writing, frees tables.
 
     Scenario: where the manual explores ptdump with and without the lock
       Then the claim is checked by these rules of the manual:
@@ -138,9 +138,9 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: Every feature of the manual checks a claim above or documents what the claims rest on
 
-    The claims rest on facts of the kernel that have folders of their own: the geometry of the
-    translation tables, the kernel's VA layout, how mappings are built and walked, the boot state,
-    hot-add, and the WARN_ON conditions of the hot-remove path.
+  The claims rest on facts of the kernel that have folders of their own: the geometry of the
+  translation tables, the kernel's VA layout, how mappings are built and walked, the boot state,
+  hot-add, and the WARN_ON conditions of the hot-remove path.
 
     Scenario: no feature is left out of this index
       Then every feature of the manual is cited in "0-index.feature" or belongs to one of these parts:

@@ -19,21 +19,21 @@ Feature: Freeing a table because its entries are none races with vmalloc on the 
 
   Rule: Without floor and ceiling, hot-remove frees the shared table while vmalloc holds a pointer into it
 
-    This is a constructed state: a bare kernel whose first DRAM section, at PHYS_OFFSET, is hot-added
-    and then removed down to its first leaf, so that nothing but that leaf keeps the shared PUD table
-    alive. No boot structure pins it (see the next rule for the real boot state).
+  This is a constructed state: a bare kernel whose first DRAM section, at PHYS_OFFSET, is hot-added
+  and then removed down to its first leaf, so that nothing but that leaf keeps the shared PUD table
+  alive. No boot structure pins it (see the next rule for the real boot state).
 
-    Why 20 steps on 4K/48: hot-remove must run its whole program up to the free of the PUD table —
-    take the lock (1); pass 1 reads PGD, PUD and PMD entries, clears the block, invalidates its TLB
-    entry and frees its 2M (6); pass 2 reads the same three entries, scans the PMD table, clears the
-    PUD entry, invalidates the walk and frees the PMD table (7); it scans the PUD table, clears the
-    PGD entry, invalidates and frees the PUD table (4): 18 steps. vmalloc needs two to hold the
-    pointer: it allocates its page first, then reads PGD[507]. Nothing shorter can show the race, and
-    the explorer's schedule has exactly those 20. On 16K/48 struct pages are mapped by PTEs, one level
-    more: pass 1 takes 7 steps, pass 2 frees a PTE table, a PMD table and the PUD table (7 + 4 + 4),
-    so 1 + 7 + 15 = 23 for hot-remove and 25 in all. In both traces vmalloc reads the PGD entry after
-    the scan found the PUD table empty — had it installed its PMD table before the scan, the table
-    would have been kept.
+  Why 20 steps on 4K/48: hot-remove must run its whole program up to the free of the PUD table —
+  take the lock (1); pass 1 reads PGD, PUD and PMD entries, clears the block, invalidates its TLB
+  entry and frees its 2M (6); pass 2 reads the same three entries, scans the PMD table, clears the
+  PUD entry, invalidates the walk and frees the PMD table (7); it scans the PUD table, clears the
+  PGD entry, invalidates and frees the PUD table (4): 18 steps. vmalloc needs two to hold the
+  pointer: it allocates its page first, then reads PGD[507]. Nothing shorter can show the race, and
+  the explorer's schedule has exactly those 20. On 16K/48 struct pages are mapped by PTEs, one level
+  more: pass 1 takes 7 steps, pass 2 frees a PTE table, a PMD table and the PUD table (7 + 4 + 4),
+  so 1 + 7 + 15 = 23 for hot-remove and 25 in all. In both traces vmalloc reads the PGD entry after
+  the scan found the PUD table empty — had it installed its PMD table before the scan, the table
+  would have been kept.
 
     Scenario: 4K/48, constructed state: the shared PUD table of PGD entry 507
       Given the constructed state on 4K/48
@@ -100,15 +100,15 @@ Feature: Freeing a table because its entries are none races with vmalloc on the 
 
   Rule: In the real boot state the shared table is pinned, so the same exploration finds nothing
 
-    In the state the kernel really boots into, the shared table never empties. On 4K/48 it is the
-    kernel image's bm_pud, whose last entry holds bm_pmd with the fixmap and the first 2M of struct
-    pages — those of the first 128M above PHYS_OFFSET, which is always boot memory. Every hot-added
-    section's struct pages lie under PGD entry 508 or later, so a removal never even visits the shared
-    table. On 16K/48 the shared table spans the whole upper half: it holds the kernel image and the
-    vmalloc areas, bm_pmd with the fixmap, and boot memory's struct pages, so `empty-only` visits it
-    and keeps it for its live entries. The real-state race below removes the first leaf of struct
-    pages above boot memory that lives in a table of its own. The design must not rest on these
-    pins, which is why the rule above strips them away.
+  In the state the kernel really boots into, the shared table never empties. On 4K/48 it is the
+  kernel image's bm_pud, whose last entry holds bm_pmd with the fixmap and the first 2M of struct
+  pages — those of the first 128M above PHYS_OFFSET, which is always boot memory. Every hot-added
+  section's struct pages lie under PGD entry 508 or later, so a removal never even visits the shared
+  table. On 16K/48 the shared table spans the whole upper half: it holds the kernel image and the
+  vmalloc areas, bm_pmd with the fixmap, and boot memory's struct pages, so `empty-only` visits it
+  and keeps it for its live entries. The real-state race below removes the first leaf of struct
+  pages above boot memory that lives in a table of its own. The design must not rest on these
+  pins, which is why the rule above strips them away.
 
     Scenario: 4K/48: bm_pud holds bm_pmd, with the fixmap and the first 2M of struct pages
       Given a kernel booted with the configuration 4K/48 with rodata_full off

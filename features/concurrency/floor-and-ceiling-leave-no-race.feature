@@ -54,9 +54,9 @@ Feature: With floor and ceiling, no interleaving of hot-remove with vmalloc, ptd
 
   Rule: floor and ceiling = the removed range is race-free too, and pays in tables left behind
 
-    The thread's first proposal: floor and ceiling are the removed range itself. Every table it frees
-    lies inside what is being removed, so it is never shared; the cost is the tables at the two edges
-    of the range, which stay behind (range-floor-ceiling-leaves-at-most-six.feature bounds them).
+  The thread's first proposal: floor and ceiling are the removed range itself. Every table it frees
+  lies inside what is being removed, so it is never shared; the cost is the tables at the two edges
+  of the range, which stay behind (range-floor-ceiling-leaves-at-most-six.feature bounds them).
 
     Scenario Outline: range on <config>, <state>, against <actor>
       Given the <state> on <config>

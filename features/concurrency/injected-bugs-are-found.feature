@@ -41,8 +41,8 @@ Feature: Each bug injected into v5.7's table freeing is found by some interleavi
 
   Rule: On 16K/48 the shared table needs both checks gone before vmalloc can race
 
-    On 16K/48 the shared PUD table spans the whole upper half: it starts in vmalloc, below the floor,
-    and it ends at 2^64, above VMEMMAP_END. Either check alone keeps it.
+  On 16K/48 the shared PUD table spans the whole upper half: it starts in vmalloc, below the floor,
+  and it ends at 2^64, above VMEMMAP_END. Either check alone keeps it.
 
     Scenario Outline: <bug> on 16K/48
       Given the constructed state on 16K/48
@@ -56,14 +56,14 @@ Feature: Each bug injected into v5.7's table freeing is found by some interleavi
 
   Rule: Comparing end > ceiling instead of end − 1 > ceiling − 1 cannot be told apart from v5.7 in any state the model reaches
 
-    The two comparisons differ only when ceiling is 0 or end is 0, in 64-bit arithmetic. A ceiling
-    of 0 ("the top of the address space") makes the bug refuse every table — it leaves tables behind,
-    which is safe. An end of 0, a range that ends at 2^64, makes it accept a table that reaches past
-    a non-zero ceiling — the dangerous direction — but no caller has such a range: vmemmap_free()
-    ends at VMEMMAP_END at most, __remove_pgd_mapping() at PAGE_END, and pass 2 never looks past the
-    end it was given. With v5.7's floor and ceiling the bug therefore decides every table exactly as
-    v5.7 does, and no interleaving can show a difference. This is a limit of the model's reach, stated
-    rather than worked around.
+  The two comparisons differ only when ceiling is 0 or end is 0, in 64-bit arithmetic. A ceiling
+  of 0 ("the top of the address space") makes the bug refuse every table — it leaves tables behind,
+  which is safe. An end of 0, a range that ends at 2^64, makes it accept a table that reaches past
+  a non-zero ceiling — the dangerous direction — but no caller has such a range: vmemmap_free()
+  ends at VMEMMAP_END at most, __remove_pgd_mapping() at PAGE_END, and pass 2 never looks past the
+  end it was given. With v5.7's floor and ceiling the bug therefore decides every table exactly as
+  v5.7 does, and no interleaving can show a difference. This is a limit of the model's reach, stated
+  rather than worked around.
 
     Scenario Outline: pgtable_range_aligned and the copy comparing end > ceiling, on <case>
       When pgtable_range_aligned, and a copy comparing end > ceiling, are asked about <start> to <end> with floor <floor>, ceiling <ceiling> and mask <mask>

@@ -16,9 +16,9 @@ Feature: ptdump must hold mem_hotplug_lock, or it reads a table hot-remove has f
 
   Rule: Without the lock, ptdump reads a table after hot-remove has freed it
 
-    The trace below is a shortest one: hot-remove must reach the free of the PMD table (14 of its
-    steps, the last being the free), and ptdump must read the PGD and PUD entries before hot-remove
-    clears the PUD entry, then read the PMD table after it is freed (3 steps).
+  The trace below is a shortest one: hot-remove must reach the free of the PMD table (14 of its
+  steps, the last being the free), and ptdump must read the PGD and PUD entries before hot-remove
+  clears the PUD entry, then read the PMD table after it is freed (3 steps).
 
     Scenario: 4K/48, real boot state: the whole trace and its four essential steps
       Given the real boot state on 4K/48
@@ -65,9 +65,9 @@ Feature: ptdump must hold mem_hotplug_lock, or it reads a table hot-remove has f
 
   Rule: Holding mem_hotplug_lock for reading, ptdump never overlaps hot-remove
 
-    Hot-remove takes the lock for writing before its first step and releases it after its last, so
-    ptdump runs wholly before or wholly after it: two schedules, and no order of independent steps
-    left to try.
+  Hot-remove takes the lock for writing before its first step and releases it after its last, so
+  ptdump runs wholly before or wholly after it: two schedules, and no order of independent steps
+  left to try.
 
     Scenario Outline: ptdump holding the lock on <config>
       Given the real boot state on <config>

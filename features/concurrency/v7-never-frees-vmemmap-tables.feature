@@ -9,9 +9,9 @@ Feature: V7 avoids the race by never freeing vmemmap tables where vmalloc shares
 
   Rule: With V7's flag, no interleaving of hot-remove and vmalloc fails on the shared table
 
-    The same constructed state and the same two actors that find the race under `empty-only`
-    (emptiness-alone-races-vmalloc.feature). Hot-remove still clears and frees the struct pages' leaf,
-    but pass 2 frees nothing, so the explorer has only the orders of a few dependent steps to try.
+  The same constructed state and the same two actors that find the race under `empty-only`
+  (emptiness-alone-races-vmalloc.feature). Hot-remove still clears and frees the struct pages' leaf,
+  but pass 2 frees nothing, so the explorer has only the orders of a few dependent steps to try.
 
     Scenario Outline: v7 on <config>, constructed state
       Given the constructed state on <config>
@@ -25,10 +25,10 @@ Feature: V7 avoids the race by never freeing vmemmap tables where vmalloc shares
 
   Rule: The price is every vmemmap table of the removed section, left behind mapping nothing
 
-    One section is hot-added in the middle of the linear map's reach, where its struct pages fill
-    tables of their own, and removed again. Its struct pages start 2M short of a 512G boundary on
-    4K/48 (of a 64G one on 16K/48), so they hang off two tables at each level below the PGD: under
-    v7 all four stay behind. The linear map's tables are freed under both policies.
+  One section is hot-added in the middle of the linear map's reach, where its struct pages fill
+  tables of their own, and removed again. Its struct pages start 2M short of a 512G boundary on
+  4K/48 (of a 64G one on 16K/48), so they hang off two tables at each level below the PGD: under
+  v7 all four stay behind. The linear map's tables are freed under both policies.
 
     Scenario Outline: <policy> on <config>
       Given a kernel booted with the configuration <config> with rodata_full off

@@ -53,9 +53,9 @@ Feature: With floor and ceiling = the enclosing region, hot-remove gives back ev
 
   Rule: Tables first needed by memory at the top of the linear map's reach span past VMEMMAP_END and are never freed
 
-    The last section the linear map can reach has its struct pages in the last 2M-aligned block below
-    VMEMMAP_END; the tables that hold them also map the guard above it, up to the top of the address
-    space. pgtable_range_aligned rejects them as beyond the ceiling, empty or not.
+  The last section the linear map can reach has its struct pages in the last 2M-aligned block below
+  VMEMMAP_END; the tables that hold them also map the guard above it, up to the top of the address
+  space. pgtable_range_aligned rejects them as beyond the ceiling, empty or not.
 
     Scenario Outline: the last section in reach on <boot>
       Given a kernel booted with the configuration <boot>

@@ -12,9 +12,9 @@ Feature: A table page is freed only if its whole span lies within floor and ceil
 
   Rule: pgtable_range_aligned accepts a table only if its span, rounded out by the mask, lies in [floor, ceiling)
 
-    The masks are those of 4K/48 (PMD_MASK for a 2M PTE table, PUD_MASK for a 1G PMD table,
-    PGDIR_MASK for a 512G PUD table) and of 64K (PMD_MASK for a 512M PTE table). The range is the part
-    of the removed range that lies under the table.
+  The masks are those of 4K/48 (PMD_MASK for a 2M PTE table, PUD_MASK for a 1G PMD table,
+  PGDIR_MASK for a 512G PUD table) and of 64K (PMD_MASK for a 512M PTE table). The range is the part
+  of the removed range that lies under the table.
 
     Scenario Outline: pgtable_range_aligned on a range
       When pgtable_range_aligned is asked about <start> to <end> with floor <floor>, ceiling <ceiling> and mask <mask>
@@ -51,11 +51,11 @@ Feature: A table page is freed only if its whole span lies within floor and ceil
 
   Rule: A table inside floor and ceiling is freed only if every entry is none, and one outside is kept before its entries are read
 
-    Two PTE tables' worth of the linear map is page-mapped at 0x200000000, then torn down from its
-    second page to the end: the second table loses every entry, the first keeps the page below the
-    start. With floor and ceiling = the removed range (the policy `range`), the first table's span
-    starts below the floor, so it is kept without a scan. With the enclosing region (`v5.7`), it is
-    eligible, scanned, and kept because one entry is left. The second is freed either way.
+  Two PTE tables' worth of the linear map is page-mapped at 0x200000000, then torn down from its
+  second page to the end: the second table loses every entry, the first keeps the page below the
+  start. With floor and ceiling = the removed range (the policy `range`), the first table's span
+  starts below the floor, so it is kept without a scan. With the enclosing region (`v5.7`), it is
+  eligible, scanned, and kept because one entry is left. The second is freed either way.
 
     Scenario Outline: two PTE tables on <config>, torn down from their second page
       Given a kernel booted with the configuration <config> with rodata_full off

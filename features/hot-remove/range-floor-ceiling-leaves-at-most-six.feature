@@ -14,10 +14,10 @@ Feature: With floor and ceiling = the removed range, at most six tables stay beh
 
   Rule: A two-page range across a top-level boundary strands one table per level at each end, reaching the bound
 
-    The model builds the worst case itself (src/hotplug/worst-case.ts): in the free part of the linear
-    map above boot memory it maps one page on each side of a boundary of the highest level it can
-    cross, so both edges are unaligned at every level and every table under them is fresh, then tears
-    the two pages down with __remove_pgd_mapping under the policy `range`.
+  The model builds the worst case itself (src/hotplug/worst-case.ts): in the free part of the linear
+  map above boot memory it maps one page on each side of a boundary of the highest level it can
+  cross, so both edges are unaligned at every level and every table under them is fresh, then tears
+  the two pages down with __remove_pgd_mapping under the policy `range`.
 
     Scenario Outline: the worst case on <config>
       Given a kernel booted with the configuration <config> with rodata_full off
@@ -43,14 +43,14 @@ Feature: With floor and ceiling = the removed range, at most six tables stay beh
 
   Rule: Removing a real section with floor and ceiling = the section leaves fewer, mostly in vmemmap
 
-    A section is hot-added and hot-removed again under the policy `range`. Next to boot memory, its
-    linear map fills whole tables of the section's own and its struct pages share tables with boot
-    memory's, which are not empty; only 64K, whose vmemmap of a section sits alone in a 512M PTE table,
-    strands that table. In the middle of the linear map's reach everything is fresh: the section's
-    vmemmap starts 2M below a large boundary (VMEMMAP_START is 2M short of one), so both its ends
-    strand tables. The linear map is block-mapped here (rodata_full off) to keep the runs short; a
-    page-mapped linear map's PTE tables lie inside the section and are always freed, so the counts
-    are the same (the last examples show it on 64K/48).
+  A section is hot-added and hot-removed again under the policy `range`. Next to boot memory, its
+  linear map fills whole tables of the section's own and its struct pages share tables with boot
+  memory's, which are not empty; only 64K, whose vmemmap of a section sits alone in a 512M PTE table,
+  strands that table. In the middle of the linear map's reach everything is fresh: the section's
+  vmemmap starts 2M below a large boundary (VMEMMAP_START is 2M short of one), so both its ends
+  strand tables. The linear map is block-mapped here (rodata_full off) to keep the runs short; a
+  page-mapped linear map's PTE tables lie inside the section and are always freed, so the counts
+  are the same (the last examples show it on 64K/48).
 
     Scenario Outline: hot-add and hot-remove of the section at <section> on <boot>
       Given a kernel booted with the configuration <boot>

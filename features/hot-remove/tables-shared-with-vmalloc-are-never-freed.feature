@@ -14,10 +14,10 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
 
   Rule: The shared table survives hot-add and hot-remove, kept as outside floor/ceiling
 
-    On 16K/48 the shared PUD table covers the whole upper half of the kernel VA space, vmemmap
-    included, so every removal visits it. On 4K/48 vmemmap enters PGD entry 507 for its first 2M only:
-    the struct pages of the first 128M above PHYS_OFFSET, which is always boot memory. A removal there
-    never reaches the shared table at all.
+  On 16K/48 the shared PUD table covers the whole upper half of the kernel VA space, vmemmap
+  included, so every removal visits it. On 4K/48 vmemmap enters PGD entry 507 for its first 2M only:
+  the struct pages of the first 128M above PHYS_OFFSET, which is always boot memory. A removal there
+  never reaches the shared table at all.
 
     Scenario Outline: the section at <section> on 16K/48, policy <policy>
       Given a kernel booted with the configuration 16K/48 with rodata_full off
@@ -47,12 +47,12 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
 
   Rule: Stripped of everything it held, the shared table is still kept — the floor, not its entries, decides
 
-    A constructed state: every entry of the shared table is cleared through PageTables.clearEntry (the
-    fixmap, boot memory's struct pages and, on 16K/48, the kernel image and vmalloc areas go with
-    them). Then a vmemmap range under the shared entry is populated and freed again. Freeing by
-    emptiness alone (`empty-only`) would now give the shared page back; only the model's refusal to
-    free a kernel-image or memblock page stops it. V7's flag keeps everything in vmemmap, whether
-    shared or not.
+  A constructed state: every entry of the shared table is cleared through PageTables.clearEntry (the
+  fixmap, boot memory's struct pages and, on 16K/48, the kernel image and vmalloc areas go with
+  them). Then a vmemmap range under the shared entry is populated and freed again. Freeing by
+  emptiness alone (`empty-only`) would now give the shared page back; only the model's refusal to
+  free a kernel-image or memblock page stops it. V7's flag keeps everything in vmemmap, whether
+  shared or not.
 
     Scenario Outline: the struct pages under PGD entry 507 on 4K/48, policy <policy>
       Given a kernel booted with the configuration 4K/48 with rodata_full off

@@ -132,10 +132,10 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
 
   Rule: A present entry is always a block or a table, so it is torn down, not refused
 
-    pud_sect() and pud_table() read bits[1:0] only: a present descriptor with bit 1 clear is a block
-    to the kernel even at the PUD level of 16K, where the hardware allows none, so the second WARN of
-    pass 1 ("neither a block nor a table") cannot fire for a present entry. The model decodes it the
-    same way and clears the entry whole, as a block.
+  pud_sect() and pud_table() read bits[1:0] only: a present descriptor with bit 1 clear is a block
+  to the kernel even at the PUD level of 16K, where the hardware allows none, so the second WARN of
+  pass 1 ("neither a block nor a table") cannot fire for a present entry. The model decodes it the
+  same way and clears the entry whole, as a block.
 
     Scenario: a PUD entry with block type bits on 16K/48 is cleared as a block
       Given a kernel booted with the configuration 16K/48 with rodata_full off

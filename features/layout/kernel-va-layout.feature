@@ -158,8 +158,8 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
 
   Rule: The model reproduces the layout tables of the kernel's own documentation
 
-    The tables of Documentation/arm64/memory.rst from v5.4 to v5.10 were drawn with KASAN on.
-    Ends are inclusive, as the document writes them; sizes are rounded down where marked "~".
+  The tables of Documentation/arm64/memory.rst from v5.4 to v5.10 were drawn with KASAN on.
+  Ends are inclusive, as the document writes them; sizes are rounded down where marked "~".
 
     Scenario: 4K pages, four levels, 48-bit VA, with KASAN
       Given the configuration 4K/48

@@ -63,9 +63,9 @@ Feature: vmalloc shares a page-table page with vmemmap on 4K/48 and 16K/48
 
   Rule: The shared table maps addresses below VMEMMAP_START, so a floor of VMEMMAP_START keeps it
 
-    The PUD table under the shared entry spans its whole PGD entry, which begins inside vmalloc.
-    vmemmap_free() passes VMEMMAP_START as the floor, so that table is never eligible for freeing,
-    however empty its vmemmap entries become.
+  The PUD table under the shared entry spans its whole PGD entry, which begins inside vmalloc.
+  vmemmap_free() passes VMEMMAP_START as the floor, so that table is never eligible for freeing,
+  however empty its vmemmap entries become.
 
     Scenario Outline: The shared table reaches outside vmemmap
       Given the configuration <config>

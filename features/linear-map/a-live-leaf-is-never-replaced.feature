@@ -43,8 +43,8 @@ Feature: A live leaf is never replaced by a different one
 
   Rule: A live contiguous run is never rewritten, not even identically
 
-    pgattr_change_is_safe refuses any live change to an entry with the contiguous bit, old or new: the
-    hardware may hold one TLB entry for the whole run, so the kernel never touches a live run in place.
+  pgattr_change_is_safe refuses any live change to an entry with the contiguous bit, old or new: the
+  hardware may hold one TLB entry for the whole run, so the kernel never touches a live run in place.
 
     Scenario Outline: the same CONT run at <pa> mapped twice on <config>
       Given a kernel booted with the configuration <config> with rodata_full off
