@@ -196,8 +196,8 @@ function backtrack(frames: Frame[], bound?: number): boolean {
   return false;
 }
 
-/** Runs one announced step with the detectors around it. */
-function perform(
+/** Runs one announced step with the detectors around it (the naive enumeration of the tests uses it too). */
+export function perform(
   k: Kernel,
   runs: Running[],
   run: Running,

@@ -1,7 +1,5 @@
-import { advance, type Running, start, type Violation } from '../../src/concurrency/actor';
-import { detectAfter, detectBefore } from '../../src/concurrency/detectors';
-import type { Scenario } from '../../src/concurrency/explorer';
-import { ModelError } from '../../src/errors';
+import { type Running, start, type Violation } from '../../src/concurrency/actor';
+import { perform, type Scenario } from '../../src/concurrency/explorer';
 import type { Kernel } from '../../src/mappings/kernel';
 import { tablesFingerprint } from '../../src/mappings/snapshot';
 
@@ -18,23 +16,6 @@ type Wanted = (v: Violation) => boolean;
 
 const canMove = (k: Kernel, r: Running): boolean =>
   r.next !== undefined && (r.next.op !== 'lock' || !r.next.lock || k.pt.locks.canTake(r.next.lock, r.actor.name));
-
-/** One step with the same detectors, in the same places, as the explorer. */
-function step(k: Kernel, runs: Running[], run: Running, wanted: Wanted): Violation | undefined {
-  const s = run.next;
-  if (!s) return undefined;
-  const before = detectBefore(k, runs, run, s).find(wanted);
-  if (before) return before;
-  const mark = k.mem.violations.length;
-  try {
-    advance(run);
-  } catch (error) {
-    if (!(error instanceof ModelError)) throw error;
-    run.next = undefined;
-    return { kind: 'kernel-warning', actor: s.actor, detail: error.message };
-  }
-  return detectAfter(k, mark, s).find(wanted);
-}
 
 /**
  * Every interleaving, no reduction: each schedule is a list of choices replayed from a clone of the
@@ -54,7 +35,8 @@ export function naiveExplore(scenario: Scenario): NaiveResult {
       if (options.length === 0) break;
       choices[depth] ??= { options, at: 0 };
       const choice = choices[depth] as { options: number[]; at: number };
-      violation = step(k, runs, runs[choice.options[choice.at] as number] as Running, wanted);
+      const run = runs[choice.options[choice.at] as number] as Running;
+      violation = run.next && perform(k, runs, run, run.next, scenario.detectors);
     }
     violation ??= runs.flatMap((r) => r.actor.atEnd?.() ?? []).find(wanted);
     result.schedules++;
