@@ -4,6 +4,7 @@ import { brokenInvariants } from '../../src/hotplug/invariants';
 import { archRemoveMemory } from '../../src/hotplug/remove';
 import { Kernel } from '../../src/mappings/kernel';
 import type { EventOp } from '../../src/tables/trace';
+import { seconds } from './clock';
 
 /*
  * Benchmark: hot-add then hot-remove 64 GiB, page-mapped (rodata_full, the v5.7 default: 16 Mi PTEs),
@@ -38,7 +39,6 @@ export interface HotplugBenchResult {
   readonly brokenInvariants: number;
 }
 
-const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
 const liveTables = (k: Kernel): number => k.mem.liveTables.reduce((a, b) => a + b, 0);
 
 /**

@@ -2,6 +2,7 @@ import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../../src/mappings/create-mapping';
 import { Kernel } from '../../src/mappings/kernel';
 import { translate } from '../../src/tables/walker';
+import { seconds } from './clock';
 
 /*
  * Benchmark (issue "Foundation"): a page-mapped linear map of 16 Mi PTEs — 64 GiB on 4K/48 — built by
@@ -54,7 +55,6 @@ function memory(): { rss: number; js: number } {
   return { rss: m.rss, js: m.heapUsed + m.arrayBuffers };
 }
 
-const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
 const liveTables = (k: Kernel): number => k.mem.liveTables.reduce((a, b) => a + b, 0);
 
 /** Translates every page of the range; returns how many did not land on their physical page. */
