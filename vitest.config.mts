@@ -8,5 +8,9 @@ export default defineConfig({
     // times. No test relies on module state being fresh (kernels are cloned per test).
     isolate: false,
     maxWorkers: 2,
+    // No test may depend on wall-clock speed: on a loaded machine a test or hook takes as long as it
+    // takes (0 turns off vitest's default limits of 5 s per test and 10 s per hook).
+    testTimeout: 0,
+    hookTimeout: 0,
   },
 });

@@ -22,7 +22,7 @@ Feature: The claims of the review thread, and the features that check them
         | concurrency/emptiness-alone-races-vmalloc.feature             | Without floor and ceiling, hot-remove frees the shared table while vmalloc holds a pointer into it          |
         | concurrency/emptiness-alone-races-vmalloc.feature             | In the real boot state the shared table is pinned, so the same exploration finds nothing                    |
         | concurrency/policies-and-races.feature                        | Of the six policies, only those without floor and ceiling that free vmemmap tables race                     |
-        | layout/vmalloc-shares-a-table-with-vmemmap.feature            | With four levels both hang off one PGD entry and share the PUD table under it                               |
+        | layout/vmalloc-shares-a-table-with-vmemmap.feature            | With four levels both hang off one PGD entry and share the PUD table under it, but never one PUD entry      |
         | vmalloc/vmalloc-allocates-tables-on-demand.feature            | vmalloc walks without init_mm.page_table_lock and installs each table under it, after re-checking the entry |
         | hot-remove/policies-side-by-side.feature                      | The policies differ in the tables they free, the tables they leave behind, and the stale walks they allow   |
         | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | Only 4K/48 and 16K/48 have a table page below the PGD that maps both vmalloc and vmemmap                    |
@@ -30,8 +30,9 @@ Feature: The claims of the review thread, and the features that check them
   Rule: Switching table freeing off for vmemmap, as V7 did, avoids the race at the price of every vmemmap table
 
   V7 checked at boot whether vmalloc and vmemmap share a PGD entry and, if they do, let
-  vmemmap_free free no table page at all. The thread accepted that this is safe and looked for a
-  rule that frees tables without the race.
+  vmemmap_free free no table page at all. The thread did not weigh that flag's cost: it traced the
+  race to the emptiness test and said the overlap check could go altogether once floor and ceiling
+  decide. That the price is every vmemmap table is this manual's interpretation, measured below.
 
     Scenario: where the manual explores V7 and counts what it leaves behind
       Then the claim is checked by these rules of the manual:
@@ -41,19 +42,21 @@ Feature: The claims of the review thread, and the features that check them
 
   Rule: A table may be freed only when the whole span it maps lies within floor and ceiling; empty entries alone never qualify it
 
-  This is free_pgd_range()'s rule for user page tables, applied to the kernel's: the test looks at
-  addresses only, so it cannot depend on what vmalloc does to the other entries at that moment. The
-  all-none scan still runs, but only on tables that pass it.
+  This is close to free_pgd_range()'s rule for user page tables, applied to the kernel's: the test
+  looks at addresses only, so it cannot depend on what vmalloc does to the other entries at that
+  moment. The all-none scan still runs, but only on tables that pass it; where else the two differ
+  (no trimming at the top, one table at a time) is set out in clear-invalidate-free-order.feature.
 
     Scenario: where the manual checks the span test and its consequence for the shared table
       Then the claim is checked by these rules of the manual:
-        | feature                                                       | rule                                                                                                                       |
-        | hot-remove/freed-only-within-floor-and-ceiling.feature        | pgtable_range_aligned accepts a table only if its span, rounded out by the mask, lies in [floor, ceiling)                  |
-        | hot-remove/freed-only-within-floor-and-ceiling.feature        | A table inside floor and ceiling is freed only if every entry is none, and one outside is kept before its entries are read |
-        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | Stripped of everything it held, the shared table is still kept — the floor, not its entries, decides                       |
-        | concurrency/injected-bugs-are-found.feature                   | Every injected bug but one produces a violation, and v5.7 in the same interleavings none                                   |
-        | concurrency/injected-bugs-are-found.feature                   | On 16K/48 the shared table needs both checks gone before vmalloc can race                                                  |
-        | concurrency/injected-bugs-are-found.feature                   | Comparing end > ceiling instead of end − 1 > ceiling − 1 cannot be told apart from v5.7 in any state the model reaches     |
+        | feature                                                       | rule                                                                                                                             |
+        | hot-remove/freed-only-within-floor-and-ceiling.feature        | pgtable_range_aligned accepts a table only if its span, rounded out by the mask, lies in [floor, ceiling)                        |
+        | hot-remove/freed-only-within-floor-and-ceiling.feature        | A table inside floor and ceiling is freed only if every entry is none, and one outside is kept before its entries are read       |
+        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | Stripped of everything it held, the shared table is still kept — the floor, not its entries, decides                             |
+        | concurrency/injected-bugs-are-found.feature                   | Every injected bug but one produces a violation, and v5.7 in the same interleavings none                                         |
+        | concurrency/injected-bugs-are-found.feature                   | On 16K/48 the shared table needs both checks gone before vmalloc can race                                                        |
+        | concurrency/injected-bugs-are-found.feature                   | Comparing end > ceiling instead of end − 1 > ceiling − 1 cannot be told apart from v5.7 in any state the model reaches           |
+        | hot-remove/clear-invalidate-free-order.feature                | Unlike free_pgd_range, pass 2 trims nothing at the top: it visits every table under the range and tests each one, PTE tables too |
 
   Rule: With floor and ceiling = the removed range, at most six tables stay behind
 
@@ -66,6 +69,8 @@ Feature: The claims of the review thread, and the features that check them
         | feature                                                   | rule                                                                                                     |
         | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | A two-page range across a top-level boundary strands one table per level at each end, reaching the bound |
         | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Removing a real section with floor and ceiling = the section leaves fewer, mostly in vmemmap             |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Whatever the range, no teardown leaves more than 2 × (levels − 1) tables behind                          |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Tables left behind are reused: adding the memory again allocates no new table in their place             |
         | concurrency/floor-and-ceiling-leave-no-race.feature       | floor and ceiling = the removed range is race-free too, and pays in tables left behind                   |
 
   Rule: With floor and ceiling = the enclosing region, nothing is left behind at the edges of the removed range
@@ -78,7 +83,7 @@ Feature: The claims of the review thread, and the features that check them
     Scenario: where the manual restores the tables and keeps the shared one
       Then the claim is checked by these rules of the manual:
         | feature                                                       | rule                                                                                                         |
-        | hot-remove/enclosing-region-restores-the-tables.feature       | Hot-add then hot-remove of a section restores the page tables exactly                                        |
+        | hot-remove/enclosing-region-restores-the-tables.feature       | Hot-add then hot-remove of memory restores the page tables exactly                                           |
         | hot-remove/enclosing-region-restores-the-tables.feature       | Tables first needed by memory at the top of the linear map's reach span past VMEMMAP_END and are never freed |
         | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | The shared table survives hot-add and hot-remove, kept as outside floor/ceiling                              |
         | layout/vmalloc-shares-a-table-with-vmemmap.feature            | The shared table maps addresses below VMEMMAP_START, so a floor of VMEMMAP_START keeps it                    |
@@ -97,44 +102,50 @@ Feature: The claims of the review thread, and the features that check them
         | hot-remove/one-function-serves-both-callers.feature | __remove_pgd_mapping unmaps the section's linear map with floor PAGE_OFFSET and ceiling PAGE_END |
         | hot-remove/one-function-serves-both-callers.feature | Apart from floor and ceiling, the callers differ only in whether what the leaves mapped is freed |
         | hot-remove/one-function-serves-both-callers.feature | Under the policy range the same function gets each caller's own range as floor and ceiling       |
+        | hot-remove/one-function-serves-both-callers.feature | The same table under the same floor and ceiling gets the same decision, whichever caller asks    |
 
   Rule: Only vmemmap can share a table with vmalloc; the linear map never does
 
-  Anshuman noted that the limitation matters in practice for vmemmap only: the linear map is the
-  lower half of the kernel VA space and vmalloc lives in the upper half, so no table page below
-  the PGD maps both.
+  Anshuman judged the chance of the linear map overlapping vmalloc negligible, as it covers half the
+  kernel VA space. That it is zero is the manual's own derivation, not the thread's: PAGE_END is a
+  PGD entry boundary on every configuration and vmalloc lies above it, so no table page below the
+  PGD maps both.
 
     Scenario: where the manual lays out the regions and finds the one shared entry
       Then the claim is checked by these rules of the manual:
-        | feature                                            | rule                                                                                                      |
-        | layout/kernel-va-layout.feature                    | The linear map is the lower half of the kernel VA space                                                   |
-        | layout/vmalloc-shares-a-table-with-vmemmap.feature | Where the PUD is folded, vmalloc ends in the PGD entry just before vmemmap's, and no table page is shared |
+        | feature                                                       | rule                                                                                                      |
+        | layout/kernel-va-layout.feature                               | The linear map is the lower half of the kernel VA space                                                   |
+        | layout/vmalloc-shares-a-table-with-vmemmap.feature            | Where the PUD is folded, vmalloc ends in the PGD entry just before vmemmap's, and no table page is shared |
+        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | The linear map never shares a table with vmalloc: PAGE_END is a PGD entry boundary                        |
 
   Rule: A table page is freed only after its parent entry is cleared and the walk cache invalidated
 
   Not argued in this mail but part of the same series, on Mark Rutland's advice: arm64's walk
   caches may hold a pointer to a table, so the page can be reused only once no CPU can reach it.
-  x86 then freed first and flushed once at the end.
+  x86 then freed each page before clearing its entry and flushed the whole TLB after each PTE table's
+  leaves and at the end, leaving freed pages reachable until the next flush.
 
     Scenario: where the manual traces the order for leaves and for tables
       Then the claim is checked by these rules of the manual:
-        | feature                                                      | rule                                                                                  |
-        | hot-remove/clear-invalidate-free-order.feature               | Pass 1 clears each leaf, invalidates its address, then frees what it mapped           |
-        | hot-remove/clear-invalidate-free-order.feature               | Pass 2 clears the parent entry, invalidates the walk cache, then frees the table page |
-        | hot-remove/clear-invalidate-free-order.feature               | The x86 order frees the table page first and flushes everything once, at the end      |
-        | concurrency/invalidate-the-walk-cache-before-freeing.feature | Freeing a table before its cached walks are invalidated is found as a stale walk      |
+        | feature                                                      | rule                                                                                                            |
+        | hot-remove/clear-invalidate-free-order.feature               | Pass 1 clears each leaf, invalidates its address, then frees what it mapped                                     |
+        | hot-remove/clear-invalidate-free-order.feature               | Pass 2 clears the parent entry, invalidates the walk cache, then frees the table page                           |
+        | hot-remove/clear-invalidate-free-order.feature               | The x86 order frees each page before clearing its entry and flushes the whole TLB after each PTE table's leaves |
+        | concurrency/invalidate-the-walk-cache-before-freeing.feature | Freeing a table before its cached walks are invalidated is found as a stale walk                                |
+        | concurrency/invalidate-the-walk-cache-before-freeing.feature | Under x86's order the CPU reads a page freed while still mapped, before any flush                               |
 
   Rule: ptdump, which walks every level of the kernel's tables, holds mem_hotplug_lock while it does
 
   Also outside this mail: vmalloc is not the only walker without page_table_lock. ptdump reads
-  every table of the kernel, and v5.7 made it take mem_hotplug_lock for reading, so that it never
-  walks while hot-remove, holding the lock for writing, frees tables.
+  every table of the kernel. In v5.7 its debugfs dump takes mem_hotplug_lock for reading, so that it
+  never walks while hot-remove, holding the lock for writing, frees tables; its W+X check does not,
+  and took the lock only in 2025.
 
-    Scenario: where the manual explores ptdump with and without the lock
+    Scenario: where the manual explores the two ptdump walkers, with and without the lock
       Then the claim is checked by these rules of the manual:
-        | feature                                           | rule                                                                   |
-        | concurrency/ptdump-holds-the-hotplug-lock.feature | Without the lock, ptdump reads a table after hot-remove has freed it   |
-        | concurrency/ptdump-holds-the-hotplug-lock.feature | Holding mem_hotplug_lock for reading, ptdump never overlaps hot-remove |
+        | feature                                           | rule                                                                                 |
+        | concurrency/ptdump-holds-the-hotplug-lock.feature | The W+X check, walking without the lock, reads a table after hot-remove has freed it |
+        | concurrency/ptdump-holds-the-hotplug-lock.feature | The debugfs dump, holding mem_hotplug_lock for reading, never overlaps hot-remove    |
 
   Rule: Every feature of the manual checks a claim above or documents what the claims rest on
 
@@ -149,7 +160,7 @@ Feature: The claims of the review thread, and the features that check them
         | layout                                       | the kernel's VA regions and the table vmalloc shares with vmemmap |
         | translation                                  | a walk from the PGD to the leaf, and where it faults              |
         | linear-map                                   | how __create_pgd_mapping chooses leaves and refuses conflicts     |
-        | vmemmap                                      | where a page's struct page lives and how a section's is mapped    |
+        | vmemmap                                      | where a page's struct page lives and how it is mapped and cleared |
         | vmalloc                                      | tables allocated on demand, and never freed by vfree              |
         | boot                                         | the tables of the booted kernel, static and reserved              |
         | hot-add                                      | what hot-add maps, what it refuses, and how a failure rolls back  |

@@ -8,14 +8,49 @@ export class ModelError extends Error {
   constructor(
     readonly rule: string,
     readonly values: ErrorValues,
-    detail?: string,
+    readonly detail?: string,
   ) {
     const shown = Object.entries(values)
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? shownText(v) : v}`)
       .join(', ');
     super(`${rule}${detail ? `: ${detail}` : ''}${shown ? ` (${shown})` : ''}`);
     this.name = new.target.name;
   }
+
+  /** The same refusal, naming the command-line option whose value broke the rule (`--size: …`). */
+  forOption(option: string): ModelError {
+    const Refusal = this.constructor as new (rule: string, values: ErrorValues, detail?: string) => ModelError;
+    return new Refusal(`${option}: ${this.rule}`, this.values, this.detail);
+  }
+}
+
+/** Longest text a message repeats from its input, in characters after escaping. */
+export const SHOWN_TEXT = 40;
+
+/**
+ * A value as a one-line message shows it: control characters (a newline, a terminal escape) written
+ * as escapes, and anything past SHOWN_TEXT characters cut, with the length it had.
+ */
+export function shownText(text: string): string {
+  const chars = [...text];
+  let out = '';
+  for (const ch of chars) {
+    if (out.length >= SHOWN_TEXT) return `${out}… (${chars.length} characters)`;
+    out += escaped(ch);
+  }
+  return out;
+}
+
+/** Characters a terminal acts on rather than shows: controls, line separators, bidirectional overrides. */
+const CONTROL = /[\p{Cc}\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const NAMED: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escaped(ch: string): string {
+  const named = Object.hasOwn(NAMED, ch) ? NAMED[ch] : undefined;
+  if (named !== undefined) return named;
+  if (!CONTROL.test(ch)) return ch;
+  const code = ch.codePointAt(0) ?? 0;
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** An unsupported or malformed configuration such as `8K/48`. */

@@ -4,11 +4,12 @@ import { hex64, kvaHex, physHex } from '../src/arch/address';
 import { DescType, descAddr, descType } from '../src/arch/descriptor';
 import type { Geometry, Level, LevelName } from '../src/arch/geometry';
 import { regionOf } from '../src/arch/layout';
-import { sharedTopEntry } from '../src/arch/sharing';
+import { linearVmallocSharing, sharedTopEntry } from '../src/arch/sharing';
 import { ModelError } from '../src/errors';
 import { archAddMemory } from '../src/hotplug/add';
 import { type FreeingPolicy, policyNamed } from '../src/hotplug/policy';
 import { archRemoveMemorySteps, type RemovalReport, sectionVmemmap } from '../src/hotplug/remove';
+import { strandedTables } from '../src/hotplug/worst-case';
 import type { Kernel } from '../src/mappings/kernel';
 import { tablesFingerprint } from '../src/mappings/snapshot';
 import { vmemmapLeafLevel } from '../src/mappings/vmemmap';
@@ -17,7 +18,7 @@ import { runToEnd, type Steps } from '../src/tables/step';
 import { reachableTables } from '../src/tables/tree';
 import { mmuTranslate, walk } from '../src/tables/walker';
 import type { SpecWorld } from './support/world';
-import { describeTeardowns } from './teardown.steps';
+import { describeTeardowns, levelCounts } from './teardown.steps';
 
 // Memory hotplug as arch_add_memory and arch_remove_memory see it: whole sections added and removed.
 
@@ -47,17 +48,23 @@ interface AddChoice {
   readonly failAtSection?: number;
 }
 
-function hotAdd(world: SpecWorld, pa: bigint, choice: AddChoice = {}): void {
+/** Runs arch_add_memory for `size` bytes at `pa` (one section when no size is given). */
+function hotAdd(world: SpecWorld, pa: bigint, choice: AddChoice = {}, size?: number): void {
   world.change((k) => {
     world.hotplug.tablesBeforeAdd ??= tablesFingerprint(k);
-    world.hotplug.added = archAddMemory(k, Number(pa), k.geo.sectionSize, choice);
+    world.hotplug.added = archAddMemory(k, Number(pa), size ?? k.geo.sectionSize, choice);
     const rollback = world.hotplug.added.rollback;
     if (rollback) world.attach(describeTeardowns(k, [rollback]), 'text/plain');
   });
+  world.hotplug.allocatedByAdds.push(world.tablesAllocated().length);
 }
 
 When('the section at {hex} is hot-added', function (this: SpecWorld, pa: bigint) {
   hotAdd(this, pa);
+});
+
+When('{size} of memory at {hex} is hot-added', function (this: SpecWorld, size: number, pa: bigint) {
+  hotAdd(this, pa, {}, size);
 });
 
 When('the section at {hex} is hot-added with an altmap', function (this: SpecWorld, pa: bigint) {
@@ -68,13 +75,17 @@ When('the section at {hex} is hot-added and populating its vmemmap fails', funct
   hotAdd(this, pa, { failAtSection: 0 });
 });
 
-/** Runs arch_remove_memory for one section, step by step when asked, watching the walk cache for stale pointers. */
-function hotRemove(world: SpecWorld, pa: bigint, policy: FreeingPolicy, stepwise = false): void {
+/**
+ * Runs arch_remove_memory for `size` bytes at `pa` (one section when no size is given), step by step
+ * when asked, watching the walk cache for stale pointers.
+ */
+function hotRemove(world: SpecWorld, pa: bigint, policy: FreeingPolicy, stepwise = false, size?: number): void {
   world.change((k) => {
     world.hotplug.vmemmapInUseBefore = k.alloc.inUse.get(Owner.Vmemmap) ?? 0;
-    const steps = archRemoveMemorySteps(k, Number(pa), k.geo.sectionSize, { policy, stepwise });
+    const steps = archRemoveMemorySteps(k, Number(pa), size ?? k.geo.sectionSize, { policy, stepwise });
     const report = stepwise ? watchWalkCache(world, k, steps) : runToEnd(steps);
     world.hotplug.lastTeardowns = [...report.parts];
+    world.hotplug.leftBehind = strandedTables(k, report.parts);
     world.attach(describeTeardowns(k, report.parts), 'text/plain');
   });
 }
@@ -103,6 +114,17 @@ When(
   },
 );
 
+When('{size} of memory at {hex} is hot-removed', function (this: SpecWorld, size: number, pa: bigint) {
+  hotRemove(this, pa, policyNamed('v5.7'), false, size);
+});
+
+When(
+  '{size} of memory at {hex} is hot-removed with the policy {policy}',
+  function (this: SpecWorld, size: number, pa: bigint, policy: FreeingPolicy) {
+    hotRemove(this, pa, policy, false, size);
+  },
+);
+
 When(
   'the section at {hex} is hot-removed with the policy {policy}, step by step',
   function (this: SpecWorld, pa: bigint, policy: FreeingPolicy) {
@@ -127,8 +149,30 @@ Then('the page tables are exactly as before the hot-add', function (this: SpecWo
 });
 
 Then('the page tables are not as before the hot-add', function (this: SpecWorld) {
-  assert.notEqual(tablesFingerprint(this.kernel), this.hotplug.tablesBeforeAdd);
+  const before = this.hotplug.tablesBeforeAdd;
+  assert.ok(before, 'no section was hot-added in this scenario');
+  assert.notEqual(tablesFingerprint(this.kernel), before);
 });
+
+Then(
+  'the hot-add used the tables left behind again, {tableCounts}: it allocated that many fewer table pages than the first',
+  function (this: SpecWorld, expected: string) {
+    const k = this.kernel;
+    const left = this.hotplug.leftBehind;
+    assert.ok(left, 'no section was hot-removed in this scenario');
+    assert.equal(levelCounts(k, left), expected, 'the tables the removal left behind');
+    const now = new Map(reachableTables(k.pt).map((n) => [n.pfn, n]));
+    for (const d of left) {
+      const n = now.get(d.pfn);
+      const where = `the ${d.level} table at ${kvaHex(k.geo, d.va)}`;
+      assert.ok(n?.level.name === d.level && n.va === d.va, `${where} is no longer in its place`);
+    }
+    assert.deepEqual(strandedTables(k, this.hotplug.lastTeardowns), [], 'a table left behind still maps nothing');
+    const [first, ...later] = this.hotplug.allocatedByAdds;
+    assert.ok(first !== undefined && later.length > 0, 'memory was not hot-added twice');
+    assert.equal(later.at(-1), first - left.length, 'table pages the last hot-add allocated');
+  },
+);
 
 Then('the hot-add returned an {word} and rolled the linear map back', function (this: SpecWorld, name: string) {
   const added = this.hotplug.added;
@@ -289,27 +333,47 @@ Then(
   },
 );
 
-/** Table pages below the PGD whose span reaches into both [VMALLOC_START, VMALLOC_END) and vmemmap. */
-function tablesMappingBoth(k: Kernel): string[] {
-  const lay = k.layout;
+/** Table pages below the PGD whose span reaches into both of two address ranges. */
+function tablesMappingBoth(k: Kernel, [s1, e1]: [number, number], [s2, e2]: [number, number]): string[] {
   const reaches = (va: number, span: number, start: number, end: number): boolean => va < end && start < va + span;
   return reachableTables(k.pt)
     .filter((n) => n.level.depth > 0)
-    .filter((n) => reaches(n.va, n.level.tableSpan, lay.vmallocStart, lay.vmallocEnd))
-    .filter((n) => reaches(n.va, n.level.tableSpan, lay.vmemmapStart, lay.vmemmapEnd))
+    .filter((n) => reaches(n.va, n.level.tableSpan, s1, e1))
+    .filter((n) => reaches(n.va, n.level.tableSpan, s2, e2))
     .map((n) => `${n.level.name} ${kvaHex(k.geo, n.va)}`);
 }
 
+const vmallocRange = (k: Kernel): [number, number] => [k.layout.vmallocStart, k.layout.vmallocEnd];
+
 Then('no table page below the PGD maps both vmalloc and vmemmap addresses', function (this: SpecWorld) {
-  assert.deepEqual(tablesMappingBoth(this.kernel), []);
+  const k = this.kernel;
+  assert.deepEqual(tablesMappingBoth(k, vmallocRange(k), [k.layout.vmemmapStart, k.layout.vmemmapEnd]), []);
 });
 
 Then(
   'one table page below the PGD maps both vmalloc and vmemmap addresses: the {level} table at {hex}',
   function (this: SpecWorld, level: LevelName, va: bigint) {
-    assert.deepEqual(tablesMappingBoth(this.kernel), [`${level} ${hex64(va)}`]);
+    const k = this.kernel;
+    assert.deepEqual(tablesMappingBoth(k, vmallocRange(k), [k.layout.vmemmapStart, k.layout.vmemmapEnd]), [
+      `${level} ${hex64(va)}`,
+    ]);
   },
 );
+
+Then(
+  'PAGE_END lies on a PGD entry boundary: the linear map ends with PGD entry {int}, vmalloc begins in PGD entry {int}',
+  function (this: SpecWorld, last: number, first: number) {
+    const sharing = linearVmallocSharing(this.kernel.layout);
+    assert.ok(sharing.pageEndOnPgdBoundary, 'PAGE_END is not a multiple of PGDIR_SIZE');
+    assert.deepEqual([sharing.lastLinearEntry, sharing.firstVmallocEntry], [last, first]);
+  },
+);
+
+Then('no table page below the PGD maps both linear-map and vmalloc addresses', function (this: SpecWorld) {
+  const k = this.kernel;
+  assert.deepEqual(linearVmallocSharing(k.layout).tables, [], 'PAGE_END − 1 and VMALLOC_START share a table');
+  assert.deepEqual(tablesMappingBoth(k, [k.layout.pageOffset, k.layout.pageEnd], vmallocRange(k)), []);
+});
 
 // Bad input constructed on purpose, and the warnings it draws.
 

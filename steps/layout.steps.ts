@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { type DataTable, defineParameterType, Given, Then } from '@cucumber/cucumber';
-import { hex64, kvaHex } from '../src/arch/address';
+import { fromKva, hex64, kvaHex } from '../src/arch/address';
 import type { LevelName } from '../src/arch/geometry';
 import { sharedTopEntry } from '../src/arch/sharing';
 import { formatSize } from '../src/arch/size';
 import { LAYOUT_SYMBOLS, type LayoutSymbol, layoutSymbols } from '../src/arch/symbols';
+import { pgtableRangeAligned, spanMask } from '../src/hotplug/range-aligned';
 import { layoutRows, memoryRstSize } from '../src/present/layout-text';
 import type { SpecWorld } from './support/world';
 
@@ -48,6 +49,16 @@ Then(
     assert.equal(formatSize(2 ** this.config.shiftOf.PUD), formatSize(pudSize));
     assert.equal(formatSize(lay.vmemmapEnd - lay.vmemmapStart), formatSize(vmemmapSize));
     assert.equal(2 ** this.config.vaBits - lay.vmallocEnd, pudSize + vmemmapSize + 2 ** 16);
+  },
+);
+
+Then(
+  'VMEMMAP_START lies {size} above VMALLOC_END: a PUD_SIZE of {size}, plus 64K, less 2M',
+  function (this: SpecWorld, gap: number, pudSize: number) {
+    const lay = this.layout;
+    assert.equal(formatSize(2 ** this.config.shiftOf.PUD), formatSize(pudSize));
+    assert.equal(formatSize(lay.vmemmapStart - lay.vmallocEnd), formatSize(gap));
+    assert.equal(gap, pudSize + 2 ** 16 - 2 ** 21);
   },
 );
 
@@ -105,6 +116,15 @@ Then(
   },
 );
 
+Then(
+  'in that table the last vmalloc byte uses entry {int} and VMEMMAP_START entry {int}',
+  function (this: SpecWorld, vmallocIndex: number, vmemmapIndex: number) {
+    const last = sharedTopEntry(this.layout).tables.at(-1);
+    assert.ok(last, 'no table is shared');
+    assert.deepEqual([last.lowIndex, last.highIndex], [vmallocIndex, vmemmapIndex]);
+  },
+);
+
 Then('vmalloc and vmemmap share no table page', function (this: SpecWorld) {
   const sharing = sharedTopEntry(this.layout);
   assert.deepEqual([sharing.shared, sharing.tables], [false, []]);
@@ -112,7 +132,16 @@ Then('vmalloc and vmemmap share no table page', function (this: SpecWorld) {
 
 Then('the shared table begins below VMEMMAP_START, outside the vmemmap region', function (this: SpecWorld) {
   const lay = this.layout;
+  const geo = this.config;
   const tables = sharedTopEntry(lay).tables;
   assert.ok(tables.length > 0, 'no table is shared');
-  for (const t of tables) assert.ok(t.start < lay.vmemmapStart, `${t.level} table starts inside vmemmap`);
+  for (const t of tables) {
+    const vmemmapPart = [Math.max(t.start, lay.vmemmapStart), Math.min(t.start + t.span, lay.vmemmapEnd)];
+    const [start, end, floor, ceiling] = [...vmemmapPart, lay.vmemmapStart, lay.vmemmapEnd].map((kva) =>
+      fromKva(geo, kva),
+    ) as [bigint, bigint, bigint, bigint];
+    const verdict = pgtableRangeAligned(start, end, floor, ceiling, spanMask(t.span));
+    assert.ok(t.start < lay.vmemmapStart, `the ${t.level} table starts at ${kvaHex(geo, t.start)}, inside vmemmap`);
+    assert.equal(verdict, 'below-floor', `vmemmap_free's floor and ceiling make the ${t.level} table ${verdict}`);
+  }
 });

@@ -71,6 +71,31 @@ Then('the struct page of the page at physical {hex} is at {hex}', function (this
   assert.equal(kvaHex(k.geo, k.vmemmapVa(Number(pa) / k.geo.pageSize)), kvaHex(k.geo, this.kva(va)));
 });
 
+/** Whether each vmemmap page holding a struct page of [pa, pa + size) is mapped. */
+function structPagesMapped(world: SpecWorld, size: number, pa: bigint): boolean[] {
+  const k = world.kernel;
+  const page = k.geo.pageSize;
+  const start = k.vmemmapVa(Number(pa) / page);
+  const end = k.vmemmapVa((Number(pa) + size) / page);
+  const mapped: boolean[] = [];
+  for (let va = Math.floor(start / page) * page; va < end; va += page) mapped.push(walk(k.pt, va).pa !== undefined);
+  return mapped;
+}
+
+Then(
+  'the struct pages of {size} of memory at {hex} are unmapped',
+  function (this: SpecWorld, size: number, pa: bigint) {
+    assert.deepEqual(new Set(structPagesMapped(this, size, pa)), new Set([false]));
+  },
+);
+
+Then(
+  'the struct pages of {size} of memory at {hex} are still mapped',
+  function (this: SpecWorld, size: number, pa: bigint) {
+    assert.deepEqual(new Set(structPagesMapped(this, size, pa)), new Set([true]));
+  },
+);
+
 Then(
   'every leaf of {size} from {hex} is backed by vmemmap pages',
   function (this: SpecWorld, size: number, va: bigint) {

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { type DataTable, defineParameterType, Then, When } from '@cucumber/cucumber';
 import { type Kva, kvaHex, physHex } from '../src/arch/address';
 import { DescType, HI_CONT } from '../src/arch/descriptor';
-import type { LevelName } from '../src/arch/geometry';
+import { type LevelName, levelNamed } from '../src/arch/geometry';
+import { type RegionKey, regionOf } from '../src/arch/layout';
+import type { Kernel } from '../src/mappings/kernel';
 import { snapshot } from '../src/mappings/snapshot';
-import { reachableTables } from '../src/tables/tree';
+import { ptdumpLines, ptdumpRuns } from '../src/present/ptdump';
+import { leavesBelow, reachableTables, type TableNode } from '../src/tables/tree';
 import { type Walk, walk } from '../src/tables/walker';
 import type { SpecWorld } from './support/world';
 
@@ -157,6 +160,20 @@ Then(
   },
 );
 
+Then(
+  'ptdump shows {size} from {hex} as one {level} line with {string}',
+  function (this: SpecWorld, size: number, va: bigint, level: LevelName, attributes: string) {
+    const start = this.kva(va);
+    const runs = ptdumpRuns(ptdumpLines(this.kernel, { range: { start, end: start + size } }));
+    const shown = runs.map((r) => `${kvaHex(this.kernel.geo, r.start)} ${r.end - r.start} ${r.level}${r.attrs}`);
+    this.attach(shown.join('\n'), 'text/plain');
+    assert.equal(runs.length, 1, `one line expected:\n${shown.join('\n')}`);
+    const [run] = runs;
+    assert.deepEqual([run?.start, run?.end, run?.level], [start, start + size, level]);
+    assert.equal(run?.attrs.trim().split(/ +/).join(' '), attributes);
+  },
+);
+
 Then('the tables allocated are {tableCounts}', function (this: SpecWorld, expected: string) {
   const counts = new Map<string, number>();
   for (const n of this.tablesAllocated()) counts.set(n.level.name, (counts.get(n.level.name) ?? 0) + 1);
@@ -189,9 +206,60 @@ Then('the live tables per level are {tableCounts}', function (this: SpecWorld, e
   assert.equal(liveCounts(this), expected);
 });
 
+/** How the manual names where a leaf lies: the kernel image, or the region of the layout. */
+const PLACE_NAMES: Readonly<Record<RegionKey, string>> = {
+  linear: 'linear map',
+  kasan: 'KASAN shadow',
+  'bpf-jit': 'BPF JIT',
+  modules: 'modules',
+  vmalloc: 'vmalloc',
+  fixmap: 'fixmap',
+  'pci-io': 'PCI I/O',
+  vmemmap: 'vmemmap',
+};
+
+/** Where the leaves below a table page lie, in address order without repeats: `image and vmalloc`. */
+function placesBelow(k: Kernel, node: TableNode): string[] {
+  const places = new Set<string>();
+  for (const at of leavesBelow(k.pt, node.pfn, node.level.depth, node.va, 'spec')) {
+    const region = regionOf(k.layout, at);
+    const inImage = at >= k.image.va && at < k.image.va + k.image.size;
+    places.add(inImage ? 'image' : region ? PLACE_NAMES[region.key] : 'no region');
+  }
+  return [...places];
+}
+
+/** What a table page is made of: a static table by its symbol (and what lies below it), any other by what lies below it. */
+function madeOf(world: SpecWorld, node: TableNode): string {
+  const k = world.kernel;
+  const places = placesBelow(k, node).join(' and ') || 'empty';
+  const name = k.pt.staticName(node.pfn, node.level.name);
+  if (!name) return places;
+  return node.level.depth === 0 ? name : `${name} (${places})`;
+}
+
+/** The tables of one level as the manual lists them: in address order, runs of alike tables as `×n`. */
+function madeOfLevel(world: SpecWorld, level: LevelName): string {
+  const runs: { text: string; n: number }[] = [];
+  for (const node of reachableTables(world.kernel.pt).filter((n) => n.level.name === level)) {
+    const text = madeOf(world, node);
+    const last = runs.at(-1);
+    if (last?.text === text) last.n++;
+    else runs.push({ text, n: 1 });
+  }
+  return runs.map((r) => (r.n > 1 ? `${r.text} ×${r.n}` : r.text)).join(', ');
+}
+
 Then('the table pages at each level are:', function (this: SpecWorld, table: DataTable) {
-  const expected = table.hashes().map((row) => `${row.tables} ${row.level}`);
-  assert.equal(liveCounts(this), expected.join(', '));
+  const rows = table.hashes();
+  const actual = rows.map((row) => ({
+    level: row.level ?? '',
+    tables: String(this.kernel.mem.liveTables[levelNamed(this.kernel.geo, row.level as LevelName)?.depth ?? -1]),
+    'made of': madeOfLevel(this, row.level as LevelName),
+  }));
+  this.attach(actual.map((r) => `${r.level}: ${r.tables} — ${r['made of']}`).join('\n'), 'text/plain');
+  assert.equal(liveCounts(this), rows.map((row) => `${row.tables} ${row.level}`).join(', '));
+  assert.deepEqual(actual, rows);
 });
 
 Then('the live table counts agree with the tables reachable from swapper_pg_dir', function (this: SpecWorld) {

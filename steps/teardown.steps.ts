@@ -7,9 +7,16 @@ import type { LayoutSymbol } from '../src/arch/symbols';
 import { layoutSymbols } from '../src/arch/symbols';
 import { type FreeingPolicy, policyNamed } from '../src/hotplug/policy';
 import { pgtableRangeAligned } from '../src/hotplug/range-aligned';
-import { removePgdMapping, type TableDecision, type TeardownReport, vmemmapFree } from '../src/hotplug/remove';
-import { leftBehindBound, strandedTables, worstCase } from '../src/hotplug/worst-case';
+import {
+  removePgdMapping,
+  subsectionVmemmap,
+  type TableDecision,
+  type TeardownReport,
+  vmemmapFree,
+} from '../src/hotplug/remove';
+import { type LeftAtEdges, leftAtEdges, leftBehindBound, strandedTables, worstCase } from '../src/hotplug/worst-case';
 import type { Kernel } from '../src/mappings/kernel';
+import { PageState } from '../src/memory/page';
 import { runToEnd, type Steps } from '../src/tables/step';
 import type { TraceEvent } from '../src/tables/trace';
 import type { SpecWorld } from './support/world';
@@ -20,14 +27,26 @@ import type { SpecWorld } from './support/world';
 const REASONS = [
   'outside floor/ceiling \\((?:below-floor|beyond-ceiling|ceiling-rounds-to-zero)\\)',
   'entries left(?: \\(\\d+ live\\))?',
-  'static \\(kernel image\\)',
-  'reserved \\(boot\\)',
   'policy leaves tables',
   'vmemmap shares a PGD entry with vmalloc',
 ];
 
 /** Why a table was kept, as `decisionText` writes it, e.g. `outside floor/ceiling (below-floor)`. */
 defineParameterType({ name: 'reason', regexp: new RegExp(REASONS.join('|')), transformer: (text: string) => text });
+
+/** A PageReserved table page, freed with free_hotplug_page_range's WARN. */
+defineParameterType({
+  name: 'reserved',
+  regexp: /static \(kernel image\)|reserved \(boot\)/,
+  transformer: (text: string) => text,
+});
+
+/** What pass 2 decided about a table: `freed`, or `kept: ` and the reason as `decisionText` writes it. */
+defineParameterType({
+  name: 'decision',
+  regexp: new RegExp(`freed|kept: (?:${REASONS.join('|')})`),
+  transformer: (text: string) => text.replace(/^kept: /, ''),
+});
 
 /** The two callers of the two-pass teardown. */
 defineParameterType({
@@ -45,7 +64,7 @@ defineParameterType({
 
 /** Why a table was kept, with the failing test of pgtable_range_aligned when that was the reason. */
 export function decisionText(d: TableDecision): string {
-  if (d.freed) return 'freed';
+  if (d.freed) return d.warning ? `freed after a WARN: ${d.warning}` : 'freed';
   if (d.verdict) return `${d.reason} (${d.verdict})`;
   return d.live === undefined ? d.reason : `${d.reason} (${d.live} live)`;
 }
@@ -141,7 +160,41 @@ When(
   },
 );
 
+When(
+  'vmemmap_free tears down {size} from {hex} and __remove_pgd_mapping {size} of physical memory at {hex}, with the policy {policy}',
+  function (this: SpecWorld, vSize: number, vStart: bigint, lSize: number, pa: bigint, policy: FreeingPolicy) {
+    this.change((k) => {
+      const start = this.kva(vStart);
+      const reports = [
+        runToEnd(vmemmapFree(k, start, start + vSize, { policy })),
+        runToEnd(removePgdMapping(k, k.pt.pgd, k.linearVa(Number(pa)), lSize, { policy })),
+      ];
+      this.hotplug.lastTeardowns = reports;
+      this.attach(describeTeardowns(k, reports), 'text/plain');
+    });
+  },
+);
+
 // pgtable_range_aligned on its own.
+
+When('the struct pages of the sub-section at {hex} are freed', function (this: SpecWorld, pa: bigint) {
+  tearDown(this, (k) => vmemmapFree(k, ...subsectionVmemmap(k, Number(pa))));
+});
+
+Then(
+  'vmemmap_free cleared {int} {level} entry/entries and freed {size} of struct-page backing',
+  function (this: SpecWorld, count: number, level: LevelName, size: number) {
+    const k = this.kernel;
+    const entry = levelNamed(k.geo, level)?.entrySize ?? 0;
+    const cleared = this.events().filter((e) => e.op === 'clear' && e.level === level);
+    const backing = this.events().filter((e) => e.op === 'free' && e.note === 'mapped pages');
+    assert.deepEqual(
+      [cleared.length, formatSize(backing.length * entry)],
+      [count, formatSize(size)],
+      'entries cleared, backing freed',
+    );
+  },
+);
 
 When(
   'pgtable_range_aligned is asked about {hex} to {hex} with floor {hex}, ceiling {hex} and mask {hex}',
@@ -171,6 +224,13 @@ Then('the {level} table at {hex} is freed', function (this: SpecWorld, level: Le
 });
 
 Then(
+  'the {level} table at {hex} is freed after a WARN: {reserved}',
+  function (this: SpecWorld, level: LevelName, va: bigint, kind: string) {
+    assert.equal(decisionText(decisionAt(this, level, this.kva(va))), `freed after a WARN: ${kind}`);
+  },
+);
+
+Then(
   'the {level} table at {hex} is kept: {reason}',
   function (this: SpecWorld, level: LevelName, va: bigint, why: string) {
     assert.equal(decisionText(decisionAt(this, level, this.kva(va))), why);
@@ -188,8 +248,21 @@ Then(
   },
 );
 
+Then('the boot tables pass 2 visited were kept: {string}', function (this: SpecWorld, expected: string) {
+  const k = this.kernel;
+  const boot = this.hotplug.lastTeardowns
+    .flatMap((r) => r.decisions)
+    .filter((d) => d.warning || k.pt.isStatic(d.pfn) || k.mem.state(d.pfn) === PageState.Reserved);
+  assert.equal(
+    boot.map((d) => `${d.level} ${d.freed ? decisionText(d) : `kept: ${decisionText(d)}`}`).join(', '),
+    expected,
+  );
+});
+
 Then('pass 2 did not visit the {level} table at {hex}', function (this: SpecWorld, level: LevelName, va: bigint) {
-  const span = levelNamed(this.kernel.geo, level)?.tableSpan ?? 0;
+  const span = levelNamed(this.kernel.geo, level)?.tableSpan;
+  assert.ok(span, `${level} is folded on ${this.kernel.geo.name}`);
+  assert.ok(this.hotplug.lastTeardowns.length > 0, 'nothing was torn down');
   const at = Math.floor(this.kva(va) / span) * span;
   const visited = this.hotplug.lastTeardowns
     .flatMap((r) => r.decisions)
@@ -273,15 +346,41 @@ Then(
 Then(
   'the bound for {int} levels is {int}: one table per level below the PGD at each end',
   function (this: SpecWorld, levels: number, bound: number) {
-    assert.deepEqual([this.kernel.geo.levelCount, leftBehindBound(this.kernel.geo)], [levels, bound]);
+    const k = this.kernel;
+    const below = k.geo.levels.slice(1).map((l) => l.name);
+    assert.deepEqual([k.geo.levelCount, 2 * below.length, leftBehindBound(k.geo)], [levels, bound, bound]);
+    assert.ok(this.hotplug.lastTeardowns.length > 0, 'nothing was torn down');
+    for (const r of this.hotplug.lastTeardowns) {
+      const edges = leftAtEdges(k, r);
+      assert.deepEqual(edges.neither, [], `${r.caller} left a table behind that straddles neither floor nor ceiling`);
+      for (const [edge, left] of [
+        ['floor', edges.floor],
+        ['ceiling', edges.ceiling],
+      ] as const) {
+        const names = left.map((d) => d.level);
+        assert.ok(
+          names.every((n) => below.includes(n)),
+          `${r.caller} left a table at the ${edge} above the levels below the PGD`,
+        );
+        assert.equal(new Set(names).size, names.length, `${r.caller} left two tables of one level at the ${edge}`);
+      }
+      assert.ok(strandedTables(k, [r]).length <= bound, `${r.caller} left more than ${bound} tables behind`);
+    }
   },
 );
 
 Then('every table left behind straddles the floor or the ceiling, half of them each', function (this: SpecWorld) {
-  const left = strandedTables(this.kernel, this.hotplug.lastTeardowns);
-  const below = left.filter((d) => d.verdict === 'below-floor').length;
-  const beyond = left.filter((d) => d.verdict === 'beyond-ceiling').length;
-  assert.deepEqual([below, beyond], [left.length / 2, left.length / 2]);
+  const k = this.kernel;
+  const edges = this.hotplug.lastTeardowns.map((r) => leftAtEdges(k, r));
+  const count = (pick: (e: LeftAtEdges) => readonly TableDecision[]): number =>
+    edges.reduce((n, e) => n + pick(e).length, 0);
+  const left = strandedTables(k, this.hotplug.lastTeardowns).length;
+  assert.ok(left > 0, 'no table was left behind');
+  assert.deepEqual(
+    [count((e) => e.floor), count((e) => e.ceiling), count((e) => e.neither)],
+    [left / 2, left / 2, 0],
+    'tables straddling the floor, the ceiling, neither',
+  );
 });
 
 // Floor and ceiling per caller.
@@ -338,18 +437,51 @@ function mappedPagesFreed(world: SpecWorld, r: TeardownReport): TraceEvent[] {
     .filter((e) => e.op === 'free' && e.note !== 'table page' && (e.va ?? -1) >= r.start && (e.va ?? -1) < r.end);
 }
 
+/** The leaves one teardown cleared: one TLB invalidation each, within its range. */
+function leavesCleared(world: SpecWorld, r: TeardownReport): TraceEvent[] {
+  const leaves = world
+    .events()
+    .filter((e) => e.op === 'invalidate-tlb' && (e.va ?? -1) >= r.start && (e.va ?? -1) < r.end);
+  assert.ok(leaves.length > 0, `${r.caller} cleared no leaf`);
+  return leaves;
+}
+
 Then('{caller} gave back what its leaves mapped', function (this: SpecWorld, caller: TeardownReport['caller']) {
   const r = teardownBy(this, caller);
-  const leaves = this.events().filter(
-    (e) => e.op === 'invalidate-tlb' && (e.va ?? -1) >= r.start && (e.va ?? -1) < r.end,
-  );
-  assert.ok(leaves.length > 0, `${caller} cleared no leaf`);
-  assert.equal(mappedPagesFreed(this, r).length, leaves.length);
+  assert.equal(mappedPagesFreed(this, r).length, leavesCleared(this, r).length);
 });
 
 Then('{caller} gave back nothing its leaves mapped', function (this: SpecWorld, caller: TeardownReport['caller']) {
-  assert.deepEqual(mappedPagesFreed(this, teardownBy(this, caller)), []);
+  const r = teardownBy(this, caller);
+  leavesCleared(this, r);
+  assert.deepEqual(mappedPagesFreed(this, r), []);
 });
+
+/** The decision a caller made about the table of a level that holds the first address it tore down. */
+function firstDecision(world: SpecWorld, caller: TeardownReport['caller'], level: LevelName): string {
+  const r = teardownBy(world, caller);
+  const span = levelNamed(world.kernel.geo, level)?.tableSpan;
+  assert.ok(span, `${level} is folded on ${world.kernel.geo.name}`);
+  const d = r.decisions.find((x) => x.level === level && x.va === Math.floor(r.start / span) * span);
+  assert.ok(d, `${caller} did not visit a ${level} table`);
+  return decisionText(d);
+}
+
+Then(
+  'both callers decided about the {level} table holding their range: {decision}',
+  function (this: SpecWorld, level: LevelName, expected: string) {
+    const decided = (['vmemmap_free', '__remove_pgd_mapping'] as const).map((c) => firstDecision(this, c, level));
+    assert.deepEqual(decided, [expected, expected]);
+  },
+);
+
+Then(
+  'about the {level} table holding its range vmemmap_free decided {decision}, and __remove_pgd_mapping {decision}',
+  function (this: SpecWorld, level: LevelName, vmemmap: string, linear: string) {
+    const decided = (['vmemmap_free', '__remove_pgd_mapping'] as const).map((c) => firstDecision(this, c, level));
+    assert.deepEqual(decided, [vmemmap, linear]);
+  },
+);
 
 Then('the teardowns ran in the order {string}', function (this: SpecWorld, order: string) {
   assert.equal(this.hotplug.lastTeardowns.map((r) => r.caller).join(', '), order);
@@ -455,25 +587,41 @@ Then(
     const frees = tableFrees(events);
     assert.ok(frees.length > 0, 'no table was freed');
     for (const i of frees) {
-      const [clear, invalidate] = [events[i - 2], events[i - 1]];
+      const [clear, invalidate, free] = [events[i - 2], events[i - 1], events[i]];
       assert.deepEqual([clear?.op, invalidate?.op, invalidate?.va], ['clear', 'invalidate-walk', clear?.va]);
+      assert.deepEqual(
+        clear && parentEntryOf(this, free?.pfn ?? -1),
+        { pfn: clear?.pfn, index: clear?.index },
+        'the entry cleared is not the one that pointed at the freed table',
+      );
     }
   },
 );
 
+/** The entry that pointed at a table page before the last change: its parent table page and index. */
+function parentEntryOf(world: SpecWorld, pfn: number): { pfn: number; index: number } | undefined {
+  const child = world.last.tables.get(pfn);
+  assert.ok(child, `the freed page ${pfn} was not a table reachable before the change`);
+  const above = world.kernel.geo.levels[child.level.depth - 1];
+  assert.ok(above, 'the PGD was freed');
+  const parent = [...world.last.tables.values()].find(
+    (n) => n.level === above && n.va <= child.va && child.va < n.va + above.tableSpan,
+  );
+  return parent && { pfn: parent.pfn, index: (child.va - parent.va) / above.entrySize };
+}
+
 Then(
-  'every table it freed was freed before its parent entry was cleared, with no walk invalidation until one invalidate-all at the end',
+  'every table it freed was freed before its parent entry was cleared, and the next invalidation after it flushed the whole TLB',
   function (this: SpecWorld) {
     const events = this.events();
     const frees = tableFrees(events);
     assert.ok(frees.length > 0, 'no table was freed');
-    for (const i of frees) assert.equal(events[i + 1]?.op, 'clear');
-    const pass2 = events.slice(pass2Start(events));
-    assert.deepEqual(
-      pass2.filter((e) => e.op.startsWith('invalidate')).map((e) => e.op),
-      ['invalidate-all'],
-    );
-    assert.equal(pass2.at(-1)?.op, 'invalidate-all');
+    const levels = this.kernel.geo.levels;
+    for (const i of frees) {
+      const parent = levels[levels.findIndex((l) => l.name === events[i]?.level) - 1]?.name;
+      assert.deepEqual([events[i + 1]?.op, events[i + 1]?.level], ['clear', parent]);
+      assert.equal(events.slice(i + 1).find((e) => e.op.startsWith('invalidate'))?.op, 'invalidate-all');
+    }
   },
 );
 

@@ -10,7 +10,7 @@ Feature: The kernel image holds swapper_pg_dir and the fixmap's tables
   first vmemmap block on 4K/48: a pin that keeps the PUD table shared by vmalloc and vmemmap alive.
   (The identity map and trampoline tables are also in the image but not in init_mm's tree.)
 
-  Rule: The static tables are swapper_pg_dir plus one fixmap table per level below the PGD that the configuration has
+  Rule: The static tables are swapper_pg_dir and a fixmap table for each level below the PGD, unless map_kernel already put a table there
 
     Scenario Outline: static tables of <config>
       Given a kernel booted with the configuration <config>

@@ -12,8 +12,8 @@ Feature: Each bug injected into v5.7's table freeing is found by some interleavi
   - The floor keeps tables that reach below the region. On 4K/48 the PUD table vmalloc shares with
     vmemmap begins in vmalloc; without the floor check it is freed under vmalloc's walk.
   - The ceiling keeps tables that reach above it. In v5.7 nothing is mapped above VMEMMAP_END, but
-    the two top tables of vmemmap span past it. A walker of those addresses that holds no lock — a
-    ptdump without mem_hotplug_lock, dumping only [VMEMMAP_END, 2^64) — is safe under v5.7, because no
+    the two top tables of vmemmap span past it. A walker of those addresses that holds no lock — the
+    W+X check (ptdump_check_wx), walking only [VMEMMAP_END, 2^64) — is safe under v5.7, because no
     table it reads can be eligible; without the ceiling check the top PMD table is freed under it.
     The state is a bare kernel in which nothing but the last leaf of vmemmap is mapped; that leaf is removed.
   - Freeing before clearing leaves the parent entry pointing at a free page: a CPU walking from the
@@ -32,12 +32,12 @@ Feature: Each bug injected into v5.7's table freeing is found by some interleavi
       And under v5.7 the same race finds no violation
 
       Examples: one row per bug
-        | bug                                     | config | state             | actor                                         | outcome            | steps | why                                    |
-        | v5.7 without the floor check            | 4K/48  | constructed state | vmalloc at the top of the vmalloc space       | a freed-while-held | 20    | the shared PUD table starts in vmalloc |
-        | v5.7 without the ceiling check          | 4K/48  | constructed state | ptdump of the addresses above VMEMMAP_END     | a freed-while-held | 16    | the top PMD table spans VMEMMAP_END    |
-        | v5.7 freeing before clearing the parent | 4K/48  | real boot state   | a CPU walking from the PGD                    | a use-after-free   | 13    | the PUD entry still points at it       |
-        | v5.7 without walk-cache invalidation    | 4K/48  | real boot state   | a CPU whose walk cache holds the path         | a stale-walk       | 14    | the walk cache still points at it      |
-        | v5.7 without the all-none scan          | 4K/48  | constructed state | a CPU on the struct pages of the next section | a lost-mapping     | 18    | the table still maps the next section  |
+        | bug                                     | config | state             | actor                                              | outcome            | steps | why                                    |
+        | v5.7 without the floor check            | 4K/48  | constructed state | vmalloc at the top of the vmalloc space            | a freed-while-held | 20    | the shared PUD table starts in vmalloc |
+        | v5.7 without the ceiling check          | 4K/48  | constructed state | ptdump_check_wx of the addresses above VMEMMAP_END | a freed-while-held | 16    | the top PMD table spans VMEMMAP_END    |
+        | v5.7 freeing before clearing the parent | 4K/48  | real boot state   | a CPU walking from the PGD                         | a use-after-free   | 13    | the PUD entry still points at it       |
+        | v5.7 without walk-cache invalidation    | 4K/48  | real boot state   | a CPU whose walk cache holds the path              | a stale-walk       | 14    | the walk cache still points at it      |
+        | v5.7 without the all-none scan          | 4K/48  | constructed state | a CPU on the struct pages of the next section      | a lost-mapping     | 18    | the table still maps the next section  |
 
   Rule: On 16K/48 the shared table needs both checks gone before vmalloc can race
 
@@ -86,10 +86,10 @@ Feature: Each bug injected into v5.7's table freeing is found by some interleavi
       And the explorer's counts are those of v5.7
 
       Examples: the actors that expose the other bugs
-        | state             | actor                                         | why                     |
-        | constructed state | vmalloc at the top of the vmalloc space       | the floor still refuses |
-        | constructed state | ptdump of the addresses above VMEMMAP_END     | VMEMMAP_END is not 0    |
-        | constructed state | a CPU on the struct pages of the next section | the scan still keeps it |
-        | real boot state   | a CPU walking from the PGD                    | clear, invalidate, free |
-        | real boot state   | a CPU whose walk cache holds the path         | clear, invalidate, free |
-        | real boot state   | ptdump holding mem_hotplug_lock               | the lock orders them    |
+        | state             | actor                                              | why                     |
+        | constructed state | vmalloc at the top of the vmalloc space            | the floor still refuses |
+        | constructed state | ptdump_check_wx of the addresses above VMEMMAP_END | VMEMMAP_END is not 0    |
+        | constructed state | a CPU on the struct pages of the next section      | the scan still keeps it |
+        | real boot state   | a CPU walking from the PGD                         | clear, invalidate, free |
+        | real boot state   | a CPU whose walk cache holds the path              | clear, invalidate, free |
+        | real boot state   | ptdump holding mem_hotplug_lock                    | the lock orders them    |

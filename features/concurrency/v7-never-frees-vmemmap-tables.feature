@@ -3,9 +3,12 @@ Feature: V7 avoids the race by never freeing vmemmap tables where vmalloc shares
   Patch V7 of the arm64 hot-remove series kept deciding by emptiness alone, but checked at boot
   whether VMALLOC_END and VMEMMAP_START fall in the same PGD entry; if they do (4K/48 and 16K/48),
   vmemmap_free() frees no page-table page at all. The linear map's tables are still freed. The
-  review thread accepted that this is race-free and rejected it for what it costs: the tables that
-  mapped the struct pages of every removed section stay behind, mapping nothing, and nothing but a
-  later hot-add in the same place ever uses them again. The `v7` policy models the flag.
+  review thread did not argue about the flag or its cost: it traced the race to the emptiness test
+  (!p*d_none) and replaced that test with floor and ceiling, after which the overlap check could be
+  dropped altogether. What the flag costs is this manual's interpretation, not the thread's words:
+  the tables that mapped the struct pages of every removed section stay behind, mapping nothing,
+  and nothing but a later hot-add in the same place ever uses them again. The second Rule measures
+  it. The `v7` policy models the flag.
 
   Rule: With V7's flag, no interleaving of hot-remove and vmalloc fails on the shared table
 

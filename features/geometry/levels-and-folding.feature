@@ -112,13 +112,13 @@ Feature: Page-table levels and folding for every arm64 configuration
 
       Examples: 16K granule
         | config | PTEs | CONT_PTE_SIZE | PMDs | CONT_PMD_SIZE | why                                  |
-        | 16K/36 | 128  | 2M            | 32   | 1G            | the PMD run sits on the PGD entries  |
+        | 16K/36 | 128  | 2M            | 32   | 1G            | defined, never formed on PGD blocks  |
         | 16K/47 | 128  | 2M            | 32   | 1G            | three levels, the same runs          |
         | 16K/48 | 128  | 2M            | 32   | 1G            | four levels, the same runs           |
 
       Examples: 64K granule
         | config | PTEs | CONT_PTE_SIZE | PMDs | CONT_PMD_SIZE | why                                  |
-        | 64K/42 | 32   | 2M            | 32   | 16G           | the PMD run sits on the PGD entries  |
+        | 64K/42 | 32   | 2M            | 32   | 16G           | defined, never formed on PGD blocks  |
         | 64K/48 | 32   | 2M            | 32   | 16G           | three levels, the same runs          |
         | 64K/52 | 32   | 2M            | 32   | 16G           | a wider PGD changes no run           |
 

@@ -27,7 +27,7 @@ Feature: Hot-added memory is page-mapped while rodata_full is on, block-mapped w
         | 64K/48 | 512M | 0xffff0001c0000000 | 8192 PTE pages | NO_BLOCK \| NO_CONT |
         | 64K/52 | 512M | 0xfff00001c0000000 | 8192 PTE pages | NO_BLOCK \| NO_CONT |
 
-  Rule: With rodata_full off, the section is mapped with the largest blocks, contiguous where a whole run fits
+  Rule: With rodata_full off, the section is mapped with the largest blocks, contiguous where a whole run fits below the PGD
 
     Scenario Outline: rodata_full off, <config>
       Given a kernel booted with the configuration <config> with rodata_full off
@@ -39,7 +39,7 @@ Feature: Hot-added memory is page-mapped while rodata_full is on, block-mapped w
         | config | size | linear address     | leaves      | cont  | why                             |
         | 4K/39  | 2M   | 0xffffff81c0000000 | 1 PGD block | clear | inside a 1G block in the PGD    |
         | 4K/48  | 2M   | 0xffff0001c0000000 | 1 PUD block | clear | inside a 1G PUD block           |
-        | 16K/36 | 32M  | 0xfffffff1c0000000 | 1 PGD block | set   | 32 × 32M: one CONT run          |
+        | 16K/36 | 32M  | 0xfffffff1c0000000 | 1 PGD block | clear | a PGD block is never CONT       |
         | 16K/47 | 32M  | 0xffff8001c0000000 | 1 PMD block | set   | 32 × 32M: one CONT run          |
         | 16K/48 | 32M  | 0xffff0001c0000000 | 1 PMD block | set   | 32 × 32M: one CONT run          |
         | 64K/42 | 512M | 0xfffffc01c0000000 | 1 PGD block | clear | a CONT run of 32 PMDs needs 16G |

@@ -1,8 +1,8 @@
 @hot-remove
 Feature: An unusual range: two sections on either side of a linear-map PGD boundary, on 16K/47
   Written from the step glossary alone (features/GLOSSARY.md), with no new step code: the README's
-  "Adding a scenario" walks through how. No other feature hot-adds more than one section or uses
-  these addresses.
+  "Adding a scenario" walks through how. No other feature hot-adds two sections one at a time, on
+  either side of a boundary, or uses these addresses.
 
   On 16K/47 a PGD entry maps 64G and a PTE table maps 32M. With boot memory at 0x40000000 the linear
   map of physical x sits at PAGE_OFFSET + (x − 0x40000000), so the section at 0x1000000000 is the

@@ -14,7 +14,7 @@ Feature: With floor and ceiling = the enclosing region, hot-remove gives back ev
   ceiling: if a hot-add is the first to need them — memory at the very top of the linear map's
   reach — they are never given back.
 
-  Rule: Hot-add then hot-remove of a section restores the page tables exactly
+  Rule: Hot-add then hot-remove of memory restores the page tables exactly
 
     Scenario Outline: the section at <section> on <boot>
       Given a kernel booted with the configuration <boot>
@@ -50,6 +50,18 @@ Feature: With floor and ceiling = the enclosing region, hot-remove gives back ev
       Examples: 64K/52 at the top of the linear map's reach: its struct pages stay far below VMEMMAP_END
         | boot                        | section         | kept outside                               | why                                      |
         | 64K/52 with rodata_full off | 0x8000000000000 | vmemmap PMD 0xfffffc0000000000 below-floor | vmemmap spans 52-bit VAs, memory 51 bits |
+
+    Scenario Outline: <size> at <start> on <boot>, added and removed at once
+      Given a kernel booted with the configuration <boot>
+      When <size> of memory at <start> is hot-added
+      And <size> of memory at <start> is hot-removed
+      Then the page tables are exactly as before the hot-add
+      And the teardowns ran in the order "<teardowns>"
+
+      Examples: several sections: one vmemmap_free per section, then the linear map once
+        | boot                          | size | start          | teardowns                                                      | why                         |
+        | 16K/47 with rodata_full off   | 2G   | 0x200040000000 | vmemmap_free, vmemmap_free, __remove_pgd_mapping               | two sections, block-mapped  |
+        | 4K/48 and 256M of boot memory | 3G   | 0x200000000    | vmemmap_free, vmemmap_free, vmemmap_free, __remove_pgd_mapping | three sections, page-mapped |
 
   Rule: Tables first needed by memory at the top of the linear map's reach span past VMEMMAP_END and are never freed
 

@@ -2,8 +2,9 @@
 Feature: One free_empty_tables serves vmemmap_free and __remove_pgd_mapping; only floor and ceiling differ
   arch_remove_memory tears down two mappings of the memory it removes: the struct pages in vmemmap
   (vmemmap_free, once per section, from __remove_pages) and the memory itself in the linear map
-  (__remove_pgd_mapping). An earlier revision of the patch considered a second, more restrictive
-  variant of the table-freeing code for vmemmap; the thread asked for a single one. Both callers run
+  (__remove_pgd_mapping). In the review thread the author proposed keeping a second, more
+  restrictive free_empty_tables() for the case where vmalloc and vmemmap overlap — a proposal in the
+  discussion, never a revision of the patch — and the reviewer asked for a single one. Both callers run
   unmap_hotplug_range and then free_empty_tables over the range they unmap, and differ in two
   arguments only: floor and ceiling (the region each owns), and whether the pages the leaves map are
   freed (vmemmap's backing pages are; the linear map's pages are the memory being removed).
@@ -88,3 +89,31 @@ Feature: One free_empty_tables serves vmemmap_free and __remove_pgd_mapping; onl
         | 64K/42 | two levels              |
         | 64K/48 | three levels            |
         | 64K/52 | three levels, 52-bit VA |
+
+  Rule: The same table under the same floor and ceiling gets the same decision, whichever caller asks
+
+  Shown by behaviour rather than by reading the code: both callers get the same shape to tear down.
+  On 64K/48, four pages are mapped at the start of a fresh 512M PTE table in each region — struct
+  pages at 0xfffffff000000000, the linear map of physical 0x200000000 at 0xffff0001c0000000 — and
+  each caller tears down the same part of its four. The two PTE tables are alike entry for entry and
+  lie alike against each caller's floor and ceiling, so the decisions are the same. The PMD tables
+  above them are not alike: vmemmap's holds VMEMMAP_START and boot memory's struct pages, the linear
+  map's holds boot memory; where the decisions differ, floor and ceiling or the entries left explain
+  it, and nothing about the caller does. test/hotplug/one-function.test.ts checks every decision of
+  both callers over random hot-add and hot-remove: each is the one pgtable_range_aligned and the
+  all-none scan give for that table, range, floor and ceiling.
+
+    Scenario Outline: <torn down> of four pages in each region, policy <policy>
+      Given a kernel booted with the configuration 64K/48 with rodata_full off
+      And the vmemmap from 0xfffffff000000000 to 0xfffffff000040000 is populated
+      And 256K of physical memory at 0x200000000 is mapped into the linear map with flags NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS
+      When vmemmap_free tears down <torn down> from <struct pages> and __remove_pgd_mapping <torn down> of physical memory at <memory>, with the policy <policy>
+      Then both callers decided about the PTE table holding their range: <PTE table>
+      And about the PMD table holding its range vmemmap_free decided <vmemmap PMD>, and __remove_pgd_mapping <linear PMD>
+
+      Examples:
+        | torn down | struct pages       | memory      | policy | PTE table                                    | vmemmap PMD                               | linear PMD                                | why                                                    |
+        | 128K      | 0xfffffff000020000 | 0x200020000 | range  | kept: outside floor/ceiling (below-floor)    | kept: outside floor/ceiling (below-floor) | kept: outside floor/ceiling (below-floor) | floor = the range: inside every table                  |
+        | 128K      | 0xfffffff000020000 | 0x200020000 | v5.7   | kept: entries left (2 live)                  | kept: outside floor/ceiling (below-floor) | kept: entries left (5 live)               | the regions: VMEMMAP_START lies in vmemmap's PMD table |
+        | 256K      | 0xfffffff000000000 | 0x200000000 | v5.7   | freed                                        | kept: outside floor/ceiling (below-floor) | kept: entries left (4 live)               | every entry of both PTE tables none                    |
+        | 256K      | 0xfffffff000000000 | 0x200000000 | range  | kept: outside floor/ceiling (beyond-ceiling) | kept: outside floor/ceiling (below-floor) | kept: outside floor/ceiling (below-floor) | the ceiling rounds down into the table                 |

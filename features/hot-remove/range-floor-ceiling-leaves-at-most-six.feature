@@ -86,3 +86,50 @@ Feature: With floor and ceiling = the removed range, at most six tables stay beh
         | boot                           | section        | linear | vmemmap | why                               |
         | 64K/48 and 256M of boot memory | 0x200000000    | none   | 1 PTE   | its PTE tables lie in the section |
         | 64K/48 and 256M of boot memory | 0x400040000000 | 1 PMD  | 1 PTE   | its PTE tables lie in the section |
+
+  Rule: Whatever the range, no teardown leaves more than 2 × (levels − 1) tables behind
+
+  The bound is an inequality, not only the worst case reached: every table left behind straddles the
+  floor or the ceiling, and at each of the two there is at most one table per level below the PGD.
+  A table whose whole span lies inside the range is freed; one that holds both ends is counted once.
+  The examples map a range of the linear map page by page (blocks where allowed), in the free part
+  above boot memory, and tear it down under the policy `range`. test/hotplug/range-policy.test.ts
+  checks the same inequality, edge by edge, on every configuration: over 1,000 random ranges of a few
+  pages mapped page by page, 400 block-mapped ranges of any size up to 1T, and 400 vmemmap ranges
+  torn down by vmemmap_free.
+
+    Scenario Outline: <size> of the linear map at <start> on <config>
+      Given a kernel booted with the configuration <config> with rodata_full off
+      And <size> of physical memory at <start> is mapped into the linear map with flags NO_BLOCK_MAPPINGS
+      When the linear map of <size> of physical memory at <start> is torn down with the policy range
+      Then the tables left behind, mapping nothing, are <left>
+      And the bound for <levels> levels is <bound>: one table per level below the PGD at each end
+
+      Examples: fewer than the bound
+        | config | size  | start        | left                | levels | bound | why                                                                 |
+        | 4K/48  | 4K    | 0x8000100000 | 1 PMD, 1 PTE        | 4      | 6     | one page: one chain holds both ends; the PUD table maps boot memory |
+        | 4K/48  | 4104K | 0x80001ff000 | 1 PMD, 2 PTE        | 4      | 6     | the PTE tables inside the range are freed                           |
+        | 4K/48  | 8K    | 0x803ffff000 | 1 PUD, 2 PMD, 2 PTE | 4      | 6     | across a 1G boundary: one PUD table holds both                      |
+        | 64K/48 | 128K  | 0x41fff0000  | 2 PTE               | 3      | 4     | across a 512M boundary: the PMD table maps boot memory              |
+
+  Rule: Tables left behind are reused: adding the memory again allocates no new table in their place
+
+  The thread accepted the tables left at the edges because they "could be reused": whatever is
+  mapped there next walks through them instead of allocating new ones. Here the same memory is
+  hot-added, hot-removed under the policy `range`, and hot-added again: every table left behind is
+  in its place again, mapping the new memory, and the second hot-add allocates exactly that many
+  table pages fewer than the first.
+
+    Scenario Outline: <size> at <start> on <boot>, added again
+      Given a kernel booted with the configuration <boot>
+      When <size> of memory at <start> is hot-added
+      And <size> of memory at <start> is hot-removed with the policy range
+      And <size> of memory at <start> is hot-added
+      Then the hot-add used the tables left behind again, <left>: it allocated that many fewer table pages than the first
+
+      Examples:
+        | boot                           | size | start          | left         | why                                            |
+        | 4K/48 with rodata_full off     | 1G   | 0x400040000000 | 3 PUD, 2 PMD | upper tables of the linear map and of vmemmap  |
+        | 16K/47 with rodata_full off    | 2G   | 0x200040000000 | 3 PMD, 2 PTE | two sections: every table it took stays        |
+        | 64K/48 and 256M of boot memory | 1G   | 0x400040000000 | 1 PMD, 1 PTE | page-mapped: its PTE tables lie in the section |
+        | 16K/36 with rodata_full off    | 1G   | 0x440000000    | 2 PTE        | two levels: PTE tables only                    |

@@ -50,9 +50,9 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
   A constructed state: every entry of the shared table is cleared through PageTables.clearEntry (the
   fixmap, boot memory's struct pages and, on 16K/48, the kernel image and vmalloc areas go with
   them). Then a vmemmap range under the shared entry is populated and freed again. Freeing by
-  emptiness alone (`empty-only`) would now give the shared page back; only the model's refusal to
-  free a kernel-image or memblock page stops it. V7's flag keeps everything in vmemmap, whether
-  shared or not.
+  emptiness alone (`empty-only`) now gives the shared page back: it is a kernel-image page (bm_pud) on
+  4K/48 and a memblock page on 16K/48, both PageReserved, and free_hotplug_page_range warns about that
+  and frees it all the same. V7's flag keeps everything in vmemmap, whether shared or not.
 
     Scenario Outline: the struct pages under PGD entry 507 on 4K/48, policy <policy>
       Given a kernel booted with the configuration 4K/48 with rodata_full off
@@ -60,13 +60,13 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
       And the vmemmap from 0xfffffdffffe00000 to 0xfffffe0000000000 is populated
       When the vmemmap from 0xfffffdffffe00000 to 0xfffffe0000000000 is freed with the policy <policy>
       Then the PMD table at 0xfffffdffc0000000 is <PMD table>
-      And the PUD table at 0xfffffd8000000000 is kept: <shared PUD table>
+      And the PUD table at 0xfffffd8000000000 is <shared PUD table>
 
       Examples: three designs
-        | policy     | PMD table                                     | shared PUD table                        | why                               |
-        | v5.7       | kept: outside floor/ceiling (below-floor)     | outside floor/ceiling (below-floor)     | both start below VMEMMAP_START    |
-        | empty-only | freed                                         | static (kernel image)                   | emptiness alone would free bm_pud |
-        | v7         | kept: vmemmap shares a PGD entry with vmalloc | vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
+        | policy     | PMD table                                     | shared PUD table                              | why                               |
+        | v5.7       | kept: outside floor/ceiling (below-floor)     | kept: outside floor/ceiling (below-floor)     | both start below VMEMMAP_START    |
+        | empty-only | freed                                         | freed after a WARN: static (kernel image)     | emptiness alone frees bm_pud      |
+        | v7         | kept: vmemmap shares a PGD entry with vmalloc | kept: vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
 
     Scenario Outline: a hot-added section on 16K/48, policy <policy>
       Given a kernel booted with the configuration 16K/48 with rodata_full off
@@ -74,13 +74,13 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
       When the section at 0x200000000 is hot-added
       And the section at 0x200000000 is hot-removed with the policy <policy>
       Then the PMD table at 0xffffff8000000000 is <PMD table>
-      And the PUD table at 0xffff800000000000 is kept: <shared PUD table>
+      And the PUD table at 0xffff800000000000 is <shared PUD table>
 
       Examples: three designs
-        | policy     | PMD table                                     | shared PUD table                        | why                               |
-        | v5.7       | freed                                         | outside floor/ceiling (below-floor)     | the PMD table lies inside vmemmap |
-        | empty-only | freed                                         | reserved (boot)                         | emptiness alone would free it     |
-        | v7         | kept: vmemmap shares a PGD entry with vmalloc | vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
+        | policy     | PMD table                                     | shared PUD table                              | why                               |
+        | v5.7       | freed                                         | kept: outside floor/ceiling (below-floor)     | the PMD table lies inside vmemmap |
+        | empty-only | freed                                         | freed after a WARN: reserved (boot)           | emptiness alone frees it          |
+        | v7         | kept: vmemmap shares a PGD entry with vmalloc | kept: vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
 
   Rule: In the real boot state the shared table is pinned by more than the floor
 
@@ -121,3 +121,36 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
         | config | table              | why           |
         | 4K/48  | 0xfffffd8000000000 | PGD entry 507 |
         | 16K/48 | 0xffff800000000000 | PGD entry 1   |
+
+  Rule: The linear map never shares a table with vmalloc: PAGE_END is a PGD entry boundary
+
+  The thread did not settle this. The patch's author judged the chance of the linear map overlapping
+  vmalloc negligible, since it covers half the kernel VA space; the reviewer asked for the proper
+  floor and ceiling in both callers all the same. That the chance is zero, on every configuration, is
+  this manual's own derivation, not the thread's.
+  PAGE_END = −2^(VA_BITS−1) is a multiple of 2^(VA_BITS−1), and one PGD entry maps 2^PGDIR_SHIFT bytes,
+  never more than 2^(VA_BITS−1) (every configuration has at least two PGD entries); so PAGE_END is
+  a PGD entry boundary. (On 64K/52, v5.7 takes PAGE_END from the VA size the CPU supports: −2^51, or
+  −2^47 without 52-bit support; a PGD entry maps 4T there, so either is a boundary.) Everything above it — KASAN shadow, BPF JIT, modules, vmalloc — starts at or
+  above PAGE_END, in a later PGD entry, and every table page below the PGD maps addresses of one PGD
+  entry only. The closest pair, PAGE_END − 1 and VMALLOC_START, shares no table; no other pair can.
+  A consequence for __remove_pgd_mapping: no table under the linear map reaches outside [PAGE_OFFSET,
+  PAGE_END), so floor and ceiling never keep one — the all-none scan alone decides there.
+
+  The steps compute the PGD entries from the layout and check the live tables of a kernel with the
+  last section the linear map can reach hot-added, next to the kernel image at VMALLOC_START;
+  test/arch/linear-vmalloc.test.ts checks every configuration, with and without KASAN, and random
+  pairs of addresses.
+
+    Scenario Outline: PAGE_END and VMALLOC_START on <boot>
+      Given a kernel booted with the configuration <boot>
+      When the section at <last section> is hot-added
+      Then PAGE_END lies on a PGD entry boundary: the linear map ends with PGD entry <last>, vmalloc begins in PGD entry <first>
+      And no table page below the PGD maps both linear-map and vmalloc addresses
+
+      Examples:
+        | boot                                 | last section   | last | first | why                                          |
+        | 4K/48 with rodata_full off           | 0x800000000000 | 255  | 256   | vmalloc begins 256M above PAGE_END           |
+        | 16K/48 with rodata_full off          | 0x800000000000 | 0    | 1     | two PGD entries: the linear map is the first |
+        | 64K/42 with rodata_full off          | 0x20000000000  | 4095 | 4096  | two levels: the PGD holds PTE tables         |
+        | 4K/39 with rodata_full off and KASAN | 0x4000000000   | 255  | 320   | the KASAN shadow lies between                |

@@ -81,7 +81,7 @@ Feature: NO_BLOCK_MAPPINGS and NO_CONT_MAPPINGS, and rodata_full which sets them
         | boot                          | size | va                 | leaves      | cont  | why                             |
         | 4K/39 with rodata_full off    | 2M   | 0xffffff8000000000 | 1 PGD block | clear | inside the 1G block PGD[0]      |
         | 4K/48 with rodata_full off    | 2M   | 0xffff000000000000 | 1 PUD block | clear | inside the 1G block PUD[0]      |
-        | 16K/36 with rodata_full off   | 32M  | 0xfffffff000000000 | 1 PGD block | set   | 2G of boot memory: 2 CONT runs  |
+        | 16K/36 with rodata_full off   | 32M  | 0xfffffff000000000 | 1 PGD block | clear | a PGD block is never CONT       |
         | 16K/47 with rodata_full off   | 32M  | 0xffff800000000000 | 1 PMD block | set   | 2G of boot memory: 2 CONT runs  |
         | 16K/48 with rodata_full off   | 32M  | 0xffff000000000000 | 1 PMD block | set   | 2G of boot memory: 2 CONT runs  |
         | 64K/42 with rodata_full off   | 512M | 0xfffffc0000000000 | 1 PGD block | clear | a CONT run would need 16G       |

@@ -13,7 +13,10 @@ Feature: __create_pgd_mapping maps with the largest leaf that alignment allows
   PAGE_OFFSET + 0xc0000000. Block sizes: 4K — PUD 1G, PMD 2M; 16K — PMD 32M; 64K — PMD 512M. On
   two-level configurations the PMD is folded into the PGD, so the PMD-sized blocks are PGD entries;
   on 4K/39 the PUD is folded, so the 1G blocks are PGD entries. CONT runs (v5.7): 4K 16 PMDs (32M)
-  and 16 PTEs (64K); 16K 32 PMDs (1G) and 128 PTEs (2M); 64K 32 PMDs (16G) and 32 PTEs (2M).
+  and 16 PTEs (64K); 16K 32 PMDs (1G) and 128 PTEs (2M); 64K 32 PMDs (16G) and 32 PTEs (2M) — but
+  never on the PGD's own blocks: __create_pgd_mapping hands the level below one PGD entry at a time,
+  so on 16K/36 and 64K/42, where the PMD is folded into the PGD, alloc_init_cont_pmd only ever sees
+  a single entry and a run of 32 never forms.
 
   Rule: A PUD block maps 1G only with 4K pages; 16K and 64K map the same gigabyte with PMD blocks
 
@@ -28,12 +31,36 @@ Feature: __create_pgd_mapping maps with the largest leaf that alignment allows
         | config | va                 | leaves        | cont  | why                                     |
         | 4K/39  | 0xffffff80c0000000 | 1 PGD block   | clear | the PUD is folded: the 1G block is PGD[3] |
         | 4K/48  | 0xffff0000c0000000 | 1 PUD block   | clear | PUD[3] of the boot PUD table            |
-        | 16K/36 | 0xfffffff0c0000000 | 32 PGD blocks | set   | 32 × 32M: exactly one CONT PMD run      |
+        | 16K/36 | 0xfffffff0c0000000 | 32 PGD blocks | clear | 32 × 32M, but PGD blocks are never CONT |
         | 16K/47 | 0xffff8000c0000000 | 32 PMD blocks | set   | 32 × 32M: exactly one CONT PMD run      |
         | 16K/48 | 0xffff0000c0000000 | 32 PMD blocks | set   | 32 × 32M: exactly one CONT PMD run      |
         | 64K/42 | 0xfffffc00c0000000 | 2 PGD blocks  | clear | 2 × 512M: a CONT run would need 16G     |
         | 64K/48 | 0xffff0000c0000000 | 2 PMD blocks  | clear | 2 × 512M: a CONT run would need 16G     |
         | 64K/52 | 0xfff00000c0000000 | 2 PMD blocks  | clear | 2 × 512M: a CONT run would need 16G     |
+
+  Rule: The PGD's own blocks never carry the contiguous bit, because the PGD hands the level below one entry at a time
+
+  In v5.7 the top loop of __create_pgd_mapping calls alloc_init_pud for one PGD entry's range, and a
+  folded PUD passes that same range to alloc_init_cont_pmd. Where the PMD is a real level, that range
+  is a whole PGD entry holding many PMD entries, and an aligned run of CONT_PMDS forms inside it. Where
+  the PMD is folded into the PGD, the range is a single block, never a whole run, so the contiguous bit
+  stays clear however well the range is aligned. ptdump shows it: no CON on those lines.
+
+    Scenario Outline: <size> mapped at <va> on <config>, aligned to a whole CONT PMD run
+      Given a kernel booted with the configuration <config> with rodata_full off
+      When <size> of physical memory at <pa> is mapped at the address <va> with flags none
+      Then <size> from <va> is mapped by <leaves>
+      And every leaf of <size> from <va> has the contiguous bit <cont>
+      And ptdump shows <size> from <va> as one <level> line with "<attributes>"
+
+      Examples: the PMD folded into the PGD: no run ever forms
+        | config | size | pa          | va                 | leaves        | cont  | level | attributes                          | why                                  |
+        | 16K/36 | 1G   | 0x100000000 | 0xfffffff0c0000000 | 32 PGD blocks | clear | PGD   | RW NX SHD AF BLK UXN MEM/NORMAL     | 1G-aligned both ways, 32 × 32M       |
+        | 64K/42 | 16G  | 0x400000000 | 0xfffffc0400000000 | 32 PGD blocks | clear | PGD   | RW NX SHD AF BLK UXN MEM/NORMAL     | 16G-aligned both ways, 32 × 512M     |
+
+      Examples: a real PMD level: the run forms inside one PGD entry
+        | config | size | pa          | va                 | leaves        | cont  | level | attributes                          | why                                  |
+        | 16K/47 | 1G   | 0x100000000 | 0xffff8000c0000000 | 32 PMD blocks | set   | PMD   | RW NX SHD AF CON BLK UXN MEM/NORMAL | the PGD entry spans 64G              |
 
   Rule: What a larger block cannot map aligned is mapped with the next smaller leaf, allocating the tables it needs
 

@@ -52,20 +52,23 @@ Feature: A kernel address translates level by level, and faults at the first ent
         | 64K/48 | 0xffff000076543210 | PGD[0] → PMD[3] | PMD block | 512M PMD block                          |
         | 64K/52 | 0xfff0000076543210 | PGD[0] → PMD[3] | PMD block | 512M PMD block                          |
 
-    Scenario Outline: the kernel image sits at VMALLOC_START, which KASAN moves (<config>)
+    Scenario Outline: the kernel image starts TEXT_OFFSET above VMALLOC_START, which KASAN moves (<config>)
       Given a kernel booted with the configuration <boot>
       When the address <va> is translated
-      Then it translates to the physical address 0x40200000
+      Then it translates to the physical address <pa>
       And the walk reads <walk>
       And the leaf for <va> is a <leaf>
       And the contiguous bit of the leaf for <va> is <cont>
 
-      Examples: the image is mapped with blocks where its 16M segments allow, else with CONT runs of pages
-        | config | boot                  | va                 | walk                        | leaf      | cont  | why                               |
-        | 4K/48  | 4K/48                 | 0xffff800010000000 | PGD[256] → PUD[0] → PMD[128] | PMD block | clear | 16M segment: 8 blocks, no 32M run |
-        | 4K/48  | 4K/48 with KASAN and rodata_full off | 0xffffa00010000000 | PGD[320] → PUD[0] → PMD[128] | PMD block | clear | the shadow pushes vmalloc up 32T  |
-        | 16K/47 | 16K/47                | 0xffffc00010000000 | PGD[1024] → PMD[8] → PTE[0]  | PTE page  | set   | 16M < a 32M block: 2M CONT runs   |
-        | 64K/48 | 64K/48 with KASAN     | 0xffffa00010000000 | PGD[40] → PMD[0] → PTE[4096] | PTE page  | set   | 64K pages: 2M CONT runs           |
+      Examples: v5.7 loads the image 512K (TEXT_OFFSET) above a 2M boundary, so _text is pages up to the next one
+        | config | boot                                 | va                 | pa         | walk                                    | leaf      | cont  | why                                  |
+        | 4K/48  | 4K/48                                | 0xffff800010080000 | 0x40080000 | PGD[256] → PUD[0] → PMD[128] → PTE[128] | PTE page  | set   | _text, 512K into a block: 64K runs   |
+        | 16K/47 | 16K/47                               | 0xffffc00010080000 | 0x40080000 | PGD[1024] → PMD[8] → PTE[32]            | PTE page  | clear | 1.5M to the boundary: no whole 2M run |
+
+      Examples: from the first 2M boundary inside the image on, blocks or whole CONT runs
+        | config | boot                                 | va                 | pa         | walk                                    | leaf      | cont  | why                                  |
+        | 4K/48  | 4K/48 with KASAN and rodata_full off | 0xffffa00010200000 | 0x40200000 | PGD[320] → PUD[0] → PMD[129]            | PMD block | clear | the shadow pushes vmalloc up 32T     |
+        | 64K/48 | 64K/48 with KASAN                    | 0xffffa00010200000 | 0x40200000 | PGD[40] → PMD[0] → PTE[4128]            | PTE page  | set   | 64K pages: 2M CONT runs              |
 
   Rule: A walk stops at the first entry that is none, and the address faults at that level
 
@@ -86,13 +89,13 @@ Feature: A kernel address translates level by level, and faults at the first ent
         | 64K/48 | 0xffff000080000000 | PGD[0] → PMD[4]  | PMD   | 4 PMD blocks of 512M cover 2G         |
         | 64K/52 | 0xfff0000080000000 | PGD[0] → PMD[4]  | PMD   | 4 PMD blocks of 512M cover 2G         |
 
-      Examples: the guard page after the 32M kernel image (VMALLOC_START + 32M): its PTE table exists, the entry is none
-        | config | va                 | walk                          | level | why                               |
-        | 4K/39  | 0xffffffc012000000 | PGD[256] → PMD[144] → PTE[0]  | PTE   | the first vmalloc area shares the table |
-        | 4K/48  | 0xffff800012000000 | PGD[256] → PUD[0] → PMD[144] → PTE[0] | PTE | vmalloc areas start one page later |
-        | 16K/36 | 0xfffffff812000000 | PGD[1033] → PTE[0]            | PTE   | the image filled PGD[1032] exactly |
-        | 16K/47 | 0xffffc00012000000 | PGD[1024] → PMD[9] → PTE[0]   | PTE   | the image filled PMD[8] exactly    |
-        | 16K/48 | 0xffff800012000000 | PGD[1] → PUD[0] → PMD[9] → PTE[0] | PTE | the image filled PMD[8] exactly |
-        | 64K/42 | 0xfffffe0012000000 | PGD[4096] → PTE[4608]         | PTE   | image and areas share a 512M table |
-        | 64K/48 | 0xffff800012000000 | PGD[32] → PMD[0] → PTE[4608]  | PTE   | image and areas share a 512M table |
-        | 64K/52 | 0xffff800012000000 | PGD[992] → PMD[0] → PTE[4608] | PTE   | image and areas share a 512M table |
+      Examples: the guard page after the 32M kernel image (VMALLOC_START + 512K + 32M): its PTE table exists, the entry is none
+        | config | va                 | walk                                    | level | why                                  |
+        | 4K/39  | 0xffffffc012080000 | PGD[256] → PMD[144] → PTE[128]          | PTE   | the image's last 512K are pages      |
+        | 4K/48  | 0xffff800012080000 | PGD[256] → PUD[0] → PMD[144] → PTE[128] | PTE   | the image's last 512K are pages      |
+        | 16K/36 | 0xfffffff812080000 | PGD[1033] → PTE[32]                     | PTE   | the image spills 512K into PGD[1033] |
+        | 16K/47 | 0xffffc00012080000 | PGD[1024] → PMD[9] → PTE[32]            | PTE   | the image spills 512K into PMD[9]    |
+        | 16K/48 | 0xffff800012080000 | PGD[1] → PUD[0] → PMD[9] → PTE[32]      | PTE   | the image spills 512K into PMD[9]    |
+        | 64K/42 | 0xfffffe0012080000 | PGD[4096] → PTE[4616]                   | PTE   | image and areas share a 512M table   |
+        | 64K/48 | 0xffff800012080000 | PGD[32] → PMD[0] → PTE[4616]            | PTE   | image and areas share a 512M table   |
+        | 64K/52 | 0xffff800012080000 | PGD[992] → PMD[0] → PTE[4616]           | PTE   | image and areas share a 512M table   |

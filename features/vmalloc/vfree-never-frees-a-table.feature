@@ -1,6 +1,7 @@
 @vmalloc
 Feature: vfree clears the PTEs of an area but never frees a page-table page
-  vfree unmaps the area (vunmap_range: each PTE cleared), invalidates the TLB for it and frees the
+  vfree unmaps the area (in v5.7 unmap_kernel_range_noflush → vunmap_page_range, each PTE cleared;
+  vunmap_range is the v5.13 name), invalidates the TLB for it and frees the
   backing pages. The tables vmalloc allocated stay where they are, empty or not, for the next vmalloc
   to reuse: kernel page tables of vmalloc space are never freed. This is the other half of the race the
   2019 thread is about — vmalloc may rely on any table it once walked staying a table — and the

@@ -1,7 +1,9 @@
 @vmalloc
 Feature: vmalloc allocates page tables on demand and installs them under init_mm.page_table_lock
   vmalloc finds a free range in [VMALLOC_START, VMALLOC_END), allocates the backing pages, then walks
-  swapper_pg_dir from the top for each page (vmap_p*d_range). It reads every entry without a lock.
+  swapper_pg_dir once over the whole range, level by level (v5.7's map_vm_area →
+  vmap_page_range_noflush → vmap_p*d_range): each level loops over the entries the range covers and
+  descends into each, and the PTE level writes one entry per page. It reads every entry without a lock.
   Where an entry is none it allocates a table page, takes init_mm.page_table_lock, reads the entry
   again, installs the new table if the entry is still none — or frees its page if another CPU was
   faster — and drops the lock. It never takes a lock hot-remove holds: that is why a table page that

@@ -23,6 +23,8 @@ export const HI_PXN = 1 << 21;
 export const HI_UXN = 1 << 22;
 /** Software bit 55, PTE_DIRTY. */
 export const HI_DIRTY = 1 << 23;
+/** Software bit 58, PTE_PROT_NONE: only meaningful while the valid bit is clear. */
+export const HI_PROT_NONE = 1 << 26;
 
 /** v5.7 MAIR indices (asm/memory.h before the 5.10 reordering). */
 export enum MemType {
@@ -69,6 +71,26 @@ export function descType(level: Level, lo: number): DescType {
   if (level.name === 'PTE') return tableBit ? DescType.Page : DescType.Reserved;
   if (tableBit) return DescType.Table;
   return level.blockAllowed ? DescType.Block : DescType.Reserved;
+}
+
+/** p*d_none: all 64 bits are zero (a high half alone makes an entry not none). */
+export function isNone(lo: number, hi: number): boolean {
+  return (lo | hi) === 0;
+}
+
+/** pte_present, and pmd_present / pud_present built on it: valid, or PROT_NONE with the valid bit clear. */
+export function isPresent(lo: number, hi: number): boolean {
+  return (lo & VALID) !== 0 || (hi & HI_PROT_NONE) !== 0;
+}
+
+/** p*d_sect: bits[1:0] = 01. */
+export function isSect(lo: number): boolean {
+  return (lo & (VALID | TABLE_BIT)) === VALID;
+}
+
+/** p*d_table: bits[1:0] = 11. */
+export function isTable(lo: number): boolean {
+  return (lo & (VALID | TABLE_BIT)) === (VALID | TABLE_BIT);
 }
 
 const TWO32 = 2 ** 32;

@@ -127,7 +127,7 @@ export const LAYOUT_ERAS: Readonly<Record<string, LayoutEra>> = { 'v5.7': v57 };
 /** The kernel VA layout of a configuration. */
 export function layout(geo: Geometry, options: LayoutOptions = {}): Layout {
   const era = options.era ?? 'v5.7';
-  const compute = LAYOUT_ERAS[era];
+  const compute = Object.hasOwn(LAYOUT_ERAS, era) ? LAYOUT_ERAS[era] : undefined;
   if (!compute) {
     throw new ConfigError(
       'the layout era must be one the model knows',

@@ -9,6 +9,10 @@ export interface SharedTable {
   readonly start: Kva;
   /** Bytes the table page maps. */
   readonly span: number;
+  /** The entry of this table that the lower address uses (VMALLOC_END − 1 against vmemmap). */
+  readonly lowIndex: number;
+  /** The entry of this table that the higher address uses (VMEMMAP_START against vmalloc). */
+  readonly highIndex: number;
 }
 
 /** Where vmalloc's last byte and VMEMMAP_START sit in the top-level table, and what they share below it. */
@@ -29,18 +33,61 @@ export interface TopEntrySharing {
  * vmalloc's lockless walk.
  */
 export function sharedTopEntry(lay: Layout): TopEntrySharing {
-  const levels = lay.geo.levels;
   const a = lay.vmallocEnd - 1;
   const b = lay.vmemmapStart;
-  const indexAt = (kva: Kva, depth: number): number => Math.floor(kva / (levels[depth]?.entrySize ?? 1));
+  const vmallocEntry = pgdIndex(lay, a);
+  const vmemmapEntry = pgdIndex(lay, b);
+  return { vmallocEntry, vmemmapEntry, shared: vmallocEntry === vmemmapEntry, tables: tablesInCommon(lay, a, b) };
+}
+
+const indexAt = (lay: Layout, kva: Kva, depth: number): number =>
+  Math.floor(kva / (lay.geo.levels[depth]?.entrySize ?? 1));
+
+/** The index of the PGD entry that maps an address. */
+export function pgdIndex(lay: Layout, kva: Kva): number {
+  return indexAt(lay, kva, 0);
+}
+
+/** Table pages below the PGD that the walks of two addresses both pass through, top first. */
+function tablesInCommon(lay: Layout, a: Kva, b: Kva): SharedTable[] {
+  const levels = lay.geo.levels;
   const tables: SharedTable[] = [];
   for (let depth = 1; depth < levels.length; depth++) {
     const above = levels[depth - 1];
     const level = levels[depth];
-    if (!above || !level || indexAt(a, depth - 1) !== indexAt(b, depth - 1)) break;
-    tables.push({ level: level.name, start: indexAt(a, depth - 1) * above.entrySize, span: above.entrySize });
+    if (!above || !level || indexAt(lay, a, depth - 1) !== indexAt(lay, b, depth - 1)) break;
+    const start = indexAt(lay, a, depth - 1) * above.entrySize;
+    const entryOf = (kva: Kva): number => Math.floor((kva - start) / level.entrySize);
+    tables.push({ level: level.name, start, span: above.entrySize, lowIndex: entryOf(a), highIndex: entryOf(b) });
   }
-  const vmallocEntry = indexAt(a, 0);
-  const vmemmapEntry = indexAt(b, 0);
-  return { vmallocEntry, vmemmapEntry, shared: vmallocEntry === vmemmapEntry, tables };
+  return tables;
+}
+
+/** Where the linear map ends and vmalloc begins in the top-level table, and what they share below it. */
+export interface LinearVmallocSharing {
+  /** PAGE_END is a multiple of PGDIR_SIZE: the linear map ends exactly at a PGD entry boundary. */
+  readonly pageEndOnPgdBoundary: boolean;
+  /** PGD index of PAGE_END − 1, the linear map's last byte. */
+  readonly lastLinearEntry: number;
+  /** PGD index of VMALLOC_START. */
+  readonly firstVmallocEntry: number;
+  /**
+   * Table pages below the PGD that the closest pair — PAGE_END − 1 and VMALLOC_START — both walk
+   * through. Every other pair lies further apart, so when this is empty no table page maps both.
+   */
+  readonly tables: readonly SharedTable[];
+}
+
+/**
+ * The linear map against vmalloc, computed from the layout: PAGE_END = −2^(VA_BITS−1) is a multiple of
+ * PGDIR_SIZE (a PGD entry maps at most 2^(VA_BITS−1)), and vmalloc begins at or above PAGE_END.
+ */
+export function linearVmallocSharing(lay: Layout): LinearVmallocSharing {
+  const top = lay.geo.levels[0]?.entrySize ?? 1;
+  return {
+    pageEndOnPgdBoundary: lay.pageEnd % top === 0,
+    lastLinearEntry: pgdIndex(lay, lay.pageEnd - 1),
+    firstVmallocEntry: pgdIndex(lay, lay.vmallocStart),
+    tables: tablesInCommon(lay, lay.pageEnd - 1, lay.vmallocStart),
+  };
 }

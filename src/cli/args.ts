@@ -30,6 +30,22 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
+/**
+ * Runs the check of an option's value (or the work that checks it); a refusal names the option, as
+ * `--size: memory is …`. With several options, the one named is the first whose name is among the
+ * refusal's values (a refusal of `state=real` names `--state`), else the first.
+ */
+export function checked<T>(options: string | readonly string[], check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    const names = typeof options === 'string' ? [options] : options;
+    const option = names.find((o) => Object.hasOwn(error.values, o)) ?? names[0];
+    throw error.forOption(`--${option}`);
+  }
+}
+
 /** Parses `--name value`, `--name=value`, flags and positionals against a spec; refuses anything else. */
 export function parseArgs(argv: readonly string[], spec: ArgsSpec): ParsedArgs {
   const values = new Map<string, string>();

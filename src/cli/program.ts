@@ -1,6 +1,5 @@
-import { ModelError } from '../errors';
 import { formatOptions, parseArgs, UsageError } from './args';
-import { type Command, EXIT, type Io } from './command';
+import { type Command, EXIT, type Io, refusal } from './command';
 import { defaultCommand } from './commands/default';
 import { COMMANDS } from './commands/index';
 
@@ -24,7 +23,7 @@ export function globalHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     `Run '${INVOCATION} <subcommand> --help' for its options.`,
-    'Exit codes: 0 ok, 1 a violation was found, 2 bad input, 3 internal error.',
+    'Exit codes: 0 ok, 1 a violation was found, 2 bad input, 3 internal error, 4 output not written.',
     '',
   ].join('\n');
 }
@@ -75,10 +74,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (first === undefined || first.startsWith('-')) return await runCommand(defaultCommand, argv, io);
     return await runCommand(findCommand(first), rest, io);
   } catch (error) {
-    if (error instanceof ModelError) {
-      io.err(`${error.name}: ${error.message}\n`);
-      return EXIT.badInput;
-    }
+    const refused = refusal(error, io);
+    if (refused !== undefined) return refused;
     io.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.internal;
   }

@@ -3,8 +3,8 @@
 // `--glossary` writes it with one use of each pattern as features/GLOSSARY.md.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { formatOptions, parseArgs } from './args';
-import { EXIT, type Io } from './command';
+import { formatOptions, type ParsedArgs, parseArgs } from './args';
+import { EXIT, type Io, refusal } from './command';
 import { buildGlossary, GLOSSARY_PATH, glossaryCounts, glossaryMarkdown, readFeatureFiles } from './glossary';
 
 export interface SourceFile {
@@ -161,7 +161,14 @@ const HELP = [
 
 /** Runs `npm run steps [-- --json | --glossary | --markdown]` against the project at root. */
 export function stepsMain(argv: readonly string[], root: string, io: Io): number {
-  const args = parseArgs(argv, { options: OPTIONS });
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, { options: OPTIONS });
+  } catch (error) {
+    const refused = refusal(error, io);
+    if (refused === undefined) throw error;
+    return refused;
+  }
   if (args.help) {
     io.out(HELP);
     return EXIT.ok;

@@ -73,11 +73,17 @@ export function vmallocActor(k: Kernel, at: Kva, size: number): Actor {
   return { name, program, atEnd };
 }
 
-/** ptdump: walks every level over [start, end) reading entries, with or without mem_hotplug_lock (read). */
-export function ptdumpActor(k: Kernel, start: Kva, end: Kva, takeLock: boolean): Actor {
-  const name = 'ptdump';
-  const walk = walkRange(k, name, k.pt.pgd, 0, start, end);
-  return { name, program: takeLock ? locked(k, name, { name: MEM_HOTPLUG_LOCK, mode: 'read' }, walk) : walk };
+/**
+ * The two ptdump walkers of v5.7, each reading every level over [start, end): `ptdump`, the debugfs dump
+ * (ptdump_show), holds mem_hotplug_lock for reading — the hot-remove series added that; `ptdump_check_wx`,
+ * the W+X check, walks without it (the lock moved into the generic walker only in 2025, 59305202c67f).
+ */
+export type PtdumpWalker = 'ptdump' | 'ptdump_check_wx';
+
+export function ptdumpActor(k: Kernel, start: Kva, end: Kva, walker: PtdumpWalker): Actor {
+  const walk = walkRange(k, walker, k.pt.pgd, 0, start, end);
+  const program = walker === 'ptdump' ? locked(k, walker, { name: MEM_HOTPLUG_LOCK, mode: 'read' }, walk) : walk;
+  return { name: walker, program };
 }
 
 function* walkRange(k: Kernel, actor: string, table: number, depth: number, start: Kva, end: Kva): Steps {

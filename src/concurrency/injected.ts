@@ -48,9 +48,11 @@ export const INJECTED_BUGS: Readonly<Record<string, FreeingPolicy>> = {
 
 /** A policy of src/hotplug/policy.ts or an injected bug, by its key or (for bugs) its name. */
 export function anyPolicy(name: string): FreeingPolicy {
-  const injected = INJECTED_BUGS[name] ?? Object.values(INJECTED_BUGS).find((p) => p.name === name);
+  const injected =
+    (Object.hasOwn(INJECTED_BUGS, name) ? INJECTED_BUGS[name] : undefined) ??
+    Object.values(INJECTED_BUGS).find((p) => p.name === name);
   if (injected) return injected;
-  if (POLICIES[name]) return policyNamed(name);
+  if (Object.hasOwn(POLICIES, name)) return policyNamed(name);
   throw new ConfigError(
     'the table-freeing policy must be one the model knows',
     { policy: name },
@@ -83,15 +85,18 @@ const removeLeaf = (c: Kernel, leaf: [Kva, Kva], policy: FreeingPolicy | string)
   hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy });
 
 /**
- * vmemmap_free of the last leaf of vmemmap ‖ ptdump without mem_hotplug_lock walking only
+ * vmemmap_free of the last leaf of vmemmap ‖ the W+X check (no mem_hotplug_lock) walking only
  * [VMEMMAP_END, 2^64), outside the region: the tables it reads are those that reach above the ceiling.
  */
 export function aboveCeilingRace(config: string, policy: FreeingPolicy | string): Scenario {
   const { k, leaf } = lastLeafState(config, (b) => [lastSection(b)]);
   return {
-    name: `vmemmap_free of the last struct pages ‖ ptdump of [VMEMMAP_END, top) on ${config} (constructed state)`,
+    name: `vmemmap_free of the last struct pages ‖ ptdump_check_wx of [VMEMMAP_END, top) on ${config} (constructed state)`,
     initial: k,
-    actors: (c) => [removeLeaf(c, leaf, policy), ptdumpActor(c, c.layout.vmemmapEnd, 2 ** c.geo.vaBits, false)],
+    actors: (c) => [
+      removeLeaf(c, leaf, policy),
+      ptdumpActor(c, c.layout.vmemmapEnd, 2 ** c.geo.vaBits, 'ptdump_check_wx'),
+    ],
   };
 }
 

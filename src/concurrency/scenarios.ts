@@ -6,7 +6,7 @@ import { Kernel } from '../mappings/kernel';
 import { vmemmapLeafLevel } from '../mappings/vmemmap';
 import { runToEnd } from '../tables/step';
 import { mmuTranslate } from '../tables/walker';
-import { cpuAccessActor, hotRemoveActor, ptdumpActor, vmallocActor } from './actors';
+import { cpuAccessActor, hotRemoveActor, type PtdumpWalker, ptdumpActor, vmallocActor } from './actors';
 import type { DetectorKind } from './detectors';
 import type { Scenario } from './explorer';
 
@@ -70,21 +70,22 @@ export function sharedTableRace(
   };
 }
 
-/** vmemmap_free ‖ ptdump walking the same vmemmap, with or without mem_hotplug_lock. */
+/** vmemmap_free ‖ a ptdump walker over the same vmemmap: the debugfs dump (locked) or the W+X check (not). */
 export function ptdumpRace(
   config: string,
   policy: FreeingPolicy | string,
-  takeLock: boolean,
+  walker: PtdumpWalker,
   state: RaceState = 'real',
 ): Scenario {
   const { k, leaf } = raceState(config, state);
+  const how = walker === 'ptdump' ? 'holding mem_hotplug_lock' : 'without mem_hotplug_lock';
   return {
-    name: `vmemmap_free ‖ ptdump ${takeLock ? 'with' : 'without'} mem_hotplug_lock on ${config}`,
+    name: `vmemmap_free ‖ ${walker} ${how} on ${config}`,
     initial: k,
     detectors: ['use-after-free', 'stale-walk', 'lost-mapping', 'double-free', 'kernel-warning'],
     actors: (c) => [
       hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy }),
-      ptdumpActor(c, leaf[0], leaf[1], takeLock),
+      ptdumpActor(c, leaf[0], leaf[1], walker),
     ],
   };
 }

@@ -12,10 +12,10 @@ import { ptdumpRace, type RaceState, sharedTableRace, staleWalkRace } from './sc
 export type RaceActors =
   | 'vmalloc'
   | 'ptdump'
-  | 'ptdump-locked'
+  | 'check-wx'
   | 'cpu'
   | 'cold-cpu'
-  | 'ptdump-above-ceiling'
+  | 'check-wx-above-ceiling'
   | 'neighbour';
 
 interface RaceKind {
@@ -27,11 +27,11 @@ interface RaceKind {
 /** Every race of hot-remove against another actor the model can explore. */
 export const RACES: Readonly<Record<RaceActors, RaceKind>> = {
   vmalloc: { build: (c, p, s) => sharedTableRace(c, p, s) },
-  ptdump: { build: (c, p, s) => ptdumpRace(c, p, false, s) },
-  'ptdump-locked': { build: (c, p, s) => ptdumpRace(c, p, true, s) },
+  ptdump: { build: (c, p, s) => ptdumpRace(c, p, 'ptdump', s) },
+  'check-wx': { build: (c, p, s) => ptdumpRace(c, p, 'ptdump_check_wx', s) },
   cpu: { build: (c, p, s) => staleWalkRace(c, p, s) },
   'cold-cpu': { build: (c, p, s) => coldWalkRace(c, p, s) },
-  'ptdump-above-ceiling': { build: (c, p) => aboveCeilingRace(c, p), only: 'constructed' },
+  'check-wx-above-ceiling': { build: (c, p) => aboveCeilingRace(c, p), only: 'constructed' },
   neighbour: { build: (c, p) => neighbourRace(c, p), only: 'constructed' },
 };
 
@@ -42,7 +42,7 @@ export function raceScenario(
   policy: FreeingPolicy | string,
   state: RaceState,
 ): Scenario {
-  const race = RACES[actors as RaceActors];
+  const race = Object.hasOwn(RACES, actors) ? RACES[actors as RaceActors] : undefined;
   if (!race) {
     throw new ConfigError(
       'hot-remove races one of the known actors',

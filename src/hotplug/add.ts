@@ -1,5 +1,7 @@
 import { physHex } from '../arch/address';
 import { PAGE_KERNEL } from '../arch/descriptor';
+import type { Geometry } from '../arch/geometry';
+import { formatSize } from '../arch/size';
 import { HotplugError, OutOfMemoryError } from '../errors';
 import { createPgdMapping } from '../mappings/create-mapping';
 import type { Kernel } from '../mappings/kernel';
@@ -87,11 +89,20 @@ function injected(section: number): OutOfMemoryError {
   });
 }
 
-function checkAddable(k: Kernel, start: number, size: number): void {
-  const sec = k.geo.sectionSize;
-  if (size <= 0 || start % sec !== 0 || size % sec !== 0) {
-    throw new HotplugError('memory is added in whole, aligned sections', { start: physHex(start), size, section: sec });
+/** The rule of check_hotplug_memory_range (add_memory_resource and __remove_memory both call it). */
+const WHOLE_SECTIONS = 'memory is hot-added and hot-removed in whole, aligned sections';
+
+/** check_hotplug_memory_range: a section-aligned start and a size of whole sections, not empty. */
+export function checkHotplugRange(geo: Geometry, start: number, size: number): void {
+  const section = formatSize(geo.sectionSize);
+  if (start % geo.sectionSize !== 0) throw new HotplugError(WHOLE_SECTIONS, { start: physHex(start), section });
+  if (!(size > 0 && size % geo.sectionSize === 0)) {
+    throw new HotplugError(WHOLE_SECTIONS, { size: formatSize(size), section });
   }
+}
+
+function checkAddable(k: Kernel, start: number, size: number): void {
+  checkHotplugRange(k.geo, start, size);
   const reach = k.layout.pageEnd - k.layout.pageOffset;
   if (start < k.physOffset || start + size > k.physOffset + reach) {
     throw new HotplugError('hot-added memory must lie inside the linear map’s reach (arch_get_mappable_range)', {
@@ -101,6 +112,7 @@ function checkAddable(k: Kernel, start: number, size: number): void {
       last: physHex(k.physOffset + reach),
     });
   }
+  k.mem.checkRoom(size);
   const clash = k.mem.blocks.find((b) => start < b.base + b.size && b.base < start + size);
   if (clash) {
     throw new HotplugError('hot-added memory must not overlap present memory', {

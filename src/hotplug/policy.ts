@@ -19,8 +19,18 @@ export interface FreeingPolicy {
   readonly freeBeforeClear: boolean;
   /** Invalidate the walk cache after clearing the parent entry (__flush_tlb_kernel_pgtable). */
   readonly invalidateWalk: boolean;
-  /** One flush_tlb_all at the end of the operation (x86). */
+  /** One flush_tlb_all at the end of the operation (x86's remove_pagetable). */
   readonly flushAllAtEnd: boolean;
+  /**
+   * Pass 1's order for a leaf. arm64: clear → a TLBI of its address → free what it mapped. x86
+   * (remove_pte_table/remove_pmd_table of that era): free what it mapped → clear, and flush_tlb_all once
+   * after each PTE table's leaves; a block's clear waits for the next such flush.
+   */
+  readonly leafOrder: 'arm64' | 'x86';
+  /** x86's remove_pagetable: each table is decided right after its own entries were unmapped, in one pass. */
+  readonly onePass: boolean;
+  /** Whether PUD tables may be freed at all (4-level x86 left free_pud_table to 5-level paging). */
+  readonly freesPudTables: boolean;
   /** V7: no table freeing for vmemmap when vmalloc and vmemmap share a PGD entry. */
   readonly skipVmemmapWhenShared: boolean;
 }
@@ -33,6 +43,9 @@ const base: Omit<FreeingPolicy, 'name' | 'summary'> = {
   freeBeforeClear: false,
   invalidateWalk: true,
   flushAllAtEnd: false,
+  leafOrder: 'arm64',
+  onePass: false,
+  freesPudTables: true,
   skipVmemmapWhenShared: false,
 };
 
@@ -64,13 +77,17 @@ export const POLICIES: Readonly<Record<string, FreeingPolicy>> = {
     freeBeforeClear: true,
     invalidateWalk: false,
     flushAllAtEnd: true,
-    summary: 'all-none check, no floor/ceiling, table freed before its parent entry is cleared, one global flush',
+    leafOrder: 'x86',
+    onePass: true,
+    freesPudTables: false,
+    summary: 'one pass, no floor/ceiling, no PUD table freed; pages freed before their entry is cleared; flushes later',
   },
   never: { ...base, name: 'never', freeTables: false, summary: 'leave every table' },
 };
 
+/** A policy by its key; only POLICIES' own keys count (`constructor` is not a policy). */
 export function policyNamed(name: string): FreeingPolicy {
-  const p = POLICIES[name];
+  const p = Object.hasOwn(POLICIES, name) ? POLICIES[name] : undefined;
   if (!p)
     throw new ConfigError(
       'the table-freeing policy must be one the model knows',

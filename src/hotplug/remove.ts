@@ -6,7 +6,7 @@ import type { Altmap } from '../memory/altmap';
 import { runToEnd, type Steps } from '../tables/step';
 import { checkTeardown } from './check';
 import { type FreeingPolicy, policyNamed } from './policy';
-import { freeEmptyTables, type TableDecision, type Teardown, unmapHotplugRange } from './teardown';
+import { flushTlbAll, freeEmptyTables, type TableDecision, type Teardown, unmapHotplugRange } from './teardown';
 
 export type { TableDecision };
 
@@ -118,7 +118,7 @@ function* teardown(
   };
   yield* unmapHotplugRange(t, start, end);
   yield* freeEmptyTables(t, start, end);
-  if (policy.flushAllAtEnd) k.pt.invalidateAll(t.actor);
+  if (policy.flushAllAtEnd) yield* flushTlbAll(t);
   return { caller, start, end, floor, ceiling, decisions: t.decisions };
 }
 
@@ -133,8 +133,8 @@ export interface RemovalReport {
 }
 
 /**
- * arch_remove_memory: refuse boot memory (the memory notifier) and anything not hot-added; then
- * __remove_pages → vmemmap_free per section, then __remove_pgd_mapping of the linear map.
+ * arch_remove_memory: refuse boot memory (v5.7's own prevent_bootmem_remove_notifier) and anything not
+ * hot-added; then __remove_pages → vmemmap_free per section, then __remove_pgd_mapping of the linear map.
  */
 export function archRemoveMemory(k: Kernel, start: number, size: number, options: TeardownOptions = {}): RemovalReport {
   return runToEnd(archRemoveMemorySteps(k, start, size, options));
@@ -171,6 +171,26 @@ export function* archRemoveMemorySteps(
 export function sectionVmemmap(k: Kernel, nr: number): [Kva, Kva] {
   const start = k.vmemmapVa((nr * k.geo.sectionSize) / k.geo.pageSize);
   return [start, start + k.sectionVmemmapSize];
+}
+
+/** SUBSECTION_SHIFT 21: sparsemem tracks present memory in 2 MiB sub-sections (since v5.3). */
+export const SUBSECTION_SIZE = 2 ** 21;
+
+/**
+ * The vmemmap range that section_deactivate hands to vmemmap_free (via depopulate_section_memmap) when
+ * one 2 MiB sub-section of a hot-added section is removed: its own struct pages only. The range need
+ * not cover whole vmemmap leaves; v5.7's vmemmap_free still clears every leaf it touches.
+ */
+export function subsectionVmemmap(k: Kernel, pa: number): [Kva, Kva] {
+  const s = k.sections.get(k.sectionOf(pa));
+  if (pa % SUBSECTION_SIZE !== 0 || !s || s.boot) {
+    throw new HotplugError('a sub-section is 2M-aligned and lies in a hot-added section', {
+      subsection: physHex(pa),
+      present: s ? (s.boot ? 'boot' : 'hot-added') : 'no',
+    });
+  }
+  const start = k.vmemmapVa(pa / k.geo.pageSize);
+  return [start, start + (SUBSECTION_SIZE / k.geo.pageSize) * k.geo.structPageSize];
 }
 
 function checkRemovable(k: Kernel, start: number, size: number): number[] {

@@ -1,5 +1,5 @@
 import { fromKva, type Kva, kvaHex, physHex } from '../arch/address';
-import { DescType, descAddr, descType } from '../arch/descriptor';
+import { DescType, descAddr, descType, isNone } from '../arch/descriptor';
 import type { Level, LevelName } from '../arch/geometry';
 import type { Kernel } from '../mappings/kernel';
 import type { Altmap } from '../memory/altmap';
@@ -13,8 +13,6 @@ export type TableReason =
   | 'freed'
   | 'outside floor/ceiling'
   | 'entries left'
-  | 'static (kernel image)'
-  | 'reserved (boot)'
   | 'policy leaves tables'
   | 'vmemmap shares a PGD entry with vmalloc';
 
@@ -30,7 +28,15 @@ export interface TableDecision {
   readonly verdict?: RangeVerdict;
   /** Live entries left, for 'entries left'. */
   readonly live?: number;
+  /**
+   * For a PageReserved table freed all the same: free_hotplug_page_range's WARN, and which kind of
+   * reserved page it was. v5.7's floor and ceiling never let this happen; the comparison policies can.
+   */
+  readonly warning?: ReservedTable;
 }
+
+/** The PageReserved table pages: built in the kernel image, or from memblock at boot. */
+export type ReservedTable = 'static (kernel image)' | 'reserved (boot)';
 
 /** One run of the two-pass teardown over [start, end). */
 export interface Teardown {
@@ -57,7 +63,12 @@ const step = (t: Teardown, op: Step['op'], pages: number[], readOnly: boolean, t
   text,
 });
 
-/** unmap_hotplug_range: pass 1, every level's loop over [start, end), skipping none entries. */
+/**
+ * unmap_hotplug_range: pass 1, every level's loop over [start, end), skipping none entries (all 64 bits
+ * zero). Any other entry that is not a table is a leaf to clear — a PROT_NONE PTE included, since
+ * pte_present counts it; the up-front check has refused the entries the kernel would warn about.
+ * Under a one-pass policy (x86's remove_pagetable) each table is also decided here, right after its entries.
+ */
 export function* unmapHotplugRange(t: Teardown, start: Kva, end: Kva): Steps {
   yield* unmapLevel(t, t.k.pt.pgd, 0, start, end);
 }
@@ -65,7 +76,7 @@ export function* unmapHotplugRange(t: Teardown, start: Kva, end: Kva): Steps {
 function* unmapLevel(t: Teardown, table: number, depth: number, start: Kva, end: Kva): Steps {
   const { pt, geo } = t.k;
   const level = geo.levels[depth] as Level;
-  if (level.name === 'PTE' && !t.stepwise) {
+  if (level.name === 'PTE' && !t.stepwise && t.policy.leafOrder === 'arm64') {
     unmapPtesStraight(t, table, level, start, end);
     return;
   }
@@ -78,23 +89,42 @@ function* unmapLevel(t: Teardown, table: number, depth: number, start: Kva, end:
     const lo = words[2 * index] as number;
     const hi = words[2 * index + 1] as number;
     const type = descType(level, lo);
-    if (type === DescType.Table)
-      yield* unmapLevel(t, descAddr(lo, hi, geo.pageShift) / geo.pageSize, depth + 1, addr, next);
-    else if (type !== DescType.Invalid)
-      yield* clearLeaf(t, table, level, index, addr, descAddr(lo, hi, geo.pageShift) / geo.pageSize);
+    const pfn = descAddr(lo, hi, geo.pageShift) / geo.pageSize;
+    if (type === DescType.Table) {
+      yield* unmapLevel(t, pfn, depth + 1, addr, next);
+      if (t.policy.onePass) yield* settle(t, { table, level, index }, pfn, geo.levels[depth + 1] as Level, addr, next);
+    } else if (!isNone(lo, hi)) yield* clearLeaf(t, table, level, index, addr, pfn);
     addr = next;
   }
+  if (level.name === 'PTE' && t.policy.leafOrder === 'x86') yield* flushTlbAll(t);
 }
 
-/** Clear a page or a whole block → one TLBI at its address → free what it mapped (vmemmap only). */
+/** flush_tlb_all: every TLB entry and cached walk, on every CPU. */
+export function* flushTlbAll(t: Teardown): Steps {
+  if (t.stepwise) yield step(t, 'invalidate', [], false, `${t.actor} flushes the whole TLB (flush_tlb_all)`);
+  t.k.pt.invalidateAll(t.actor);
+}
+
+/**
+ * arm64: clear a page or a whole block → one TLBI at its address → free what it mapped (vmemmap only).
+ * x86: free what it mapped → clear; the TLB is flushed whole after the PTE table's leaves.
+ */
 function* clearLeaf(t: Teardown, table: number, level: Level, index: number, addr: Kva, pfn: number): Steps {
   const { pt, geo } = t.k;
+  if (t.policy.leafOrder === 'x86') yield* freeMapped(t, level, addr, pfn);
   if (t.stepwise)
     yield step(t, 'clear', [table], false, `${t.actor} clears ${level.name}[${index}] (${kvaHex(geo, addr)})`);
   pt.clearEntry(table, level.depth, index, addr, t.actor);
+  if (t.policy.leafOrder === 'x86') return;
   if (t.stepwise)
     yield step(t, 'invalidate', [], false, `${t.actor} invalidates the TLB entry for ${kvaHex(geo, addr)}`);
   pt.invalidateLeaf(addr, t.actor);
+  yield* freeMapped(t, level, addr, pfn);
+}
+
+/** What a leaf mapped goes back, in vmemmap only (the linear map's pages are the memory being removed). */
+function* freeMapped(t: Teardown, level: Level, addr: Kva, pfn: number): Steps {
+  const { geo } = t.k;
   if (!t.freeMapped) return;
   if (t.stepwise)
     yield step(
@@ -149,8 +179,9 @@ function unmapPtesStraight(t: Teardown, table: number, level: Level, start: Kva,
   pt.trace.count('invalidate-tlb', cleared);
 }
 
-/** free_empty_tables: pass 2, post-order over the present tables under [start, end). */
+/** free_empty_tables: pass 2, post-order over the present tables under [start, end); none under a one-pass policy. */
 export function* freeEmptyTables(t: Teardown, start: Kva, end: Kva): Steps {
+  if (t.policy.onePass) return;
   const { pt, geo } = t.k;
   const top = geo.levels[0] as Level;
   for (let addr = start; addr < end; ) {
@@ -191,19 +222,28 @@ function* freeTable(t: Teardown, parent: Parent, table: number, depth: number, s
       addr = next;
     }
   }
+  yield* settle(t, parent, table, level, start, end);
+}
+
+/** The decision about one table whose children are settled, and its release if it is freed. */
+function* settle(t: Teardown, parent: Parent, table: number, level: Level, start: Kva, end: Kva): Steps {
   const decision = yield* decide(t, table, level, start, end);
   t.decisions.push(decision);
   if (decision.freed) yield* release(t, parent, table, level, start);
 }
 
-/** The floor/ceiling test, then the all-none scan; static and boot tables are never given back. */
+/**
+ * The floor/ceiling test, then the all-none scan. A static or boot table that passes both is freed as
+ * v5.7 would free it: with the WARN of free_hotplug_page_range, and then the free.
+ */
 function* decide(t: Teardown, table: number, level: Level, start: Kva, end: Kva): Steps<TableDecision> {
   const { k } = t;
   const span = level.tableSpan;
   const va = Math.floor(start / span) * span;
   const at = { pfn: table, level: level.name, va, span };
   if (t.keepAll) return { ...at, freed: false, reason: t.keepAll };
-  if (!t.policy.freeTables) return { ...at, freed: false, reason: 'policy leaves tables' };
+  if (!t.policy.freeTables || (level.name === 'PUD' && !t.policy.freesPudTables))
+    return { ...at, freed: false, reason: 'policy leaves tables' };
   const verdict = pgtableRangeAligned(
     fromKva(k.geo, start),
     fromKva(k.geo, end),
@@ -225,9 +265,13 @@ function* decide(t: Teardown, table: number, level: Level, start: Kva, end: Kva)
     const live = liveEntries(t, table, level);
     if (live > 0) return { ...at, freed: false, reason: 'entries left', live };
   }
-  if (k.pt.isStatic(table)) return { ...at, freed: false, reason: 'static (kernel image)' };
-  if (k.mem.state(table) === PageState.Reserved) return { ...at, freed: false, reason: 'reserved (boot)' };
-  return { ...at, freed: true, reason: 'freed' };
+  const warning = reservedKind(t, table);
+  return warning ? { ...at, freed: true, reason: 'freed', warning } : { ...at, freed: true, reason: 'freed' };
+}
+
+function reservedKind(t: Teardown, table: number): ReservedTable | undefined {
+  if (t.k.pt.isStatic(table)) return 'static (kernel image)';
+  return t.k.mem.state(table) === PageState.Reserved ? 'reserved (boot)' : undefined;
 }
 
 function liveEntries(t: Teardown, table: number, level: Level): number {

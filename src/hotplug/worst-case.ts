@@ -1,10 +1,11 @@
-import type { Kva } from '../arch/address';
-import { DescType, descAddr, descType, PAGE_KERNEL } from '../arch/descriptor';
+import { type Kva, toKva } from '../arch/address';
+import { PAGE_KERNEL } from '../arch/descriptor';
 import type { Geometry, Level, LevelName } from '../arch/geometry';
 import { RangeRuleError } from '../errors';
 import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../mappings/create-mapping';
 import type { Kernel } from '../mappings/kernel';
 import { runToEnd } from '../tables/step';
+import { leavesBelow } from '../tables/tree';
 import { leftEmpty } from './invariants';
 import { removePgdMapping, type TableDecision, type TeardownReport } from './remove';
 
@@ -57,14 +58,44 @@ export function worstCase(k: Kernel): WorstCase {
 }
 
 /**
- * The tables a teardown kept that map nothing: every entry none, or a table that itself maps nothing.
+ * The tables a teardown kept that map nothing (each once, as last decided: one vmemmap_free per
+ * section may visit the same table): every entry none, or a table that itself maps nothing.
  * A kept upper table holding only the pointer to a kept empty table counts too — the thread's "pgtable
  * pages not freed at both ends", of which `leftEmpty` sees only the lowest.
  */
 export function strandedTables(k: Kernel, reports: readonly TeardownReport[]): TableDecision[] {
-  return reports
-    .flatMap((r) => r.decisions)
-    .filter((d) => !d.freed && k.mem.isLiveTable(d.pfn) && mapsNothing(k, d.pfn, depthOf(k.geo, d.level)));
+  const last = new Map(reports.flatMap((r) => r.decisions).map((d) => [d.pfn, d]));
+  return [...last.values()].filter(
+    (d) => !d.freed && k.mem.isLiveTable(d.pfn) && mapsNothing(k, d.pfn, depthOf(k.geo, d.level)),
+  );
+}
+
+/** The tables one teardown left behind, by the edge of [floor, ceiling) whose span they straddle. */
+export interface LeftAtEdges {
+  /** Tables whose span holds the floor strictly inside it. */
+  readonly floor: readonly TableDecision[];
+  /** Tables whose span holds the ceiling strictly inside it (a range inside one table is at both ends). */
+  readonly ceiling: readonly TableDecision[];
+  /** Tables left behind that straddle neither edge: the thread's argument says there are none. */
+  readonly neither: readonly TableDecision[];
+}
+
+/**
+ * The thread's bound, as what one teardown left: each table left behind straddles the floor or the
+ * ceiling, and at each of the two edges there is at most one table per level below the PGD.
+ */
+export function leftAtEdges(k: Kernel, report: TeardownReport): LeftAtEdges {
+  const left = strandedTables(k, [report]);
+  const straddles = (d: TableDecision, edge: bigint): boolean => {
+    if (edge === 0n) return false;
+    const at = toKva(k.geo, edge);
+    return d.va < at && at < d.va + d.span;
+  };
+  return {
+    floor: left.filter((d) => straddles(d, report.floor)),
+    ceiling: left.filter((d) => straddles(d, report.ceiling)),
+    neither: left.filter((d) => !straddles(d, report.floor) && !straddles(d, report.ceiling)),
+  };
 }
 
 function depthOf(geo: Geometry, name: LevelName): number {
@@ -73,16 +104,7 @@ function depthOf(geo: Geometry, name: LevelName): number {
 
 /** Whether no leaf is reachable from a table page. */
 function mapsNothing(k: Kernel, pfn: number, depth: number): boolean {
-  const level = k.geo.levels[depth] as Level;
-  const words = k.pt.words(pfn, 'worst-case');
-  for (let i = 0; i < level.entries; i++) {
-    const lo = words[2 * i] as number;
-    const hi = words[2 * i + 1] as number;
-    if ((lo | hi) === 0) continue;
-    if (descType(level, lo) !== DescType.Table) return false;
-    if (!mapsNothing(k, descAddr(lo, hi, k.geo.pageShift) / k.geo.pageSize, depth + 1)) return false;
-  }
-  return true;
+  return leavesBelow(k.pt, pfn, depth, 0, 'worst-case').next().done === true;
 }
 
 /**

@@ -31,7 +31,9 @@ export interface MappingRequest {
  * __create_pgd_mapping: maps [virt, virt + size) to phys, allocating missing tables. At every level
  * the same loop runs (the level is data): a block where the level allows one, the range and phys are
  * aligned to it and NO_BLOCK_MAPPINGS is clear; otherwise descend into a table. Aligned runs of
- * CONT_PMDS/CONT_PTES entries get the contiguous bit unless NO_CONT_MAPPINGS.
+ * CONT_PMDS/CONT_PTES entries get the contiguous bit unless NO_CONT_MAPPINGS — but never at the top
+ * level: the kernel hands each PGD entry's range to the level below on its own, so where the PMD is
+ * folded into the PGD (16K/36, 64K/42) alloc_init_cont_pmd only ever sees one entry and no run forms.
  *
  * The kernel BUG()s on a live entry changed beyond its permission bits, or a block where a table is
  * needed; the model first walks the range without writing (the same loop, dry) and refuses such a
@@ -89,7 +91,7 @@ function mapLevel(run: Run, table: number, depth: number, start: Kva, end: Kva, 
     mapPtes(run, table, level, start, end, phys);
     return;
   }
-  const contSize = level.contEntries * level.entrySize;
+  const contSize = depth > 0 ? level.contEntries * level.entrySize : 0;
   let addr = start;
   while (addr < end) {
     const runEnd = contSize ? Math.min((Math.floor(addr / contSize) + 1) * contSize, end) : end;

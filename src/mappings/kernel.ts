@@ -2,10 +2,12 @@ import type { Kva } from '../arch/address';
 import { PAGE_KERNEL, PAGE_KERNEL_ROX } from '../arch/descriptor';
 import { type Geometry, geometry } from '../arch/geometry';
 import { type Layout, layout } from '../arch/layout';
+import { formatSize } from '../arch/size';
+import { RangeRuleError } from '../errors';
 import { PageAllocator } from '../memory/allocator';
 import type { Altmap } from '../memory/altmap';
 import { Owner, PageState } from '../memory/page';
-import { PhysMem } from '../memory/physmem';
+import { checkRoom, PhysMem } from '../memory/physmem';
 import { PageTables } from '../tables/page-tables';
 import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from './create-mapping';
 import { installFixmap } from './fixmap';
@@ -40,8 +42,56 @@ export interface KernelOptions {
 
 /** Size of the model's kernel image: text and data segments of 16 MiB each. */
 const IMAGE_SEGMENT = 16 * 2 ** 20;
-/** The image sits 2 MiB into boot memory (TEXT_OFFSET rounded to a block). */
-const IMAGE_OFFSET = 2 * 2 ** 20;
+/**
+ * TEXT_OFFSET of v5.7 (arch/arm64/Makefile, 0 from v5.8): the image is loaded 512 KiB above a 2 MiB-
+ * aligned base, and linked at KIMAGE_VADDR + TEXT_OFFSET (vmlinux.lds.S), so VA and PA agree modulo 2 MiB.
+ */
+const TEXT_OFFSET = 512 * 2 ** 10;
+const SZ_2M = 2 * 2 ** 20;
+
+/** Where the image is loaded: TEXT_OFFSET above the first 2 MiB boundary of boot memory. */
+const imagePhys = (bootBase: number): number => Math.ceil(bootBase / SZ_2M) * SZ_2M + TEXT_OFFSET;
+
+/** Boot memory and PHYS_OFFSET, defaults applied. */
+function bootMemory(options: KernelOptions): { bootBase: number; bootSize: number; physOffset: number } {
+  const bootBase = options.bootBase ?? 0x4000_0000;
+  const bootSize = options.bootSize ?? 2 * 2 ** 30;
+  return { bootBase, bootSize, physOffset: options.physOffset ?? Math.floor(bootBase / 2 ** 30) * 2 ** 30 };
+}
+
+/**
+ * Refuses options the model cannot boot with, as the constructor would before building anything: an
+ * unknown configuration or era, and boot memory it cannot hold or boot from.
+ */
+export function checkKernelOptions(options: KernelOptions): void {
+  const geo = geometry(options.config);
+  const { bootBase, bootSize, physOffset } = bootMemory(options);
+  checkBootMemory(geo, layout(geo, { kasan: options.kasan, era: options.era }), physOffset, bootBase, bootSize);
+  checkRoom(geo, 0, bootSize);
+}
+
+/**
+ * Boot memory the model can boot from, refused before anything is built: it holds the kernel image
+ * at its offset, and it lies inside the linear map's reach from PHYS_OFFSET (arm64_memblock_init
+ * removes memory beyond memstart_addr + the linear region's size; the model refuses it instead).
+ */
+function checkBootMemory(geo: Geometry, lay: Layout, physOffset: number, base: number, size: number): void {
+  const least = imagePhys(base) - base + 2 * IMAGE_SEGMENT;
+  if (!(size >= least)) {
+    throw new RangeRuleError('boot memory holds the kernel image', {
+      bootSize: formatSize(size),
+      least: formatSize(least),
+    });
+  }
+  const reach = lay.pageEnd - lay.pageOffset;
+  if (base + size > physOffset + reach) {
+    throw new RangeRuleError('boot memory lies inside the linear map’s reach (arm64_memblock_init)', {
+      bootSize: formatSize(size),
+      largest: formatSize(physOffset + reach - base),
+      config: geo.name,
+    });
+  }
+}
 
 /** A present memory section (SECTION_SIZE_BITS = 30 in v5.7). */
 export interface Section {
@@ -68,7 +118,7 @@ export class Kernel {
   readonly sections = new Map<number, Section>();
   /** The altmap that backs a hot-added section's vmemmap, by section (one altmap per hot-add). */
   readonly altmaps = new Map<number, Altmap>();
-  /** The kernel image's physical range and its VA (KIMAGE_VADDR = MODULES_END). */
+  /** The kernel image's physical range and its VA, _text = KIMAGE_VADDR (MODULES_END) + TEXT_OFFSET. */
   readonly image: { readonly phys: number; readonly size: number; readonly va: Kva };
 
   constructor(options: KernelOptions) {
@@ -76,15 +126,17 @@ export class Kernel {
     this.layout = layout(this.geo, { kasan: options.kasan, era: options.era });
     this.rodataFull = options.rodataFull ?? true;
     this.debugPagealloc = options.debugPagealloc ?? false;
-    const bootBase = options.bootBase ?? 0x4000_0000;
-    const bootSize = options.bootSize ?? 2 * 2 ** 30;
-    this.physOffset = options.physOffset ?? Math.floor(bootBase / 2 ** 30) * 2 ** 30;
+    const { bootBase, bootSize, physOffset } = bootMemory(options);
+    this.physOffset = physOffset;
+    checkBootMemory(this.geo, this.layout, physOffset, bootBase, bootSize);
     this.mem = new PhysMem(this.geo);
     const boot = this.mem.addBlock('boot', bootBase, bootSize);
     const page = this.geo.pageSize;
-    this.image = { phys: bootBase + IMAGE_OFFSET, size: 2 * IMAGE_SEGMENT, va: this.layout.vmallocStart };
+    this.image = { phys: imagePhys(bootBase), size: 2 * IMAGE_SEGMENT, va: this.layout.vmallocStart + TEXT_OFFSET };
     const imageEnd = this.image.phys + this.image.size;
-    this.mem.setPages(boot.firstPfn, (imageEnd - bootBase) / page, PageState.Reserved, Owner.KernelImage);
+    // Below the image: memory the model leaves to the rest of the system; the image itself is reserved.
+    this.mem.setPages(boot.firstPfn, (this.image.phys - bootBase) / page, PageState.InUse, Owner.System);
+    this.mem.setPages(this.image.phys / page, this.image.size / page, PageState.Reserved, Owner.KernelImage);
     this.alloc = new PageAllocator(this.mem, imageEnd / page, (bootBase + bootSize) / page);
     const pgd = this.staticTable(0);
     this.pt = new PageTables(this.geo, this.mem, this.alloc, pgd);

@@ -58,15 +58,20 @@ export class VmallocSpace {
   }
 
   /**
-   * vmalloc() step by step: reserve a VA range, allocate the pages, then walk from the PGD without a
-   * lock, installing each missing table under init_mm.page_table_lock after re-checking the entry (a
-   * spare page is freed if another CPU installed one first), and write the PTEs.
+   * vmalloc() step by step: reserve a VA range, allocate the pages, then walk the range once, level by
+   * level from the PGD, without a lock, installing each missing table under init_mm.page_table_lock after
+   * re-checking the entry (a spare page is freed if another CPU installed one first), and write the PTEs.
    */
   *vmallocSteps(size: number, actor: string, at?: Kva): Steps<VmArea> {
     const k = this.k;
     const page = k.geo.pageSize;
     if (size <= 0 || size % page !== 0) {
       throw new RangeRuleError('vmalloc sizes are whole pages', { size, page });
+    }
+    // Refused up front, before any walk: the pages and, at worst, a table per page at each lower level.
+    const pages = size / page;
+    if (k.alloc.available(0) < pages + pages * (k.geo.levels.length - 1)) {
+      throw new OutOfMemoryError('vmalloc needs more pages than the allocator has', { size });
     }
     const start = at ?? this.findFree(size);
     const inside = (a: Kva): boolean => a >= k.layout.vmallocStart && a + size + page <= k.layout.vmallocEnd;
@@ -77,43 +82,55 @@ export class VmallocSpace {
       });
     }
     this.checkWalks(start, size);
-    const pages = size / page;
-    if (k.alloc.available(0) < pages + pages * (k.geo.levels.length - 1)) {
-      throw new OutOfMemoryError('vmalloc needs more pages than the allocator has', { size });
-    }
     const area = this.reserve(start, size, actor);
     for (let va = start; va < start + size; va += page) {
       yield this.step(actor, 'allocate', [], false, `${actor} allocates a page for ${kvaHex(k.geo, va)}`);
       area.pages.push(k.alloc.alloc(0, Owner.Vmalloc));
     }
-    for (let i = 0; i < area.pages.length; i++) {
-      const va = start + i * page;
-      const pte = yield* this.walkToPte(va, actor);
-      const text = `${actor} writes PTE[${pte.index}] for ${kvaHex(k.geo, va)}`;
-      yield this.step(actor, 'write', [pte.table], false, text, { holds: [pte.table] });
-      const desc = leafDesc(pte.level, (area.pages[i] as number) * page, PAGE_KERNEL, k.geo.pageShift, false);
-      k.pt.writeEntry(pte.table, pte.level.depth, pte.index, desc.lo, desc.hi, va, actor);
-    }
+    const write = function* (this: VmallocSpace, table: number, level: Level, index: number, va: Kva): Steps {
+      yield this.step(actor, 'write', [table], false, `${actor} writes PTE[${index}] for ${kvaHex(k.geo, va)}`, {
+        holds: [table],
+      });
+      const pfn = area.pages[(va - start) / page] as number;
+      const desc = leafDesc(level, pfn * page, PAGE_KERNEL, k.geo.pageShift, false);
+      k.pt.writeEntry(table, level.depth, index, desc.lo, desc.hi, va, actor);
+    };
+    yield* this.walkRange(k.pt.pgd, 0, [start, start + size], actor, true, write.bind(this));
     return area;
   }
 
-  /** The lockless walk to va's PTE table (vmap_p*d_range with p*d_alloc), allocating tables on the way. */
-  private *walkToPte(va: Kva, actor: string): Steps<{ table: number; index: number; level: Level }> {
+  /**
+   * The lockless walk of [start, end) below `table`, once, level by level (vmalloc: vmap_page_range_noflush
+   * → vmap_p*d_range; vfree: vunmap_page_range): each entry the range covers is read and the walk goes
+   * down into its table — installed first if the entry is none and `install` is set, else refused — and
+   * each PTE of the range is handed to `leaf`.
+   */
+  private *walkRange(
+    table: number,
+    depth: number,
+    [start, end]: [Kva, Kva],
+    actor: string,
+    install: boolean,
+    leaf: (table: number, level: Level, index: number, va: Kva) => Steps,
+  ): Steps {
     const k = this.k;
-    let table = k.pt.pgd;
-    for (const level of k.geo.levels) {
+    const level = k.geo.levels[depth] as Level;
+    for (let va = start; va < end; ) {
+      const next = Math.min((Math.floor(va / level.entrySize) + 1) * level.entrySize, end);
       const index = k.pt.index(level, va);
-      if (level.name === 'PTE') return { table, index, level };
-      const where = `${level.name}[${index}] of table ${physHex(table * k.geo.pageSize)}`;
-      yield this.step(actor, 'read', [table], true, `${actor} reads ${where}`, { holds: [table] });
-      let entry = this.read(table, index, level, actor);
-      if (entry === undefined) {
-        yield* this.installTable(table, index, level, va, actor);
-        entry = this.read(table, index, level, actor);
+      if (level.name === 'PTE') yield* leaf(table, level, index, va);
+      else {
+        const where = `${level.name}[${index}] of table ${physHex(table * k.geo.pageSize)}`;
+        yield this.step(actor, 'read', [table], true, `${actor} reads ${where}`, { holds: [table] });
+        if (this.read(table, index, level, actor) === undefined) {
+          if (!install) throw new RangeRuleError('vfree found no table on the walk', { va: kvaHex(k.geo, va) });
+          yield* this.installTable(table, index, level, va, actor);
+        }
+        const child = this.read(table, index, level, actor) as number;
+        yield* this.walkRange(child, depth + 1, [va, next], actor, install, leaf);
       }
-      table = entry as number;
+      va = next;
     }
-    throw new Error('walk ran past the PTE level');
   }
 
   /** __p*d_alloc: allocate, lock, re-check, install or free the spare, unlock — holding a pointer into the parent. */
@@ -180,12 +197,11 @@ export class VmallocSpace {
       });
     }
     const page = k.geo.pageSize;
-    for (let i = 0; i < area.pages.length; i++) {
-      const va = area.start + i * page;
-      const pte = yield* this.walkExisting(va, actor);
-      yield this.step(actor, 'clear', [pte.table], false, `${actor} clears PTE[${pte.index}] for ${kvaHex(k.geo, va)}`);
-      k.pt.clearEntry(pte.table, pte.level.depth, pte.index, va, actor);
-    }
+    const clear = function* (this: VmallocSpace, table: number, level: Level, index: number, va: Kva): Steps {
+      yield this.step(actor, 'clear', [table], false, `${actor} clears PTE[${index}] for ${kvaHex(k.geo, va)}`);
+      k.pt.clearEntry(table, level.depth, index, va, actor);
+    };
+    yield* this.walkRange(k.pt.pgd, 0, [area.start, area.start + area.size], actor, false, clear.bind(this));
     for (let i = 0; i < area.pages.length; i++) {
       yield this.step(
         actor,
@@ -202,20 +218,6 @@ export class VmallocSpace {
       k.pt.trace.record({ op: 'free', actor, pfn, note: 'vmalloc page' });
     }
     this.areas.splice(this.areas.indexOf(area), 1);
-  }
-
-  private *walkExisting(va: Kva, actor: string): Steps<{ table: number; index: number; level: Level }> {
-    const k = this.k;
-    let table = k.pt.pgd;
-    for (const level of k.geo.levels) {
-      const index = k.pt.index(level, va);
-      if (level.name === 'PTE') return { table, index, level };
-      yield this.step(actor, 'read', [table], true, `${actor} reads ${level.name}[${index}]`);
-      const next = this.read(table, index, level, actor);
-      if (next === undefined) throw new RangeRuleError('vfree found no table on the walk', { va: kvaHex(k.geo, va) });
-      table = next;
-    }
-    throw new Error('walk ran past the PTE level');
   }
 
   private step(

@@ -75,9 +75,21 @@ export class PageAllocator {
       return;
     }
     const owner = this.mem.owner(pfn) ?? Owner.None;
-    this.mem.poisonTable(pfn);
-    this.mem.setPages(pfn, count, PageState.Poisoned, owner);
     this.inUse.set(owner, (this.inUse.get(owner) ?? 0) - count);
+    this.release(pfn, order, owner);
+  }
+
+  /**
+   * free_pages of a PageReserved block, as free_hotplug_page_range does right after its WARN: it goes
+   * to the free lists like any other. It was never counted in use, so no owner's count drops.
+   */
+  freeReserved(pfn: number, order: number): void {
+    this.release(pfn, order, this.mem.owner(pfn) ?? Owner.None);
+  }
+
+  private release(pfn: number, order: number, owner: Owner): void {
+    this.mem.poisonTable(pfn);
+    this.mem.setPages(pfn, 2 ** order, PageState.Poisoned, owner);
     const list = this.freeLists.get(order) ?? [];
     list.push(pfn);
     this.freeLists.set(order, list);

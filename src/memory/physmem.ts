@@ -1,5 +1,6 @@
 import { physHex } from '../arch/address';
 import type { Geometry } from '../arch/geometry';
+import { formatSize, MAX_PRESENT_PAGES } from '../arch/size';
 import { RangeRuleError } from '../errors';
 import { type Owner, PageState, POISON_WORD } from './page';
 
@@ -14,6 +15,20 @@ export interface MemBlock {
   readonly pages: number;
   readonly state: Uint8Array;
   readonly owner: Uint8Array;
+}
+
+/** Refuses size bytes more beside `present` pages if the model could not hold them (MAX_PRESENT_PAGES), naming the most it can. */
+export function checkRoom(geo: Geometry, present: number, size: number): void {
+  if (present + size / geo.pageSize > MAX_PRESENT_PAGES) {
+    throw new RangeRuleError(
+      `the model holds at most 2^${Math.log2(MAX_PRESENT_PAGES)} pages of memory, boot and hot-added together`,
+      {
+        size: formatSize(size),
+        largest: formatSize(Math.max(0, MAX_PRESENT_PAGES - present) * geo.pageSize),
+        config: geo.name,
+      },
+    );
+  }
 }
 
 /** A misuse of memory the model detected (it does not stop the model; detectors read the list). */
@@ -65,6 +80,7 @@ export class PhysMem {
         paBits: this.geo.paBits,
       });
     }
+    this.checkRoom(size);
     const clash = this.blocks.find((b) => base < b.base + b.size && b.base < base + size);
     if (clash) {
       throw new RangeRuleError('physical memory ranges must not overlap present memory', {
@@ -86,6 +102,15 @@ export class PhysMem {
     this.blocks.push(block);
     this.blocks.sort((a, b) => a.base - b.base);
     return block;
+  }
+
+  /** Refuses a block of this many bytes if the model could not hold it beside what is present. */
+  checkRoom(size: number): void {
+    checkRoom(
+      this.geo,
+      this.blocks.reduce((sum, b) => sum + b.pages, 0),
+      size,
+    );
   }
 
   /** Removes a present block that starts at base and has exactly that size. */

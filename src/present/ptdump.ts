@@ -19,8 +19,7 @@ import {
 import type { Geometry, Level } from '../arch/geometry';
 import type { Layout, RegionKey } from '../arch/layout';
 import { RangeRuleError } from '../errors';
-import type { Kernel } from '../mappings/kernel';
-import type { PageTables } from '../tables/page-tables';
+import type { TableView } from '../tables/table-view';
 
 /*
  * The arm64 `kernel_page_tables` debugfs file of v5.7 (arch/arm64/mm/dump.c over the generic walker of
@@ -253,7 +252,7 @@ class PgState {
  * walk_page_range over [start, end) with ptdump's ops: every entry of every level from the PGD down,
  * each reported at its entry address (or at start, for the first one).
  */
-function walkRange(pt: PageTables, st: PgState, start: Kva, end: Kva): void {
+function walkRange(pt: TableView, st: PgState, start: Kva, end: Kva): void {
   const geo = pt.geo;
   const report = geo.levels.map((l) => reportLevels(geo, l.depth));
   const visit = (table: number, depth: number, base: Kva): void => {
@@ -278,6 +277,13 @@ function walkRange(pt: PageTables, st: PgState, start: Kva, end: Kva): void {
   visit(pt.pgd, 0, 0);
 }
 
+/** What a dump reads: a layout for its markers and the tables (the model's, or a guest's RAM image). */
+export interface DumpSource {
+  readonly geo: Geometry;
+  readonly layout: Layout;
+  readonly pt: TableView;
+}
+
 /** A VA range in model addresses, [start, end). */
 export interface VaRange {
   readonly start: Kva;
@@ -293,7 +299,7 @@ export interface PtdumpOptions {
 }
 
 /** The ranges to walk, each on its own: regions bottom to top, refused if the layout lacks one. */
-function rangesOf(k: Kernel, options: PtdumpOptions): VaRange[] {
+function rangesOf(k: DumpSource, options: PtdumpOptions): VaRange[] {
   const top = 2 ** k.geo.vaBits;
   if (options.range) {
     const { start, end } = options.range;
@@ -307,20 +313,25 @@ function rangesOf(k: Kernel, options: PtdumpOptions): VaRange[] {
   }
   if (!options.regions) return [{ start: 0, end: top }];
   const wanted = options.regions;
-  for (const key of wanted) {
-    if (!k.layout.regions.some((r) => r.key === key)) {
-      throw new RangeRuleError(
-        'a dumped region must be one of the layout',
-        { region: key, config: k.geo.name, kasan: k.layout.kasan },
-        `regions: ${k.layout.regions.map((r) => r.key).join(', ')}`,
-      );
-    }
-  }
+  checkRegions(k.layout, wanted);
   return k.layout.regions.filter((r) => wanted.includes(r.key));
 }
 
+/** Refuses a region the layout lacks (the KASAN shadow without KASAN, a misspelt name). */
+export function checkRegions(lay: Layout, regions: readonly string[]): void {
+  for (const key of regions) {
+    if (!lay.regions.some((r) => r.key === key)) {
+      throw new RangeRuleError(
+        'a dumped region must be one of the layout',
+        { region: key, config: lay.geo.name, kasan: lay.kasan },
+        `regions: ${lay.regions.map((r) => r.key).join(', ')}`,
+      );
+    }
+  }
+}
+
 /** The dump as lines: each range walked with a fresh state that starts at the last marker at or below it. */
-export function ptdumpLines(k: Kernel, options: PtdumpOptions = {}): PtdumpLine[] {
+export function ptdumpLines(k: DumpSource, options: PtdumpOptions = {}): PtdumpLine[] {
   const all = markers(k.layout);
   const names = pgLevelNames(k.geo.levelCount);
   return rangesOf(k, options).flatMap(({ start, end }) => {
@@ -351,7 +362,7 @@ export function formatRun(geo: Geometry, run: PtdumpRun): string {
 }
 
 /** ptdump_show: the text of `kernel_page_tables` for the model's page tables. */
-export function ptdump(k: Kernel, options: PtdumpOptions = {}): string {
+export function ptdump(k: DumpSource, options: PtdumpOptions = {}): string {
   const text = ptdumpLines(k, options).map((l) => (l.kind === 'marker' ? `---[ ${l.name} ]---` : formatRun(k.geo, l)));
   return `${text.join('\n')}\n`;
 }
@@ -381,7 +392,7 @@ export function ptdumpRuns(lines: readonly PtdumpLine[]): PtdumpRun[] {
 }
 
 /** The dump as JSON: its runs, in order. */
-export function ptdumpJson(k: Kernel, options: PtdumpOptions = {}): PtdumpJson {
+export function ptdumpJson(k: DumpSource, options: PtdumpOptions = {}): PtdumpJson {
   const runs = ptdumpRuns(ptdumpLines(k, options));
   return {
     config: k.geo.name,

@@ -42,11 +42,14 @@ function chapter(lines: readonly string[], pictures: readonly StoryPicture[]): s
   ].join('\n');
 }
 
+/** The first line of the page (a writer can put it down before the rest is built). */
+export const HTML_DOCTYPE = '<!DOCTYPE html>';
+
 /** The whole story as a single self-contained HTML page. */
 export function storyHtml(s: Story, pictures: StoryPictures = new Map()): string {
   const title = storyTitle(s);
   return [
-    '<!DOCTYPE html>',
+    HTML_DOCTYPE,
     '<html lang="en">',
     `<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n<style>${STYLE}\n</style>\n</head>`,
     '<body>',

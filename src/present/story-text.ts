@@ -184,8 +184,12 @@ const RACE_TITLES: Readonly<Record<RaceKind, string>> = {
   'vmalloc-real':
     'The same race from the real boot state: the only struct pages under the shared table are boot memory’s,\n' +
     '  never removed, and the table is bm_pud, static and pinned by the fixmap — the removal never reaches it',
-  'cached-walk': 'vmemmap_free ‖ a CPU whose walk cache already holds the path to the struct pages being removed',
-  ptdump: 'vmemmap_free ‖ ptdump walking the same struct pages (policy v5.7)',
+  'cached-walk':
+    'vmemmap_free ‖ a CPU whose TLB and walk cache already hold the path to the struct pages being removed',
+  ptdump:
+    'vmemmap_free ‖ v5.7’s two ptdump walkers over the same struct pages (policy v5.7): the W+X check takes\n' +
+    '  no lock (in v5.7 it runs once, late in boot; it took the lock in 2025), the debugfs dump holds\n' +
+    '  mem_hotplug_lock for reading',
 };
 
 function raceLabel(r: RaceRun): string {
@@ -211,7 +215,7 @@ function raceGroup(kind: RaceKind, runs: readonly RaceRun[]): string[] {
 function essentialSteps(s: Story): string[] {
   const run = s.races.find((r) => r.kind === 'ptdump' && r.essential.length) ?? s.races.find((r) => r.essential.length);
   if (!run) return [];
-  const who = run.kind === 'ptdump' ? `ptdump ${run.variant}` : `${run.scenario}, policy ${run.policy}`;
+  const who = run.kind === 'ptdump' ? run.variant : `${run.scenario}, policy ${run.policy}`;
   return ['', `  ${who}, in the four steps that make a walker's use-after-free:`, ...indent(run.essential, '    ')];
 }
 
@@ -233,7 +237,7 @@ export function verdictRows(s: Story): string[][] {
   const word = (r: RaceRun | undefined) =>
     r === undefined ? '-' : r.violation ? (r.violation.split(':')[0] ?? '') : 'safe';
   return [
-    ['policy', 'freed', 'left behind', 'race with vmalloc', 'race with a cached walk'],
+    ['policy', 'freed', 'left behind', 'race with vmalloc', 'race with a warm CPU'],
     ...s.removals.map((r) => [
       r.policy,
       String(total(r.freed)),

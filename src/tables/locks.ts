@@ -9,7 +9,7 @@ export interface LockUse {
 
 /** init_mm.page_table_lock: held by vmalloc only while it installs a table. */
 export const PAGE_TABLE_LOCK = 'init_mm.page_table_lock';
-/** mem_hotplug_lock: hot-remove holds it for writing; ptdump (since v5.7's fix) for reading. */
+/** mem_hotplug_lock: hot-remove holds it for writing; in v5.7 the debugfs ptdump (not the W+X check) for reading. */
 export const MEM_HOTPLUG_LOCK = 'mem_hotplug_lock';
 
 /** The kernel's locks as the model needs them: who holds which, and in which mode. */

@@ -2,9 +2,10 @@ import type { Kva } from '../arch/address';
 import { tableDesc } from '../arch/descriptor';
 import type { Geometry, Level, LevelName } from '../arch/geometry';
 import type { PageAllocator } from '../memory/allocator';
-import { Owner } from '../memory/page';
+import { Owner, PageState } from '../memory/page';
 import type { PhysMem } from '../memory/physmem';
 import { Locks } from './locks';
+import { entryIndex, type TableView } from './table-view';
 import { Tlb } from './tlb';
 import { Trace } from './trace';
 
@@ -21,7 +22,7 @@ export const STATIC_TABLE_NAMES: Readonly<Record<LevelName, string>> = {
  * the static tables of the kernel image, the event trace, and the TLB with its walk cache. Every
  * change of an entry goes through here so that it is recorded in order.
  */
-export class PageTables {
+export class PageTables implements TableView {
   readonly trace = new Trace();
   readonly tlb: Tlb;
   /** Table pages inside the kernel image: swapper_pg_dir and the fixmap's bm_pud/bm_pmd/bm_pte. */
@@ -51,7 +52,7 @@ export class PageTables {
 
   /** The entry index of an address in a table of a level (p*d_index). */
   index(level: Level, kva: Kva): number {
-    return Math.floor(kva / level.entrySize) & (level.entries - 1);
+    return entryIndex(level, kva);
   }
 
   /** The descriptor words of a table page, read by an accessor (a stale read is reported). */
@@ -92,10 +93,15 @@ export class PageTables {
     this.trace.record({ op: 'clear', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
   }
 
-  /** Frees a table page (free_hotplug_pgtable_page). Static tables are refused by the caller's checks. */
+  /**
+   * Frees a table page (free_hotplug_pgtable_page). A PageReserved one — built at boot, or in the
+   * kernel image — draws free_hotplug_page_range's WARN and is freed all the same; the caller records
+   * the warning.
+   */
   freeTable(pfn: number, actor: string): void {
     const depth = this.mem.tableDepth(pfn);
-    this.alloc.free(pfn, 0, actor);
+    if (this.mem.state(pfn) === PageState.Reserved) this.alloc.freeReserved(pfn, 0);
+    else this.alloc.free(pfn, 0, actor);
     this.trace.record({
       op: 'free',
       actor,

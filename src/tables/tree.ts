@@ -1,7 +1,7 @@
 import type { Kva } from '../arch/address';
 import { DescType, descAddr, descType } from '../arch/descriptor';
 import type { Level } from '../arch/geometry';
-import type { PageTables } from './page-tables';
+import type { TableView } from './table-view';
 
 /** A table page reachable from the PGD, with the first address it maps. */
 export interface TableNode {
@@ -11,7 +11,7 @@ export interface TableNode {
 }
 
 /** Every table page reachable from swapper_pg_dir, parents before children (the PGD first). */
-export function reachableTables(pt: PageTables, accessor = 'walker'): TableNode[] {
+export function reachableTables(pt: TableView, accessor = 'walker'): TableNode[] {
   const out: TableNode[] = [];
   const visit = (pfn: number, depth: number, va: Kva): void => {
     const level = pt.geo.levels[depth] as Level;
@@ -33,8 +33,25 @@ export function reachableTables(pt: PageTables, accessor = 'walker'): TableNode[
 }
 
 /** Whether every entry of a table page is none (the scan of free_empty_tables). */
-export function tableIsEmpty(pt: PageTables, pfn: number, entries: number, accessor: string): boolean {
+export function tableIsEmpty(pt: TableView, pfn: number, entries: number, accessor: string): boolean {
   const words = pt.words(pfn, accessor);
   for (let i = 0; i < 2 * entries; i++) if (words[i] !== 0) return false;
   return true;
+}
+
+/**
+ * The first address of every leaf reachable from a table page at `depth` that maps from `va`, in
+ * address order: every entry that is neither none nor a table counts as a leaf.
+ */
+export function* leavesBelow(pt: TableView, pfn: number, depth: number, va: Kva, accessor: string): Generator<Kva> {
+  const level = pt.geo.levels[depth] as Level;
+  const words = pt.words(pfn, accessor);
+  for (let i = 0; i < level.entries; i++) {
+    const lo = words[2 * i] ?? 0;
+    const hi = words[2 * i + 1] ?? 0;
+    if ((lo | hi) === 0) continue;
+    const at = va + i * level.entrySize;
+    if (descType(level, lo) !== DescType.Table) yield at;
+    else yield* leavesBelow(pt, descAddr(lo, hi, pt.geo.pageShift) / pt.geo.pageSize, depth + 1, at, accessor);
+  }
 }

@@ -1,7 +1,9 @@
 import { type Kva, kvaHex, physHex } from '../arch/address';
 import { DescType, descAddr, descType } from '../arch/descriptor';
 import type { Level } from '../arch/geometry';
+import { PageState } from '../memory/page';
 import type { PageTables } from './page-tables';
+import { entryIndex, type TableView } from './table-view';
 
 /** One level of a walk: the table read, the entry index and what the entry held. */
 export interface WalkStep {
@@ -27,13 +29,13 @@ export interface Walk {
  * A software walk (the kernel reading its own tables with READ_ONCE): VA → PA or a fault, level by
  * level, naming every table page it touched. It does not use or fill the TLB.
  */
-export function walk(pt: PageTables, kva: Kva, accessor = 'walker', from?: { depth: number; table: number }): Walk {
+export function walk(pt: TableView, kva: Kva, accessor = 'walker', from?: { depth: number; table: number }): Walk {
   const geo = pt.geo;
   const steps: WalkStep[] = [];
   let table = from?.table ?? pt.pgd;
   for (let d = from?.depth ?? 0; d < geo.levels.length; d++) {
     const level = geo.levels[d] as Level;
-    const index = pt.index(level, kva);
+    const index = entryIndex(level, kva);
     const words = pt.words(table, accessor);
     const lo = words[2 * index] ?? 0;
     const hi = words[2 * index + 1] ?? 0;
@@ -52,12 +54,12 @@ export function walk(pt: PageTables, kva: Kva, accessor = 'walker', from?: { dep
 }
 
 /** The physical address kva translates to, or −1: the same walk without building a report. */
-export function translate(pt: PageTables, kva: Kva): number {
+export function translate(pt: TableView, kva: Kva): number {
   const geo = pt.geo;
   let table = pt.pgd;
   for (const level of geo.levels) {
     const words = pt.words(table, 'walker');
-    const i = 2 * (Math.floor(kva / level.entrySize) & (level.entries - 1));
+    const i = 2 * entryIndex(level, kva);
     const lo = words[i] ?? 0;
     const hi = words[i + 1] ?? 0;
     const type = descType(level, lo);
@@ -72,11 +74,11 @@ export function translate(pt: PageTables, kva: Kva): number {
 /**
  * A hardware walk by the CPU's MMU: a TLB hit answers at once; otherwise the walk starts from the
  * deepest cached table pointer (reporting it if that page is no longer a live table) and fills the
- * TLB and walk cache on the way.
+ * TLB and walk cache on the way. Either way, reaching a page that was freed is reported.
  */
 export function mmuTranslate(pt: PageTables, kva: Kva, cpu = 'cpu'): number {
   const hit = pt.tlb.lookupLeaf(kva);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) return checkLive(pt, kva, hit, cpu, 'a stale TLB entry');
   const cached = pt.tlb.deepestWalk(kva);
   if (cached && !pt.mem.isLiveTable(cached.table)) {
     pt.mem.violations.push({
@@ -94,5 +96,19 @@ export function mmuTranslate(pt: PageTables, kva: Kva, cpu = 'cpu'): number {
   }
   if (w.pa === undefined) return -1;
   pt.tlb.fillLeaf(w.stoppedAt.depth, kva, w.pa - (kva % w.stoppedAt.entrySize));
-  return w.pa;
+  return checkLive(pt, kva, w.pa, cpu, 'an entry not yet cleared');
+}
+
+/** The translation, after reporting a use-after-free if the page it names was freed. */
+function checkLive(pt: PageTables, kva: Kva, pa: number, cpu: string, through: string): number {
+  const pfn = Math.floor(pa / pt.geo.pageSize);
+  if (pt.mem.state(pfn) === PageState.Poisoned) {
+    pt.mem.violations.push({
+      kind: 'use-after-free',
+      pfn,
+      accessor: cpu,
+      detail: `${cpu} read ${kvaHex(pt.geo, kva)} through ${through}: the page at ${physHex(pfn * pt.geo.pageSize)} was freed`,
+    });
+  }
+  return pa;
 }

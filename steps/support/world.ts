@@ -6,7 +6,7 @@ import { formatSize } from '../../src/arch/size';
 import { ModelError } from '../../src/errors';
 import type { AddReport } from '../../src/hotplug/add';
 import type { RangeVerdict } from '../../src/hotplug/range-aligned';
-import type { TeardownReport } from '../../src/hotplug/remove';
+import type { TableDecision, TeardownReport } from '../../src/hotplug/remove';
 import type { WorstCase } from '../../src/hotplug/worst-case';
 import { Kernel, type KernelOptions } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
@@ -34,6 +34,10 @@ export interface HotplugRecord {
   vmemmapInUseBefore?: number;
   /** Most stale walk-cache entries seen at any step of the last step-wise removal. */
   staleAtWorst?: number;
+  /** Tables the last removal step kept that map nothing (see strandedTables). */
+  leftBehind?: readonly TableDecision[];
+  /** Table pages each hot-add step of the scenario allocated, in order. */
+  readonly allocatedByAdds: number[];
   worst?: WorstCase;
   verdict?: RangeVerdict;
 }
@@ -64,7 +68,7 @@ export class SpecWorld extends World {
   area?: VmArea;
   /** Steps taken by step-wise operations, in order, as the actors announced them. */
   readonly stepsTaken: Step[] = [];
-  readonly hotplug: HotplugRecord = { lastTeardowns: [] };
+  readonly hotplug: HotplugRecord = { lastTeardowns: [], allocatedByAdds: [] };
   /** Step-wise operations paused part-way, by actor. */
   readonly paused = new Map<string, Steps<VmArea>>();
 

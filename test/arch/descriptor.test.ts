@@ -10,8 +10,13 @@ import {
   descType,
   HI_CONT,
   HI_DBM,
+  HI_PROT_NONE,
   HI_PXN,
   HI_UXN,
+  isNone,
+  isPresent,
+  isSect,
+  isTable,
   leafDesc,
   NG,
   oaHi,
@@ -139,5 +144,33 @@ describe('changeIsSafe (pgattr_change_is_safe)', () => {
 
   it('refuses a live nG → G change', () => {
     expect(changeIsSafe(PAGE_KERNEL.lo | NG, PAGE_KERNEL.hi, PAGE_KERNEL.lo, PAGE_KERNEL.hi)).toBe(false);
+  });
+});
+
+describe('the p*d_* predicates of pgtable.h over both halves of a descriptor', () => {
+  const word = fc.nat({ max: 2 ** 32 - 1 });
+
+  test.prop([word, word])('none is all 64 bits zero: a high half alone is not none', (lo, hi) => {
+    expect(isNone(lo, hi)).toBe(lo === 0 && hi === 0);
+  });
+
+  test.prop([word, word])('present is the valid bit or PROT_NONE (bit 58), whatever else is set', (lo, hi) => {
+    const bit0 = lo % 2 === 1;
+    const bit58 = Math.floor(hi / 2 ** 26) % 2 === 1;
+    expect(isPresent(lo, hi)).toBe(bit0 || bit58);
+  });
+
+  test.prop([word])('a block is bits[1:0] = 01, a table 11; 00 and 10 are neither', (lo) => {
+    const bits = lo % 4;
+    expect([isSect(lo), isTable(lo)]).toEqual([bits === 1, bits === 3]);
+  });
+
+  it('PROT_NONE alone makes an entry present but neither a block nor a table', () => {
+    expect([isNone(0, HI_PROT_NONE), isPresent(0, HI_PROT_NONE), isSect(0), isTable(0)]).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -85,6 +85,16 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
     expect(at(lay, lay.vmallocEnd)).toBe(U64 - pudSize - vmemmapSize - (1n << 16n));
   });
 
+  test.prop([anyLayout], RUNS)(
+    'VMEMMAP_START lies PUD_SIZE + 64K − 2M above VMALLOC_END, less than a PUD_SIZE',
+    (lay) => {
+      const pudSize = 1n << BigInt(lay.geo.shiftOf.PUD);
+      const gap = symbol(lay, 'VMEMMAP_START') - symbol(lay, 'VMALLOC_END');
+      expect(gap).toBe(pudSize + (1n << 16n) - 2n * M);
+      expect(gap).toBeLessThan(pudSize);
+    },
+  );
+
   test.prop([anyLayout], RUNS)('PCI I/O is 16M ending 2M below vmemmap; the fixmap tops out 2M below it', (lay) => {
     const vmemmap = symbol(lay, 'VMEMMAP_START');
     expect([

@@ -30,6 +30,25 @@ describe('vmalloc and vmemmap under one PGD entry', () => {
     }
   });
 
+  test.prop([anyLayout], RUNS)('VMALLOC_END − 1 and VMEMMAP_START never share a PUD entry', (lay) => {
+    const g = lay.geo;
+    const pudIndex = (kva: number): bigint => fromKva(g, kva) >> BigInt(g.shiftOf.PUD);
+    expect(pudIndex(lay.vmallocEnd - 1)).toBeLessThan(pudIndex(lay.vmemmapStart));
+  });
+
+  test.prop([anyLayout], RUNS)('in every shared table the two use neighbouring entries at the lowest level', (lay) => {
+    const g = lay.geo;
+    const tables = sharedTopEntry(lay).tables;
+    for (const t of tables) {
+      const shift = BigInt(g.levels.find((l) => l.name === t.level)?.shift ?? 0);
+      const mask = BigInt(g.ptrsPerTable) - 1n;
+      const index = (kva: number): number => Number((fromKva(g, kva) >> shift) & mask);
+      expect([t.lowIndex, t.highIndex]).toEqual([index(lay.vmallocEnd - 1), index(lay.vmemmapStart)]);
+    }
+    const last = tables.at(-1);
+    if (last) expect(last.highIndex - last.lowIndex).toBe(1);
+  });
+
   it.each([
     ['4K/48', 507, 'PUD', '0xfffffd8000000000', 2 ** 39],
     ['16K/48', 1, 'PUD', '0xffff800000000000', 2 ** 47],

@@ -10,8 +10,8 @@ import { multinomial, naiveSchedules, soloPrograms } from '../../src/concurrency
  * two reads, clear, TLBI, free, the pass-2 read of the PGD entry, unlock; its PTE table starts below
  * VMEMMAP_START and is kept); vmalloc maps one page at the top of the vmalloc space (allocate, read the
  * PGD entry, allocate a PTE table, lock, re-check, install, unlock, write the PTE); ptdump walks the
- * removed struct pages' PTEs. Two variants: ptdump holding mem_hotplug_lock (v5.7) and ptdump without it
- * (before the fix; nothing it reads is freed here, so the search is exhaustive there too).
+ * removed struct pages' PTEs. Two variants: the debugfs ptdump holding mem_hotplug_lock and the W+X check
+ * walking without it, as both did in v5.7 (nothing it reads is freed here, so the search is exhaustive there too).
  *
  * Naive enumeration of the same space: every order of the three programs that the locks allow,
  * counted from each program run alone (naiveSchedules; no actor's steps depend on another's here),
@@ -30,12 +30,12 @@ function scenario(ptdumpLocked: boolean): Scenario {
   // ptdump's own steps: the lock and its release, the PGD entry, then one PTE per page.
   const pages = ptdumpLocked ? STEPS - 3 : STEPS - 1;
   return {
-    name: `hot-remove ‖ vmalloc ‖ ptdump ${ptdumpLocked ? 'holding' : 'without'} mem_hotplug_lock on ${CONFIG}`,
+    name: `hot-remove ‖ vmalloc ‖ ${ptdumpLocked ? 'ptdump holding' : 'ptdump_check_wx without'} mem_hotplug_lock on ${CONFIG}`,
     initial: k,
     actors: (c) => [
       hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy: 'v5.7' }),
       vmallocActor(c, vmallocTop(c), page),
-      ptdumpActor(c, leaf[0], leaf[0] + pages * page, ptdumpLocked),
+      ptdumpActor(c, leaf[0], leaf[0] + pages * page, ptdumpLocked ? 'ptdump' : 'ptdump_check_wx'),
     ],
   };
 }

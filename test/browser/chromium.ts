@@ -31,7 +31,11 @@ export async function launchChromium(viewport: { width: number; height: number }
     executablePath: CHROMIUM,
     args: ARGS,
     viewport,
+    // No wall-clock limit on a loaded machine: launching waits as long as Chromium takes to start.
+    timeout: 0,
   });
+  // Nor on navigation, selectors, locators and screenshots (Playwright's default is 30 s each).
+  context.setDefaultTimeout(0);
   return {
     context,
     async close() {

@@ -47,7 +47,7 @@ describe(`${REPORT} in Chromium`, () => {
     const removal = scenarios.find((s) => s.uri.startsWith('features/hot-remove/') && isHotRemove(s) && s.pictures > 0);
     if (removal) await report.screenshotScenario(removal.uri, removal.headingId, PICTURE_SCREENSHOT);
     census = await report.census();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await chromium?.close();

@@ -6,5 +6,8 @@ export default defineConfig({
     root: '.',
     include: ['test/browser/**/*.browser.ts'],
     environment: 'node',
+    // No test may depend on wall-clock speed: no limit on a test or a hook (vitest's default is 5 s and 10 s).
+    testTimeout: 0,
+    hookTimeout: 0,
   },
 });

@@ -13,7 +13,7 @@ describe('add', () => {
       'linear map  [0xffff0001c0000000, 0xffff000200000000)',
       'vmemmap     [0xfffffe0006e00000, 0xfffffe0007e00000)  section 8',
       'tables allocated: 513 (PMD 1, PTE 512)',
-      '  PMD table 0x000043a16000 maps 0xffff0001c0000000',
+      '  PMD table 0x000043815000 maps 0xffff0001c0000000',
       'invariants: all hold',
     ]);
     expect(out).toContain(
@@ -48,7 +48,7 @@ describe('add', () => {
     ]);
     expect(json.sections).toEqual([{ nr: 8, vmemmap: { start: '0xfffffe0006e00000', end: '0xfffffe0007e00000' } }]);
     expect(json.tablesAllocated).toHaveLength(513);
-    expect(json.tablesAllocated[0]).toEqual({ level: 'PMD', table: '0x000043a16000', va: '0xffff0001c0000000' });
+    expect(json.tablesAllocated[0]).toEqual({ level: 'PMD', table: '0x000043815000', va: '0xffff0001c0000000' });
     expect(json.ptdump.map((r: { level: string; size: string }) => `${r.size} ${r.level}`)).toEqual([
       '1G PTE',
       '16M PMD',
@@ -56,13 +56,61 @@ describe('add', () => {
   });
 
   it.each([
-    ['an unaligned start', ['--start', '0x41000000'], /^HotplugError: memory is added in whole, aligned sections/],
-    ['boot memory', ['--start', '0x40000000'], /^HotplugError: hot-added memory must not overlap present memory/],
-    ['an address beyond the PA bits', ['--start', '0x1000000000000'], /^AddressError: a physical address must fit/],
-    ['a bad size', ['--size', 'lots'], /^\w+Error: /],
+    [
+      'an unaligned start',
+      ['--start', '0x41000000'],
+      /^HotplugError: --start: memory is hot-added and hot-removed in whole, aligned sections \(start=0x000041000000, section=1G\)$/,
+    ],
+    [
+      'boot memory',
+      ['--start', '0x40000000'],
+      /^HotplugError: --start: hot-added memory must not overlap present memory/,
+    ],
+    [
+      'an address beyond the PA bits',
+      ['--start', '0x1000000000000'],
+      /^AddressError: --start: a physical address must fit/,
+    ],
+    ['a bad size', ['--size', 'lots'], /^RangeRuleError: --size: a size is a whole number .*\(text=lots\)$/],
+    [
+      'a size of 400 digits',
+      ['--size', '9'.repeat(400)],
+      /^RangeRuleError: --size: a size is below 8P .*\(text=9{40}… \(400 characters\)\)$/,
+    ],
+    [
+      'more memory than the model holds',
+      ['--size', '64G'],
+      /^RangeRuleError: --size: the model holds at most 2\^24 pages .*largest=65408M/,
+    ],
+    [
+      'boot memory without room for the image',
+      ['--config', '16K/47', '--boot-size', '1M'],
+      /^RangeRuleError: --boot-size: boot memory holds the kernel image \(bootSize=1M, least=33280K\)$/,
+    ],
+    [
+      'boot memory beyond the linear map',
+      ['--config', '16K/36', '--boot-size', '48G'],
+      /^RangeRuleError: --boot-size: boot memory lies inside the linear map’s reach .*largest=32G/,
+    ],
+    [
+      'boot memory the model cannot hold',
+      ['--config', '64K/52', '--boot-size', '256T'],
+      /^RangeRuleError: --boot-size: the model holds at most 2\^24 pages .*largest=1T/,
+    ],
+    [
+      'boot memory too small for the boot',
+      ['--boot-size', '40M'],
+      /^OutOfMemoryError: --boot-size: boot memory holds the kernel image and the tables and struct pages the boot allocates/,
+    ],
+    [
+      'boot memory too small for the hot-add',
+      ['--boot-size', '64M'],
+      /^OutOfMemoryError: --boot-size: boot memory holds the tables and struct pages the hot-add allocates; arch_add_memory ran out and rolled back \(boot-size=64M, size=1G\)$/,
+    ],
   ])('refuses %s with exit code 2 and the typed error', async (_why, argv, message) => {
     const { code, out, err } = await run(...argv);
     expect([code, out]).toEqual([2, '']);
-    expect(err).toMatch(message);
+    expect(err).toMatch(/^[^\n]*\n$/);
+    expect(err.trimEnd()).toMatch(message);
   });
 });

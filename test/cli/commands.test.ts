@@ -22,10 +22,10 @@ describe('every subcommand', () => {
     expect(err).toMatch(/^UsageError: unknown option: known: .*--json.*--help \(option=--frobnicate\)/);
   });
 
-  it('exit codes are 0 ok, 1 violation, 2 bad input, 3 internal error, as the global help says', async () => {
-    expect(EXIT).toEqual({ ok: 0, violation: 1, badInput: 2, internal: 3 });
+  it('exit codes are 0 ok, 1 violation, 2 bad input, 3 internal error, 4 output not written, as the global help says', async () => {
+    expect(EXIT).toEqual({ ok: 0, violation: 1, badInput: 2, internal: 3, output: 4 });
     expect((await run('--help')).out).toContain(
-      'Exit codes: 0 ok, 1 a violation was found, 2 bad input, 3 internal error.',
+      'Exit codes: 0 ok, 1 a violation was found, 2 bad input, 3 internal error, 4 output not written.',
     );
   });
 });

@@ -36,7 +36,7 @@ describe('dump', () => {
   it('refuses an unknown configuration or a region the layout lacks with exit code 2', async () => {
     const missing = await run('dump', '--config', '64K/48', '--region', 'kasan');
     expect([missing.code, missing.out]).toEqual([2, '']);
-    expect(missing.err).toMatch(/^RangeRuleError: a dumped region must be one of the layout/);
+    expect(missing.err).toMatch(/^RangeRuleError: --region: a dumped region must be one of the layout/);
     expect((await run('dump', '--config', '8K/48')).code).toBe(2);
   });
 

@@ -143,7 +143,7 @@ describe('the command line', () => {
   it('refuses an unsupported configuration with exit code 2 and the ConfigError on stderr', async () => {
     const { code, out, err } = await run('layout', '--config', '8K/48');
     expect([code, out]).toEqual([2, '']);
-    expect(err).toMatch(/^ConfigError: .*8K\/48/);
+    expect(err).toMatch(/^ConfigError: --config: .*8K\/48/);
     for (const name of SUPPORTED_CONFIGS) expect(err).toContain(name);
   });
 
@@ -153,7 +153,8 @@ describe('the command line', () => {
     [['layout', '--kasan=yes'], /UsageError: a flag takes no value/],
     [['layout', 'extra'], /UsageError: unexpected argument/],
     [['frob'], /UsageError: unknown subcommand.*layout/],
-    [['layout', '--era', 'v9'], /ConfigError: the layout era/],
+    [['layout', '--era', 'v9'], /ConfigError: --era: the layout era/],
+    [['layout', '--era', 'constructor'], /ConfigError: --era: the layout era .*\(era=constructor\)/],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const { code, err } = await run(...argv);
     expect(code).toBe(2);

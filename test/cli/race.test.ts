@@ -49,22 +49,24 @@ describe('race', () => {
   });
 
   it('other actors, states and injected bugs', async () => {
-    const ptdump = await run('--actors', 'ptdump', '--state', 'real');
+    const ptdump = await run('--actors', 'check-wx', '--state', 'real');
     expect(ptdump.code).toBe(1);
     expect(ptdump.out.trimEnd().split('\n').at(-1)).toMatch(
-      /^⇒ use-after-free: ptdump read page 0x[0-9a-f]{12} through a stale/,
+      /^⇒ use-after-free: ptdump_check_wx read page 0x[0-9a-f]{12} through a stale/,
     );
-    expect((await run('--actors', 'ptdump-locked', '--state', 'real')).code).toBe(0);
+    expect((await run('--actors', 'ptdump', '--state', 'real')).code).toBe(0);
     expect((await run('--actors', 'cpu', '--state', 'real', '--policy', 'x86')).code).toBe(1);
     expect((await run('--policy', 'no-floor')).out).toContain('policy v5.7 without the floor check');
   });
 
   it.each([
-    [['--config', '4K/49'], 'ConfigError: the configuration must be one'],
-    [['--policy', 'v5.8'], 'ConfigError: the table-freeing policy must be one the model knows'],
-    [['--state', 'imagined'], 'ConfigError: a race starts from the real boot state or a constructed one'],
-    [['--actors', 'kswapd'], 'ConfigError: hot-remove races one of the known actors'],
-    [['--actors', 'neighbour', '--state', 'real'], 'ConfigError: this race is built in one state only'],
+    [['--config', '4K/49'], 'ConfigError: --config: the configuration must be one'],
+    [['--policy', 'v5.8'], 'ConfigError: --policy: the table-freeing policy must be one the model knows'],
+    [['--policy', 'constructor'], 'ConfigError: --policy: the table-freeing policy must be one the model knows'],
+    [['--state', 'imagined'], 'ConfigError: --state: a race starts from the real boot state or a constructed one'],
+    [['--actors', 'kswapd'], 'ConfigError: --actors: hot-remove races one of the known actors'],
+    [['--actors', 'toString'], 'ConfigError: --actors: hot-remove races one of the known actors'],
+    [['--actors', 'neighbour', '--state', 'real'], 'ConfigError: --state: this race is built in one state only'],
     [['--bogus'], 'UsageError'],
   ])('refuses bad input with exit 2: %j', async (argv, message) => {
     const { code, out, err } = await run(...argv);

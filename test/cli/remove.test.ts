@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { geometry } from '../../src/arch/geometry';
 import { hotRemove, removalJson } from '../../src/cli/commands/remove';
 import { main } from '../../src/cli/program';
+import { policyNamed } from '../../src/hotplug/policy';
 import { run as runCli } from '../support/cli';
 
 /** The `remove` subcommand, in-process. */
@@ -149,9 +151,9 @@ describe('remove', () => {
       live: null,
     });
     const request = {
-      config: '64K/48',
-      policy: 'v5.7',
-      start: 0x2_0000_0000n,
+      geo: geometry('64K/48'),
+      policy: policyNamed('v5.7'),
+      start: 0x2_0000_0000,
       size: 2 ** 30,
       bootSize: 128 * 2 ** 20,
       altmap: false,
@@ -170,18 +172,49 @@ describe('remove', () => {
   });
 
   it.each([
-    ['a start that is not section-aligned', ['--start', '0x200001000'], /^HotplugError: memory is added in whole/],
-    ['boot memory', ['--start', '0x40000000'], /^HotplugError: hot-added memory must not overlap present memory/],
-    ['a range beyond the linear map', ['--start', '0x800040000000'], /^HotplugError: .*arch_get_mappable_range/],
-    ['a start beyond the physical address bits', ['--start', '0xffffffffffffffff'], /^AddressError: .*paBits=48/],
-    ['a start that is not hex', ['--start', '8G'], /^AddressError: an address is written as 0x/],
-    ['a size with an unknown unit', ['--size', '1X'], /^RangeRuleError: a size is a whole number/],
-    ['an unknown policy', ['--policy', 'v9'], /^ConfigError: the table-freeing policy must be one the model knows/],
-    ['an unknown configuration', ['--config', '8K/48'], /^ConfigError: the configuration must be one/],
+    [
+      'a start that is not section-aligned',
+      ['--start', '0x200001000'],
+      /^HotplugError: --start: memory is hot-added and hot-removed in whole/,
+    ],
+    [
+      'a size of part of a section',
+      ['--size', '3M'],
+      /^HotplugError: --size: memory is hot-added and hot-removed in whole, aligned sections \(size=3M, section=1G\)$/,
+    ],
+    [
+      'boot memory',
+      ['--start', '0x40000000'],
+      /^HotplugError: --start: hot-added memory must not overlap present memory/,
+    ],
+    [
+      'a range beyond the linear map',
+      ['--start', '0x800040000000'],
+      /^HotplugError: --start: .*arch_get_mappable_range/,
+    ],
+    [
+      'a start beyond the physical address bits',
+      ['--start', '0xffffffffffffffff'],
+      /^AddressError: --start: .*paBits=48/,
+    ],
+    ['a start that is not hex', ['--start', '8G'], /^AddressError: --start: an address is written as 0x/],
+    ['a size with an unknown unit', ['--size', '1X'], /^RangeRuleError: --size: a size is a whole number/],
+    [
+      'an unknown policy',
+      ['--policy', 'v9'],
+      /^ConfigError: --policy: the table-freeing policy must be one the model knows/,
+    ],
+    [
+      'a name every JavaScript object has',
+      ['--policy', 'constructor'],
+      /^ConfigError: --policy: the table-freeing policy must be one the model knows/,
+    ],
+    ['an unknown configuration', ['--config', '8K/48'], /^ConfigError: --config: the configuration must be one/],
   ])('refuses %s with exit code 2 and the typed error', async (_why, argv, message) => {
     const { code, out, err } = await run('--config', '64K/48', ...argv);
     expect([code, out]).toEqual([2, '']);
-    expect(err).toMatch(message);
+    expect(err).toMatch(/^[^\n]*\n$/);
+    expect(err.trimEnd()).toMatch(message);
   });
 
   it('is listed in the global help', async () => {

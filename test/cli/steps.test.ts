@@ -130,6 +130,12 @@ describe('the glossary options', () => {
     expect(readFileSync(join(root, 'features', 'GLOSSARY.md'), 'utf8')).toBe(printed.out.join(''));
   });
 
+  it('refuses an unknown option with exit code 2 and one line, before reading anything', () => {
+    const run = capture();
+    expect(stepsMain(['--glosary'], join(tmpdir(), 'no-such-project'), run.io)).toBe(2);
+    expect(run.err.join('')).toMatch(/^UsageError: unknown option: known: [^\n]*\(option=--glosary\)\n$/);
+  });
+
   it('exits 1 naming a feature step that no pattern matches', () => {
     const run = capture();
     expect(stepsMain(['--markdown'], sampleRoot('    Given a page at 3\n    Then it is blue\n'), run.io)).toBe(1);

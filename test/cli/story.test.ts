@@ -25,6 +25,18 @@ describe('story, what npm start runs with no subcommand', () => {
     expect(html.match(/<figure>/g)?.length).toBeGreaterThan(story.removals.length);
   });
 
+  it.each([
+    ['a directory', tmpdir()],
+    ['an empty path', ''],
+    ['a folder that does not exist', join(tmpdir(), 'no-such-folder', 'story.html')],
+    ['a device that takes nothing', '/dev/full'],
+  ])('refuses --html to %s with exit code 2, before the story is built', async (_why, path) => {
+    const { code, out, err } = await run('story', '--html', path, '--progress');
+    expect([code, out]).toEqual([2, '']);
+    // one line, and no "exploring" line before it: nothing was built
+    expect(err).toMatch(/^UsageError: --html: the output file must be writable: E[A-Z]+: [^\n]+ \(html=[^\n]*\)\n$/);
+  });
+
   it('shows its options with --help, and refuses an unknown one with exit code 2', async () => {
     const help = await run('story', '--help');
     expect(help.code).toBe(0);

@@ -35,7 +35,7 @@ const step: fc.Arbitrary<Step> = fc.record({
 
 /** Every step the actors of the model's races announce when each runs alone. */
 function realSteps(): Step[] {
-  return (['vmalloc', 'ptdump', 'ptdump-locked', 'cpu'] as const).flatMap((actors) =>
+  return (['vmalloc', 'ptdump', 'check-wx', 'cpu'] as const).flatMap((actors) =>
     soloPrograms(raceScenario(actors, '4K/48', 'empty-only', 'constructed')).flat(),
   );
 }

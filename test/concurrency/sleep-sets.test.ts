@@ -8,11 +8,11 @@ import { tiny } from './tiny';
 
 // Scenarios small enough to run every interleaving without reduction (495 schedules at most).
 const SMALL: [string, () => Scenario][] = [
-  ['empty-only: the PTE table freed while ptdump holds it', () => tiny('empty-only', ['ptdump'])],
+  ['empty-only: the PTE table freed while the W+X check holds it', () => tiny('empty-only', ['ptdump_check_wx'])],
   ['x86: freed before the PGD entry is cleared, read by a CPU', () => tiny('x86', ['cpu'])],
-  ['x86 with ptdump: freed before cleared, read by ptdump', () => tiny('x86', ['ptdump'])],
-  ['v5.7 against ptdump and a CPU: nothing to find', () => tiny('v5.7', ['ptdump', 'cpu'])],
-  ['x86 against a warm walk cache: a stale walk', () => staleWalkRace('64K/42', 'x86', 'constructed')],
+  ['x86 with the W+X check: freed before cleared, read by it', () => tiny('x86', ['ptdump_check_wx'])],
+  ['v5.7 against the W+X check and a CPU: nothing to find', () => tiny('v5.7', ['ptdump_check_wx', 'cpu'])],
+  ['x86 against a warm TLB and walk cache: a freed page read', () => staleWalkRace('64K/42', 'x86', 'constructed')],
   [
     'no all-none scan: a lost mapping, seen only at the end',
     () => neighbourRace('64K/42', INJECTED_BUGS['no-scan'] as FreeingPolicy),
@@ -36,7 +36,7 @@ describe('sleep sets against a naive search of every interleaving', () => {
   });
 
   it('run fewer schedules than the naive search on three actors', () => {
-    const scenario = tiny('v5.7', ['ptdump', 'cpu']);
+    const scenario = tiny('v5.7', ['ptdump_check_wx', 'cpu']);
     const naive = naiveExplore(scenario);
     const reduced = explore(scenario);
     expect(naive.schedules).toBe(495);

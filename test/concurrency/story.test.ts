@@ -18,19 +18,22 @@ import { tiny } from './tiny';
 
 describe('naiveSchedules', () => {
   it('counts what the naive search runs, when no schedule stops early', () => {
-    for (const scenario of [tiny('v5.7', ['ptdump', 'cpu']), ptdumpRace('64K/42', 'v5.7', true, 'constructed')]) {
+    for (const scenario of [
+      tiny('v5.7', ['ptdump_check_wx', 'cpu']),
+      ptdumpRace('64K/42', 'v5.7', 'ptdump', 'constructed'),
+    ]) {
       expect(naiveSchedules(soloPrograms(scenario))).toBe(BigInt(naiveExplore(scenario).schedules));
     }
   });
 
   it('is the multinomial of the step counts when no lock orders the actors', () => {
-    const programs = soloPrograms(tiny('v5.7', ['ptdump', 'cpu']));
+    const programs = soloPrograms(tiny('v5.7', ['ptdump_check_wx', 'cpu']));
     expect(programs.map((p) => p.length)).toEqual([8, 2, 1]);
     expect(naiveSchedules(programs)).toBe(multinomial([8, 2, 1]));
   });
 
   it('runs a reader-writer lock wholly before or after its writer', () => {
-    const programs = soloPrograms(ptdumpRace('64K/42', 'v5.7', true, 'constructed'));
+    const programs = soloPrograms(ptdumpRace('64K/42', 'v5.7', 'ptdump', 'constructed'));
     expect(programs.map((p) => p.length)).toEqual([8, 4]);
     expect(naiveSchedules(programs)).toBe(2n);
   });
@@ -46,14 +49,14 @@ describe('multinomial', () => {
 
 describe('walkerUseAfterFree', () => {
   it('picks the four steps of a walker reading a freed table', () => {
-    const c = explore(ptdumpRace('4K/48', 'v5.7', false)).counterexample;
+    const c = explore(ptdumpRace('4K/48', 'v5.7', 'ptdump_check_wx')).counterexample;
     expect(c).toBeDefined();
     const four = walkerUseAfterFree(c as NonNullable<typeof c>);
     expect(four.map((s) => [s.step.actor, s.step.op])).toEqual([
-      ['ptdump', 'read'],
+      ['ptdump_check_wx', 'read'],
       ['hot-remove', 'clear'],
       ['hot-remove', 'free'],
-      ['ptdump', 'read'],
+      ['ptdump_check_wx', 'read'],
     ]);
     const [take, clear, free, read] = four;
     expect(clear?.step.pages).toEqual(take?.step.pages);
@@ -62,7 +65,7 @@ describe('walkerUseAfterFree', () => {
   });
 
   it('finds none in a counterexample of another kind', () => {
-    const c = explore(tiny('empty-only', ['ptdump'])).counterexample;
+    const c = explore(tiny('empty-only', ['ptdump_check_wx'])).counterexample;
     expect(c?.violation.kind).toBe('freed-while-held');
     expect(walkerUseAfterFree(c as NonNullable<typeof c>)).toEqual([]);
   });

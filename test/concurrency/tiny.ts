@@ -6,17 +6,17 @@ import type { FreeingPolicy } from '../../src/hotplug/policy';
 import type { Kernel } from '../../src/mappings/kernel';
 
 /** Who joins hot-remove in a tiny scenario, over the leaf it removes. */
-export type Joiner = 'ptdump' | 'cpu';
+export type Joiner = 'ptdump_check_wx' | 'cpu';
 
 /**
  * hot-remove of the leaf at VMEMMAP_START on 64K/42 (constructed state: eight steps under v5.7, twelve
- * when its PTE table is freed) ‖ ptdump of that leaf without the lock (two steps) and/or a CPU
+ * when its PTE table is freed) ‖ the W+X check of that leaf, without the lock (two steps), and/or a CPU
  * walking to it from the PGD (one step): small enough to enumerate every interleaving.
  */
 export function tiny(policy: FreeingPolicy | string, joiners: readonly Joiner[]): Scenario {
   const { k, leaf } = raceState('64K/42', 'constructed');
   const join = (c: Kernel, j: Joiner): Actor =>
-    j === 'ptdump' ? ptdumpActor(c, leaf[0], leaf[1], false) : cpuAccessActor(c, leaf[0]);
+    j === 'ptdump_check_wx' ? ptdumpActor(c, leaf[0], leaf[1], j) : cpuAccessActor(c, leaf[0]);
   return {
     name: `64K/42 ${typeof policy === 'string' ? policy : policy.name} with ${joiners.join(', ')}`,
     initial: k,

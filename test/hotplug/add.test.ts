@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
-import { HotplugError, OutOfMemoryError } from '../../src/errors';
+import { formatSize, MAX_PRESENT_PAGES } from '../../src/arch/size';
+import { HotplugError, OutOfMemoryError, RangeRuleError } from '../../src/errors';
 import { archAddMemory } from '../../src/hotplug/add';
 import { brokenInvariants } from '../../src/hotplug/invariants';
 import { archRemoveMemory, sectionVmemmap } from '../../src/hotplug/remove';
@@ -74,6 +75,20 @@ describe('arch_add_memory refuses bad input with a HotplugError and changes noth
     refuses(k, k.physOffset + reach, GiB, /mappable_range/);
     refuses(k, k.physOffset + reach - GiB, 2 * GiB, /mappable_range/);
   });
+
+  it.each(['4K/48', '16K/47', '64K/48'])(
+    '%s: more memory than the model holds, with the most it can still add, before mapping anything',
+    (config) => {
+      const k = boot(config);
+      const most = MAX_PRESENT_PAGES * k.geo.pageSize - GiB;
+      const before = snapshot(k);
+      expect(() => archAddMemory(k, 4 * GiB, most + GiB)).toThrow(RangeRuleError);
+      expect(() => archAddMemory(k, 4 * GiB, most + GiB)).toThrow(
+        new RegExp(`holds at most 2\\^${Math.log2(MAX_PRESENT_PAGES)} pages .*largest=${formatSize(most)}`),
+      );
+      expect(snapshot(k)).toBe(before);
+    },
+  );
 
   it('memory overlapping boot memory', () => {
     const k = boot('4K/48');

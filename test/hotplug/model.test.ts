@@ -164,6 +164,8 @@ class HotRemove implements fc.Command<Model, Real> {
     expectKept(r, before, owned);
     const leaked = leftEmpty(k, report.parts).filter((d) => d.reason !== 'outside floor/ceiling');
     expect(leaked, 'empty tables kept for a reason other than the region edges').toEqual([]);
+    const warned = report.parts.flatMap((p) => p.decisions).filter((d) => d.warning);
+    expect(warned, 'v5.7 freed a static or boot (PageReserved) table').toEqual([]);
   }
   toString = (): string => `hot-remove hot-added slot #${this.pick}`;
 }

@@ -4,12 +4,14 @@ import type { Kva } from '../../src/arch/address';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { brokenInvariants, leftEmpty } from '../../src/hotplug/invariants';
-import { removePgdMapping } from '../../src/hotplug/remove';
-import { strandedTables } from '../../src/hotplug/worst-case';
+import { removePgdMapping, type TeardownReport, vmemmapFree } from '../../src/hotplug/remove';
+import { leftAtEdges, strandedTables } from '../../src/hotplug/worst-case';
 import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../../src/mappings/create-mapping';
 import { Kernel } from '../../src/mappings/kernel';
 import { tablesFingerprint } from '../../src/mappings/snapshot';
+import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { runToEnd } from '../../src/tables/step';
+import { PROPERTY_TIMEOUT } from '../support/assert';
 
 /*
  * The thread's first proposal, floor/ceiling = the removed range itself: it may leave tables behind
@@ -19,87 +21,137 @@ import { runToEnd } from '../../src/tables/step';
  * reclaims them all.
  */
 
-/** Random ranges per configuration: 8 × 125 = 1,000. */
-const RUNS_PER_CONFIG = 125;
+/** Random ranges per configuration and kind: small page-mapped 8 × 125 = 1,000; large block-mapped and vmemmap 8 × 50 each. */
+const SMALL_RUNS = 125;
+const LARGE_RUNS = 50;
+const VMEMMAP_RUNS = 50;
 const BOOT_BASE = 0x4000_0000;
 const BOOT_SIZE = 2 ** 30;
-/** Ranges of at most this many pages. */
+/** Small ranges: at most this many pages, mapped page by page. */
 const MAX_PAGES = 96;
+/** Large ranges: up to 1 TiB (capped by the free linear map), block-mapped where alignment allows. */
+const MAX_LARGE = 2 ** 40;
+/** vmemmap ranges: at most this many bytes of struct pages, so their backing fits the boot allocator. */
+const MAX_VMEMMAP = 64 * 2 ** 20;
 
 /** A block-mapped kernel with 1 GiB of boot memory; every run works on a copy of it. */
 const boot = (config: string): Kernel =>
   new Kernel({ config, bootBase: BOOT_BASE, bootSize: BOOT_SIZE, rodataFull: false, vmallocAreas: [] });
 
+interface Span {
+  readonly start: Kva;
+  readonly size: number;
+}
+
 /**
- * A small page-aligned range of the linear map above boot memory: mostly straddling a boundary of
- * some level's entries (so that it crosses tables of that level), else starting at one, ending at the
- * top of the linear map, or anywhere.
+ * A range of `unit`-aligned addresses in [low, high), at most `maxUnits` units long: mostly straddling
+ * a boundary of some level's entries (so that it crosses tables of that level), else starting at one,
+ * ending at `high`, or anywhere.
  */
-function linearRange(k: Kernel): fc.Arbitrary<{ start: Kva; pages: number }> {
-  const page = k.geo.pageSize;
-  const low = k.linearVa(BOOT_BASE + BOOT_SIZE);
-  const high = k.layout.pageEnd;
-  const pages = fc.integer({ min: 1, max: MAX_PAGES });
+function rangeIn(k: Kernel, low: Kva, high: Kva, unit: number, maxUnits: number): fc.Arbitrary<Span> {
+  const room = Math.floor((high - low) / unit);
+  const most = Math.min(maxUnits, room);
+  const units = fc.integer({ min: 1, max: most });
+  const clamp = (at: number, n: number): Span => ({
+    start: Math.min(Math.max(low, at), high - n * unit),
+    size: n * unit,
+  });
   const boundaries = k.geo.levels
     .map((l) => ({
       size: l.entrySize,
       first: Math.ceil(low / l.entrySize) + 1,
       last: Math.floor(high / l.entrySize) - 1,
     }))
-    .filter((b) => b.first <= b.last);
+    .filter((b) => b.first <= b.last && b.size % unit === 0);
   const boundary = fc
     .constantFrom(...boundaries)
     .chain((b) => fc.integer({ min: b.first, max: b.last }).map((n) => n * b.size));
-  const straddling = fc.tuple(boundary, fc.integer({ min: 2, max: MAX_PAGES }), fc.nat()).map(([at, n, cut]) => ({
-    start: Math.min(Math.max(low, at - (1 + (cut % (n - 1))) * page), high - n * page),
-    pages: n,
-  }));
+  const straddling = fc
+    .tuple(boundary, fc.integer({ min: 2, max: Math.max(2, most) }), fc.nat())
+    .map(([at, n, cut]) => clamp(at - (1 + (cut % (n - 1))) * unit, n));
   return fc.oneof(
     { weight: 6, arbitrary: straddling },
-    {
-      weight: 1,
-      arbitrary: fc.tuple(boundary, pages).map(([at, n]) => ({ start: Math.min(at, high - n * page), pages: n })),
-    },
-    { weight: 1, arbitrary: pages.map((n) => ({ start: high - n * page, pages: n })) },
+    { weight: 1, arbitrary: fc.tuple(boundary, units).map(([at, n]) => clamp(at, n)) },
+    { weight: 1, arbitrary: units.map((n) => clamp(high - n * unit, n)) },
     {
       weight: 2,
-      arbitrary: fc
-        .tuple(fc.nat((high - low) / page - MAX_PAGES), pages)
-        .map(([at, n]) => ({ start: low + at * page, pages: n })),
+      arbitrary: fc.tuple(fc.nat(room - most), units).map(([at, n]) => clamp(low + at * unit, n)),
     },
   );
+}
+
+/** Sizes spread over every order of magnitude up to `max` units, not only the large ones. */
+function anySize(k: Kernel, low: Kva, high: Kva, unit: number, max: number): fc.Arbitrary<Span> {
+  return fc
+    .integer({ min: 0, max: Math.floor(Math.log2(max)) })
+    .chain((bits) => rangeIn(k, low, high, unit, 2 ** bits));
+}
+
+/**
+ * The thread's bound as what the teardown left: every table left behind is kept as outside
+ * floor/ceiling, straddles the floor or the ceiling, and each edge holds at most one table per level
+ * below the PGD — so no more than 2 × (levels − 1) in all, and none whose whole span was removed.
+ */
+function expectWithinBound(k: Kernel, report: TeardownReport): void {
+  const levels = k.geo.levels.length;
+  const left = strandedTables(k, [report]);
+  expect(left.length).toBeLessThanOrEqual(2 * (levels - 1));
+  expect(left.every((d) => d.reason === 'outside floor/ceiling' && d.level !== 'PGD')).toBe(true);
+  const inside = left.filter((d) => d.va >= report.start && d.va + d.span <= report.end);
+  expect(inside, 'a table whose whole span was removed is left').toEqual([]);
+  const edges = leftAtEdges(k, report);
+  expect(edges.neither, 'a table left behind straddles neither edge').toEqual([]);
+  for (const atEdge of [edges.floor, edges.ceiling]) {
+    expect(new Set(atEdge.map((d) => d.level)).size).toBe(atEdge.length);
+  }
+  const empty = leftEmpty(k, [report]).map((d) => d.pfn);
+  expect(empty.filter((pfn) => !left.some((d) => d.pfn === pfn))).toEqual([]);
+  expect(brokenInvariants(k)).toEqual([]);
+}
+
+/** Maps a linear-map range, tears it down under `range`, checks the bound, then lets v5.7 reclaim the rest. */
+function linearRoundTrip(booted: Kernel, { start, size }: Span, flags: number): void {
+  const k = booted.clone();
+  const before = tablesFingerprint(k);
+  const phys = BOOT_BASE + (start - k.layout.pageOffset);
+  createPgdMapping(k.pt, { phys, virt: start, size, prot: PAGE_KERNEL, flags, actor: 'test' });
+  expectWithinBound(k, runToEnd(removePgdMapping(k, k.pt.pgd, start, size, { policy: 'range' })));
+  runToEnd(removePgdMapping(k, k.pt.pgd, start, size, { policy: 'v5.7' }));
+  expect(tablesFingerprint(k), 'the enclosing region reclaims what the range left').toBe(before);
 }
 
 describe('policy range: floor and ceiling = the removed range', () => {
   for (const config of SUPPORTED_CONFIGS) {
     const booted = boot(config);
-    const levels = booted.geo.levels.length;
-    test.prop([linearRange(booted)], { numRuns: RUNS_PER_CONFIG })(
-      `${config}: at most ${2 * (levels - 1)} tables left behind, at the edges, one per level and edge`,
-      ({ start, pages }) => {
+    const bound = 2 * (booted.geo.levels.length - 1);
+    const low = booted.linearVa(BOOT_BASE + BOOT_SIZE);
+    const high = booted.layout.pageEnd;
+    const page = booted.geo.pageSize;
+
+    test.prop([rangeIn(booted, low, high, page, MAX_PAGES)], { numRuns: SMALL_RUNS })(
+      `${config}: a few pages mapped page by page: at most ${bound} tables left behind, one per level and edge`,
+      (span) => linearRoundTrip(booted, span, NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS),
+      PROPERTY_TIMEOUT,
+    );
+
+    test.prop([anySize(booted, low, high, page, MAX_LARGE / page)], { numRuns: LARGE_RUNS })(
+      `${config}: a range of any size up to 1T, block-mapped: at most ${bound} tables left behind`,
+      (span) => linearRoundTrip(booted, span, NO_CONT_MAPPINGS),
+      PROPERTY_TIMEOUT,
+    );
+
+    const leaf = vmemmapLeafLevel(booted).entrySize;
+    const vmemmapLow = booted.vmemmapVa((BOOT_BASE + BOOT_SIZE) / page);
+    test.prop([anySize(booted, vmemmapLow, booted.layout.vmemmapEnd, leaf, MAX_VMEMMAP / leaf)], {
+      numRuns: VMEMMAP_RUNS,
+    })(
+      `${config}: a vmemmap range: vmemmap_free leaves at most ${bound} tables behind`,
+      ({ start, size }) => {
         const k = booted.clone();
-        const size = pages * k.geo.pageSize;
-        const end = start + size;
-        const before = tablesFingerprint(k);
-        const phys = BOOT_BASE + (start - k.layout.pageOffset);
-        const flags = NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
-        createPgdMapping(k.pt, { phys, virt: start, size, prot: PAGE_KERNEL, flags, actor: 'test' });
-        const report = runToEnd(removePgdMapping(k, k.pt.pgd, start, size, { policy: 'range' }));
-        const left = strandedTables(k, [report]);
-        expect(left.length).toBeLessThanOrEqual(2 * (levels - 1));
-        expect(left.every((d) => d.reason === 'outside floor/ceiling')).toBe(true);
-        const inside = left.filter((d) => d.va >= start && d.va + d.span <= end);
-        expect(inside, 'a table whose whole span was removed is left').toEqual([]);
-        for (const edge of [start, end - 1]) {
-          const atEdge = left.filter((d) => d.va <= edge && edge < d.va + d.span);
-          expect(new Set(atEdge.map((d) => d.level)).size).toBe(atEdge.length);
-        }
-        const empty = leftEmpty(k, [report]).map((d) => d.pfn);
-        expect(empty.filter((pfn) => !left.some((d) => d.pfn === pfn))).toEqual([]);
-        expect(brokenInvariants(k)).toEqual([]);
-        runToEnd(removePgdMapping(k, k.pt.pgd, start, size, { policy: 'v5.7' }));
-        expect(tablesFingerprint(k), 'the enclosing region reclaims what the range left').toBe(before);
+        vmemmapPopulate(k, start, start + size, undefined, 'test');
+        expectWithinBound(k, runToEnd(vmemmapFree(k, start, start + size, { policy: 'range' })));
       },
+      PROPERTY_TIMEOUT,
     );
   }
 });

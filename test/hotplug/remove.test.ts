@@ -17,6 +17,7 @@ import {
 } from '../../src/hotplug/remove';
 import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
+import { PageState } from '../../src/memory/page';
 import { runToEnd } from '../../src/tables/step';
 import type { TraceEvent } from '../../src/tables/trace';
 import { walk } from '../../src/tables/walker';
@@ -76,9 +77,19 @@ describe('the two passes, in order', () => {
     },
   );
 
-  it('x86: the table page is freed before its parent entry is cleared, no walk-cache TLBI, one flush_tlb_all per call', () => {
+  it('x86, blocks: backing freed before the block is cleared, no TLBI; each table freed before its parent entry is cleared, right after its own entries; no PUD table freed; flush_tlb_all at the end of each call', () => {
     const { k, report } = removeSection('4K/48', 'x86');
-    expect(letters(k.pt.trace.since(report.mark))).toMatch(/^(CTB)+(PC)+A(CT)+(PC)+A$/);
+    // vmemmap: one block under the first PMD table, seven under the second; linear map: one PUD block.
+    expect(letters(k.pt.trace.since(report.mark))).toMatch(/^BCPC(BC){7}PCACA$/);
+    const puds = report.parts.flatMap((p) => p.decisions).filter((d) => d.level === 'PUD');
+    expect(puds.length).toBeGreaterThan(0);
+    expect(puds.every((d) => !d.freed && d.reason === 'policy leaves tables')).toBe(true);
+  });
+
+  it('x86, pages: flush_tlb_all after each PTE table’s leaves, then that table freed before its PMD entry is cleared', () => {
+    const { k, report } = removeSection('64K/48', 'x86', true);
+    // The linear map, last: two PTE tables of 8,192 pages (the PMD table above them also maps boot memory).
+    expect(letters(k.pt.trace.since(report.mark))).toMatch(/A(C{8192}APC){2}A$/);
   });
 
   it('pass 2 is post-order: a table is decided after every table below it', () => {
@@ -169,11 +180,24 @@ describe('what each policy keeps', () => {
     expect(report.parts[0]?.decisions.at(-1)).toMatchObject({ level: 'PUD', reason: 'entries left', live: 1 });
   });
 
-  it('boot (memblock) tables are never freed, even by empty-only', () => {
+  it('a boot (memblock) table that empty-only finds empty is freed after free_hotplug_page_range’s WARN', () => {
     const k = new Kernel({ config: '4K/48', bootSize: GiB, rodataFull: false, vmallocAreas: [] });
+    const pud = walk(k.pt, k.linearVa(k.physOffset)).steps[1];
+    if (!pud) throw new Error('no PUD table');
     const report = runToEnd(removePgdMapping(k, k.pt.pgd, k.linearVa(k.physOffset), GiB, { policy: 'empty-only' }));
-    expect(report.decisions.map((d) => [d.level, d.freed, d.reason])).toEqual([['PUD', false, 'reserved (boot)']]);
+    expect(report.decisions.map((d) => [d.level, d.freed, d.warning])).toEqual([['PUD', true, 'reserved (boot)']]);
+    expect(k.mem.state(pud.table)).toBe(PageState.Poisoned);
+    expect(k.alloc.available(0)).toBeGreaterThan(0);
     expect(brokenInvariants(k)).toEqual([]);
+  });
+
+  it('v5.7 frees no boot table when boot memory’s linear map is torn down, though it may be eligible', () => {
+    const k = new Kernel({ config: '4K/48', bootSize: GiB, rodataFull: false, vmallocAreas: [] });
+    archAddMemory(k, k.physOffset + GiB, GiB);
+    const report = archRemoveMemory(k, k.physOffset + GiB, GiB);
+    const pud = report.parts.at(-1)?.decisions.find((d) => d.level === 'PUD');
+    expect(pud).toMatchObject({ freed: false, reason: 'entries left', live: 1 });
+    expect(k.mem.state(pud?.pfn ?? -1)).toBe(PageState.Reserved);
   });
 });
 

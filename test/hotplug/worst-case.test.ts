@@ -3,7 +3,7 @@ import { kvaHex } from '../../src/arch/address';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { brokenInvariants } from '../../src/hotplug/invariants';
-import { leftBehindBound, strandedTables, worstCase } from '../../src/hotplug/worst-case';
+import { leftAtEdges, leftBehindBound, strandedTables, worstCase } from '../../src/hotplug/worst-case';
 import { createPgdMapping, NO_BLOCK_MAPPINGS } from '../../src/mappings/create-mapping';
 import { smallKernel } from '../support/kernels';
 
@@ -53,6 +53,18 @@ describe('worstCase', () => {
       }
       expect(w.report.decisions.every((d) => !d.freed && d.reason === 'outside floor/ceiling')).toBe(true);
       expect(new Set(w.left.map((d) => d.verdict))).toEqual(new Set(['below-floor', 'beyond-ceiling']));
+    },
+  );
+
+  it.each(SUPPORTED_CONFIGS.filter((c) => c !== '16K/48'))(
+    '%s: the floor and the ceiling each hold one table of every level below the PGD',
+    (name) => {
+      const k = smallKernel(name);
+      const edges = leftAtEdges(k, worstCase(k).report);
+      const below = k.geo.levels.slice(1).map((l) => l.name);
+      expect(edges.floor.map((d) => d.level).sort()).toEqual([...below].sort());
+      expect(edges.ceiling.map((d) => d.level).sort()).toEqual([...below].sort());
+      expect(edges.neither).toEqual([]);
     },
   );
 

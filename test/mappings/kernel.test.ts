@@ -48,6 +48,23 @@ describe('booting a kernel', () => {
     },
   );
 
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: links _text at KIMAGE_VADDR + TEXT_OFFSET (512K in v5.7) and loads it 512K above a 2M boundary',
+    (config) => {
+      const k = smallKernel(config);
+      const textOffset = 512 * 1024;
+      expect(k.image.va - k.layout.vmallocStart).toBe(textOffset);
+      expect(k.image.phys).toBe(0x4000_0000 + textOffset);
+      expect(translate(k.pt, k.image.va)).toBe(k.image.phys);
+      expect(translate(k.pt, k.image.va - k.geo.pageSize)).toBe(-1);
+      expect(translate(k.pt, k.image.va + k.image.size - 1)).toBe(k.image.phys + k.image.size - 1);
+      expect([k.mem.state(k.image.phys / k.geo.pageSize - 1), k.mem.owner(k.image.phys / k.geo.pageSize)]).toEqual([
+        PageState.InUse,
+        Owner.KernelImage,
+      ]);
+    },
+  );
+
   it('puts 4K/48 boot memory at PAGE_OFFSET and its struct pages at VMEMMAP_START', () => {
     const k = smallKernel('4K/48');
     expect(kvaHex(k.geo, k.linearVa(0x4000_0000))).toBe('0xffff000000000000');

@@ -1,5 +1,5 @@
 import { fc } from '@fast-check/vitest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { kvaHex } from '../../src/arch/address';
 import { geometry } from '../../src/arch/geometry';
 import { OutOfMemoryError, RangeRuleError } from '../../src/errors';
@@ -112,4 +112,12 @@ describe('vmalloc and vfree', () => {
       expect(snapshot(k)).toBe(before);
     },
   );
+
+  it('refuses a size beyond the allocator before reading a single table (2^40 bytes)', () => {
+    const k = smallKernel('4K/48', { bootSize: 64 * MiB });
+    const reads = vi.spyOn(k.pt, 'words');
+    expect(() => k.vmalloc.vmalloc(2 ** 40, 'test')).toThrow(OutOfMemoryError);
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+  });
 });

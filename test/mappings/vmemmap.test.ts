@@ -1,12 +1,15 @@
 import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { kvaHex } from '../../src/arch/address';
-import { geometry } from '../../src/arch/geometry';
-import { RangeRuleError } from '../../src/errors';
+import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { HotplugError, RangeRuleError } from '../../src/errors';
+import { archAddMemory } from '../../src/hotplug/add';
+import { SUBSECTION_SIZE, subsectionVmemmap, vmemmapFree } from '../../src/hotplug/remove';
 import type { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { Owner } from '../../src/memory/page';
+import { runToEnd } from '../../src/tables/step';
 import { translate, walk } from '../../src/tables/walker';
 import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
 import { freshKernel, GiB, MiB, sharedKernel, smallKernel } from '../support/kernels';
@@ -122,5 +125,51 @@ describe('vmemmap_populate and a nearly exhausted allocator', () => {
     const before = snapshot(k);
     expect(() => vmemmapPopulate(k, start, start + 2 * MiB, undefined, 'test')).toThrow();
     expect(snapshot(k)).toBe(before);
+  });
+});
+
+describe('v5.7 vmemmap_free of one 2 MiB sub-section (section_deactivate → depopulate_section_memmap)', () => {
+  const SECTION = 0x2_0000_0000;
+  const added = new Map<string, Kernel>();
+  /** A small kernel with the section at 8 GiB hot-added, booted once per configuration and cloned per run. */
+  const withSection = (config: string): Kernel => {
+    let k = added.get(config);
+    if (!k) {
+      k = smallKernel(config);
+      archAddMemory(k, SECTION, GiB);
+      added.set(config, k);
+    }
+    return k.clone();
+  };
+
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: the struct pages of exactly the sub-sections sharing a vmemmap leaf with it are cleared',
+    (config) => {
+      fc.assert(
+        fc.property(fc.nat({ max: GiB / SUBSECTION_SIZE - 1 }), (n) => {
+          const k = withSection(config);
+          const leaf = vmemmapLeafLevel(k).entrySize;
+          const [start, end] = subsectionVmemmap(k, SECTION + n * SUBSECTION_SIZE);
+          runToEnd(vmemmapFree(k, start, end));
+          for (let i = 0; i < GiB / SUBSECTION_SIZE; i++) {
+            const [s, e] = subsectionVmemmap(k, SECTION + i * SUBSECTION_SIZE);
+            const shares =
+              Math.floor(s / leaf) <= Math.floor((end - 1) / leaf) &&
+              Math.floor((e - 1) / leaf) >= Math.floor(start / leaf);
+            expect(walk(k.pt, s).pa === undefined, `sub-section ${i}`).toBe(shares);
+          }
+        }),
+        { numRuns: 16 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it('refuses a sub-section that is unaligned or not in a hot-added section, naming the rule', () => {
+    const k = withSection('4K/48');
+    for (const pa of [SECTION + 4096, 0x4000_0000, 0x3_0000_0000]) {
+      expect(refusal(() => subsectionVmemmap(k, pa))).toBeInstanceOf(HotplugError);
+      expect(refusal(() => subsectionVmemmap(k, pa)).message).toContain('a sub-section is 2M-aligned');
+    }
   });
 });

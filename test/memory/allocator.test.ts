@@ -114,9 +114,21 @@ describe('the page allocator', () => {
     const k = smallKernel('4K/48');
     const imagePfn = k.image.phys / k.geo.pageSize;
     expect(() => k.alloc.free(imagePfn, 0, 'hot-remove')).toThrow(
-      /reserved \(boot\) page must never be freed.*page=0x000040200000, by=hot-remove/,
+      /reserved \(boot\) page must never be freed.*page=0x000040080000, by=hot-remove/,
     );
     expect(k.mem.state(imagePfn)).toBe(PageState.Reserved);
+  });
+
+  it('freeReserved, as free_pages after the WARN: the reserved page joins the free lists and is handed out again', () => {
+    const { mem, alloc, first } = tinyMemory('64K/42');
+    const image = first - 1;
+    for (let i = 0; i < POOL_PAGES; i++) alloc.alloc(0, Owner.Vmalloc);
+    const counted = alloc.inUse.get(Owner.Vmalloc);
+    alloc.freeReserved(image, 0);
+    expect(mem.state(image)).toBe(PageState.Poisoned);
+    expect(alloc.inUse.get(Owner.KernelImage) ?? 0).toBe(0);
+    expect(alloc.alloc(0, Owner.PageTable)).toBe(image);
+    expect(alloc.inUse.get(Owner.Vmalloc)).toBe(counted);
   });
 
   it('records a double free as a violation naming the page and the caller, and changes nothing', () => {

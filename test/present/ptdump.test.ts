@@ -95,11 +95,14 @@ describe('the boot dump of 4K/48', () => {
     ]);
   });
 
-  it('shows the kernel image as PMD blocks at VMALLOC_START and vmemmap as 2 MiB PMD blocks', () => {
+  it('shows the kernel image TEXT_OFFSET above VMALLOC_START: pages to each 2 MiB boundary, PMD blocks between; vmemmap as 2 MiB PMD blocks', () => {
     expect(text).toContain(
-      '---[ vmalloc() area ]---\n' +
-        '0xffff800010000000-0xffff800011000000          16M PMD       ro x  SHD AF        BLK UXN MEM/NORMAL\n' +
-        '0xffff800011000000-0xffff800012000000          16M PMD       RW NX SHD AF        BLK UXN MEM/NORMAL\n',
+      '0xffff800010080000-0xffff800010200000        1536K PTE       ro x  SHD AF    CON     UXN MEM/NORMAL\n' +
+        '0xffff800010200000-0xffff800011000000          14M PMD       ro x  SHD AF        BLK UXN MEM/NORMAL\n' +
+        '0xffff800011000000-0xffff800011080000         512K PTE       ro x  SHD AF    CON     UXN MEM/NORMAL\n' +
+        '0xffff800011080000-0xffff800011200000        1536K PTE       RW NX SHD AF    CON     UXN MEM/NORMAL\n' +
+        '0xffff800011200000-0xffff800012000000          14M PMD       RW NX SHD AF        BLK UXN MEM/NORMAL\n' +
+        '0xffff800012000000-0xffff800012080000         512K PTE       RW NX SHD AF    CON     UXN MEM/NORMAL\n',
     );
     expect(text).toContain(
       '---[ vmemmap start ]---\n' +
@@ -135,7 +138,7 @@ describe('folded levels', () => {
 
   it.each([
     ['4K/39', '0xffffff8000000000-0xffffff8080000000           2G PGD       RW NX SHD AF        BLK UXN MEM/NORMAL'],
-    ['16K/36', '0xfffffff000000000-0xfffffff080000000           2G PGD       RW NX SHD AF    CON BLK UXN MEM/NORMAL'],
+    ['16K/36', '0xfffffff000000000-0xfffffff080000000           2G PGD       RW NX SHD AF        BLK UXN MEM/NORMAL'],
   ])('%s: a block in the PGD (a folded PUD or PMD slot) prints as PGD', (c, line) => {
     const k = new Kernel({ config: c, rodataFull: false, vmallocAreas: [] });
     expect(ptdump(k, { regions: ['linear'] }).split('\n')[1]).toBe(line);

@@ -67,10 +67,11 @@ function expectedLeafLevel(geo: Geometry, req: Request, va: Kva): Level {
 
 /**
  * The oracle for the contiguous bit: set when NO_CONT_MAPPINGS is clear and the whole aligned run of
- * CONT_PTES / CONT_PMDS entries holding va lies in the range with phys aligned to the run.
+ * CONT_PTES / CONT_PMDS entries holding va lies in the range with phys aligned to the run. Never on the
+ * PGD's own blocks: __create_pgd_mapping passes alloc_init_cont_pmd one PGD entry's range at a time.
  */
 function expectedCont(req: Request, level: Level, va: Kva): boolean {
-  const run = level.contEntries * level.entrySize;
+  const run = level.depth > 0 ? level.contEntries * level.entrySize : 0;
   return (req.flags & NO_CONT_MAPPINGS) === 0 && run > 0 && fits(req, Math.floor(va / run) * run, run);
 }
 

@@ -5,7 +5,7 @@ import { descAddr, PAGE_KERNEL } from '../../src/arch/descriptor';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { createPgdMapping } from '../../src/mappings/create-mapping';
 import type { Kernel } from '../../src/mappings/kernel';
-import { POISON_WORD } from '../../src/memory/page';
+import { Owner, POISON_WORD } from '../../src/memory/page';
 import { mmuTranslate, translate, walk } from '../../src/tables/walker';
 import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
 import { alignUp, freeRegions, sharedKernel, smallKernel } from '../support/kernels';
@@ -86,6 +86,49 @@ describe('the walk cache and freed table pages', () => {
     k.pt.invalidateWalk(va, 'hot-remove');
     k.pt.freeTable(table, 'hot-remove');
     expect(k.pt.tlb.staleWalks()).toEqual([]);
+    expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(-1);
+    expect(k.mem.violations).toEqual([]);
+  });
+});
+
+/** A page from the allocator, mapped at a free address and translated once by the MMU (now in its TLB). */
+function mappedPage(config: string) {
+  const k = smallKernel(config);
+  const free = freeRegions(k)[0] as { start: number };
+  const va = alignUp(free.start, mappingUnits(k.geo).at(-1) as number);
+  const pfn = k.alloc.alloc(0, Owner.Vmalloc);
+  const pa = pfn * k.geo.pageSize;
+  createPgdMapping(k.pt, { virt: va, size: k.geo.pageSize, phys: pa, prot: PAGE_KERNEL, flags: 0, actor: 'test' });
+  expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(pa);
+  return { k, va, pfn, pa };
+}
+
+describe('the MMU and freed pages', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: a page freed while still mapped is read through the TLB, then through the entry not yet cleared',
+    (config) => {
+      const { k, va, pfn, pa } = mappedPage(config);
+      k.alloc.free(pfn, 0, 'hot-remove');
+      expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(pa);
+      k.pt.tlb.invalidateAll();
+      expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(pa);
+      expect(k.mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
+        ['use-after-free', pfn, 'cpu1'],
+        ['use-after-free', pfn, 'cpu1'],
+      ]);
+      expect(k.mem.violations.map((v) => v.detail.split(': ')[0])).toEqual([
+        `cpu1 read ${kvaHex(k.geo, va)} through a stale TLB entry`,
+        `cpu1 read ${kvaHex(k.geo, va)} through an entry not yet cleared`,
+      ]);
+    },
+  );
+
+  it.each(SUPPORTED_CONFIGS)('%s: clear, invalidate, then free: the MMU faults and reads nothing freed', (config) => {
+    const { k, va, pfn } = mappedPage(config);
+    const pte = walk(k.pt, va).steps.at(-1) as ReturnType<typeof walk>['steps'][number];
+    k.pt.clearEntry(pte.table, pte.level.depth, pte.index, va, 'hot-remove');
+    k.pt.invalidateLeaf(va, 'hot-remove');
+    k.alloc.free(pfn, 0, 'hot-remove');
     expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(-1);
     expect(k.mem.violations).toEqual([]);
   });

@@ -1,22 +1,13 @@
-import { type Kva, kvaHex, parseHex, physHex, toPhys } from '../../arch/address';
-import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
-import { formatSize, parseSize } from '../../arch/size';
-import { archAddMemory } from '../../hotplug/add';
+import { type Kva, kvaHex, physHex } from '../../arch/address';
+import { SUPPORTED_CONFIGS } from '../../arch/geometry';
+import { formatSize } from '../../arch/size';
 import { brokenInvariants } from '../../hotplug/invariants';
 import { sectionVmemmap } from '../../hotplug/remove';
-import { Kernel } from '../../mappings/kernel';
+import type { Kernel } from '../../mappings/kernel';
 import { type PtdumpJson, ptdump, ptdumpJson } from '../../present/ptdump';
 import { reachableTables, type TableNode } from '../../tables/tree';
 import { type Command, EXIT } from '../command';
-
-export interface AddRequest {
-  readonly config: string;
-  /** Physical start as parsed (64 bits); it must fit the configuration's physical address bits. */
-  readonly start: bigint;
-  readonly size: number;
-  readonly bootSize: number;
-  readonly altmap: boolean;
-}
+import { addRange, bootKernel, type HotplugInput, hotplugInput } from './hotplug-input';
 
 /** What `add` did: the kernel after the hot-add, the ranges it mapped and the table pages it allocated. */
 export interface AddRun {
@@ -32,11 +23,11 @@ export interface AddRun {
 }
 
 /** Boots a kernel and hot-adds the range (arch_add_memory). */
-export function hotAdd(req: AddRequest): AddRun {
-  const start = toPhys(geometry(req.config), req.start);
-  const k = new Kernel({ config: req.config, bootSize: req.bootSize });
+export function hotAdd(req: HotplugInput): AddRun {
+  const { start } = req;
+  const k = bootKernel(req);
   const before = new Set(reachableTables(k.pt, 'add').map((n) => n.pfn));
-  archAddMemory(k, start, req.size, { altmap: req.altmap });
+  addRange(k, req);
   const sections = [];
   for (let pa = start; pa < start + req.size; pa += k.geo.sectionSize) {
     const nr = k.sectionOf(pa);
@@ -138,13 +129,7 @@ export const addCommand: Command = {
     { name: 'json', help: 'print a JSON document instead of text' },
   ],
   run(args, io) {
-    const run = hotAdd({
-      config: args.values.get('config') ?? '',
-      start: parseHex(args.values.get('start') ?? ''),
-      size: parseSize(args.values.get('size') ?? ''),
-      bootSize: parseSize(args.values.get('boot-size') ?? ''),
-      altmap: args.flags.has('altmap'),
-    });
+    const run = hotAdd(hotplugInput(args));
     io.out(args.flags.has('json') ? `${JSON.stringify(additionJson(run), null, 2)}\n` : additionText(run));
     return run.broken.length ? EXIT.violation : EXIT.ok;
   },

@@ -1,7 +1,8 @@
 import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
 import { layout, type RegionKey } from '../../arch/layout';
 import { Kernel } from '../../mappings/kernel';
-import { type PtdumpOptions, ptdump, ptdumpJson } from '../../present/ptdump';
+import { checkRegions, type PtdumpOptions, ptdump, ptdumpJson } from '../../present/ptdump';
+import { checked } from '../args';
 import { type Command, EXIT } from '../command';
 
 /** Every region key a layout can have (the KASAN shadow only with KASAN). */
@@ -22,9 +23,12 @@ export const dumpCommand: Command = {
     { name: 'json', help: 'print the runs as JSON instead of text' },
   ],
   run(args, io) {
-    const kernel = new Kernel({ config: args.values.get('config') ?? '', kasan: args.flags.has('kasan') });
+    const geo = checked('config', () => geometry(args.values.get('config') ?? ''));
+    const kasan = args.flags.has('kasan');
     const region = args.values.get('region');
+    if (region !== undefined) checked('region', () => checkRegions(layout(geo, { kasan }), [region]));
     const options: PtdumpOptions = region === undefined ? {} : { regions: [region as RegionKey] };
+    const kernel = new Kernel({ config: geo.name, kasan });
     io.out(
       args.flags.has('json') ? `${JSON.stringify(ptdumpJson(kernel, options), null, 2)}\n` : ptdump(kernel, options),
     );

@@ -2,6 +2,7 @@ import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
 import { LAYOUT_ERAS, layout } from '../../arch/layout';
 import { layoutJson } from '../../present/layout-json';
 import { renderLayoutText } from '../../present/layout-text';
+import { checked } from '../args';
 import { type Command, EXIT } from '../command';
 
 /** `layout`: the geometry and kernel VA layout of one configuration, as text or JSON. */
@@ -20,10 +21,8 @@ export const layoutCommand: Command = {
     { name: 'json', help: 'print the JSON document instead of text' },
   ],
   run(args, io) {
-    const lay = layout(geometry(args.values.get('config') ?? ''), {
-      kasan: args.flags.has('kasan'),
-      era: args.values.get('era'),
-    });
+    const geo = checked('config', () => geometry(args.values.get('config') ?? ''));
+    const lay = checked('era', () => layout(geo, { kasan: args.flags.has('kasan'), era: args.values.get('era') }));
     io.out(
       args.flags.has('json')
         ? `${JSON.stringify(layoutJson(lay), null, 2)}\n`

@@ -1,10 +1,11 @@
-import { SUPPORTED_CONFIGS } from '../../arch/geometry';
+import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
 import { type Exploration, explore } from '../../concurrency/explorer';
 import { anyPolicy, INJECTED_BUGS } from '../../concurrency/injected';
 import { renderCounterexample, renderCounts } from '../../concurrency/render';
 import type { RaceState } from '../../concurrency/scenarios';
 import { RACES, raceScenario } from '../../concurrency/story';
 import { POLICIES } from '../../hotplug/policy';
+import { checked } from '../args';
 import { type Command, EXIT } from '../command';
 
 /** What `race` explored and found. */
@@ -23,10 +24,13 @@ export interface RaceRequest {
   readonly actors: string;
 }
 
-/** Builds the race and explores every interleaving of it. */
+/** Builds the race and explores every interleaving of it; a refusal names the option whose value broke a rule. */
 export function race(req: RaceRequest): RaceRun {
-  const policy = anyPolicy(req.policy);
-  const scenario = raceScenario(req.actors, req.config, policy, req.state as RaceState);
+  checked('config', () => geometry(req.config));
+  const policy = checked('policy', () => anyPolicy(req.policy));
+  const scenario = checked(['state', 'actors'], () =>
+    raceScenario(req.actors, req.config, policy, req.state as RaceState),
+  );
   return { ...req, policy: policy.name, state: req.state as RaceState, exploration: explore(scenario) };
 }
 

@@ -1,15 +1,16 @@
-import { fromKva, hex64, type Kva, kvaHex, parseHex, physHex, toPhys } from '../../arch/address';
-import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
-import { formatSize, parseSize } from '../../arch/size';
-import { archAddMemory } from '../../hotplug/add';
+import { fromKva, hex64, type Kva, kvaHex, physHex } from '../../arch/address';
+import { SUPPORTED_CONFIGS } from '../../arch/geometry';
+import { formatSize } from '../../arch/size';
 import { brokenInvariants } from '../../hotplug/invariants';
 import { type FreeingPolicy, POLICIES, policyNamed } from '../../hotplug/policy';
 import type { RangeVerdict } from '../../hotplug/range-aligned';
 import { archRemoveMemory, type TableDecision, type TeardownReport } from '../../hotplug/remove';
 import { strandedTables } from '../../hotplug/worst-case';
-import { Kernel } from '../../mappings/kernel';
+import type { Kernel } from '../../mappings/kernel';
 import type { TraceEvent } from '../../tables/trace';
+import { checked } from '../args';
 import { type Command, EXIT } from '../command';
+import { addRange, bootKernel, type HotplugInput, hotplugInput } from './hotplug-input';
 
 /** What `remove` did: the kernel after the removal, the removal's report and the state it left. */
 export interface RemovalRun {
@@ -26,25 +27,17 @@ export interface RemovalRun {
   readonly broken: readonly string[];
 }
 
-export interface RemovalRequest {
-  readonly config: string;
-  readonly policy: string;
-  /** Physical start as parsed (64 bits); it must fit the configuration's physical address bits. */
-  readonly start: bigint;
-  readonly size: number;
-  readonly bootSize: number;
-  readonly altmap: boolean;
+export interface RemovalRequest extends HotplugInput {
+  readonly policy: FreeingPolicy;
   readonly trace: boolean;
 }
 
 /** Boots a kernel, hot-adds the range (arch_add_memory), then removes it (arch_remove_memory) under a policy. */
 export function hotRemove(req: RemovalRequest): RemovalRun {
-  const policy = policyNamed(req.policy);
-  const start = toPhys(geometry(req.config), req.start);
-  const k = new Kernel({ config: req.config, bootSize: req.bootSize });
+  const { start, policy } = req;
+  const k = bootKernel(req);
   k.pt.trace.recording = req.trace;
-  const added = archAddMemory(k, start, req.size, { altmap: req.altmap });
-  if (added.error) throw added.error;
+  addRange(k, req);
   const report = archRemoveMemory(k, start, req.size, { policy });
   return {
     k,
@@ -220,15 +213,9 @@ export const removeCommand: Command = {
     { name: 'json', help: 'print a JSON document instead of text' },
   ],
   run(args, io) {
-    const run = hotRemove({
-      config: args.values.get('config') ?? '',
-      policy: args.values.get('policy') ?? '',
-      start: parseHex(args.values.get('start') ?? ''),
-      size: parseSize(args.values.get('size') ?? ''),
-      bootSize: parseSize(args.values.get('boot-size') ?? ''),
-      altmap: args.flags.has('altmap'),
-      trace: args.flags.has('trace'),
-    });
+    const input = hotplugInput(args);
+    const policy = checked('policy', () => policyNamed(args.values.get('policy') ?? ''));
+    const run = hotRemove({ ...input, policy, trace: args.flags.has('trace') });
     io.out(args.flags.has('json') ? `${JSON.stringify(removalJson(run), null, 2)}\n` : removalText(run));
     return run.broken.length ? EXIT.violation : EXIT.ok;
   },

@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { buildStory, type Progress, type Story } from '../../present/story';
-import { storyHtml } from '../../present/story-html';
+import { HTML_DOCTYPE, storyHtml } from '../../present/story-html';
 import { storyPictures } from '../../present/story-pictures';
 import { storyText } from '../../present/story-text';
 import { type Command, EXIT, type Io } from '../command';
+import { finishOutput, openOutput } from '../output';
 
 /** Exit code of a story: 1 when v5.7 as merged left a table behind, broke an invariant or lost a race. */
 export function storyExitCode(story: Story): number {
@@ -37,9 +37,10 @@ export const storyCommand: Command = {
   run(args, io) {
     const mode = args.flags.has('progress') ? 'lines' : process.stderr.isTTY ? 'terminal' : 'off';
     const html = args.values.get('html');
-    const { story, scenes } = buildStory({ onProgress: progress(io, mode), scenes: html !== undefined });
+    const page = html === undefined ? undefined : openOutput('html', html, `${HTML_DOCTYPE}\n`);
+    const { story, scenes } = buildStory({ onProgress: progress(io, mode), scenes: page !== undefined });
     if (mode === 'terminal') io.err('\r\x1b[K');
-    if (html !== undefined && scenes) writeFileSync(html, storyHtml(story, storyPictures(scenes)));
+    if (page !== undefined && scenes) finishOutput(page, storyHtml(story, storyPictures(scenes)));
     io.out(args.flags.has('json') ? `${JSON.stringify(story, null, 2)}\n` : storyText(story));
     return storyExitCode(story);
   },

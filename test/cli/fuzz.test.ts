@@ -1,0 +1,148 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fc } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import type { OptionSpec } from '../../src/cli/args';
+import type { Command } from '../../src/cli/command';
+import { COMMANDS } from '../../src/cli/commands/index';
+import { RACES } from '../../src/concurrency/story';
+import { POLICIES } from '../../src/hotplug/policy';
+import { run } from '../support/cli';
+
+// The command line as a careless or hostile user types it: every invocation ends with exit code 2 and
+// one short line naming the option, the rule and the value, or with a valid result (0, or 1 for a
+// violation found); never 3, never a stack trace. Each run stays cheap: an invocation of a command
+// that does real work (boots a kernel, explores a race, tells the story) always carries one bad
+// value, last, so that it must be refused before the work starts.
+
+/** Values a user might mistype or an attacker might try. */
+const HOSTILE = [
+  '',
+  'constructor',
+  'toString',
+  '__proto__',
+  'hasOwnProperty',
+  '\n',
+  'v5.7\nv5.8',
+  '\x1b[31mred\x1b[0m',
+  'v5.7\u202e',
+  'x'.repeat(2500),
+  '9'.repeat(400),
+  '-1',
+  '1X',
+  '0x',
+  '0xg',
+  `0x${'f'.repeat(40)}`,
+  'NaN',
+  'Infinity',
+  '1e9',
+  '4K/4\n8',
+  '3M',
+  '1M',
+  '129T',
+  '8P',
+  '1G ',
+];
+const hostileArb = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 60 }));
+
+/** Output files no command may write: refused before anything is built (a random name would create a file). */
+const UNWRITABLE = ['', tmpdir(), '/dev/full', join(tmpdir(), 'no-such-folder', 'story.html')];
+
+/** Values each option accepts. */
+const VALID: Readonly<Record<string, readonly string[]>> = {
+  config: SUPPORTED_CONFIGS,
+  policy: Object.keys(POLICIES),
+  state: ['constructed', 'real'],
+  actors: Object.keys(RACES),
+  era: ['v5.7'],
+  region: ['vmemmap', 'fixmap', 'kasan'],
+  start: ['0x200000000', '0x100000000', '0x40000000'],
+  size: ['1G', '2G'],
+  'boot-size': ['128M', '2G'],
+};
+
+const valueArb = (o: OptionSpec): fc.Arbitrary<string> =>
+  o.name === 'html'
+    ? fc.constantFrom(...UNWRITABLE)
+    : fc.oneof(fc.constantFrom(...(VALID[o.name] ?? ['x'])), hostileArb);
+
+/** One option as the user types it: a flag, `--name value` or `--name=value`. */
+const optionArb = (o: OptionSpec): fc.Arbitrary<string[]> =>
+  o.value === undefined
+    ? fc.constant([`--${o.name}`])
+    : fc.tuple(valueArb(o), fc.boolean()).map(([v, inline]) => (inline ? [`--${o.name}=${v}`] : [`--${o.name}`, v]));
+
+/** A stray token: an unknown option, a positional, help, a flag given a value. */
+const strayArb = fc.oneof(
+  fc.constantFrom('--nope', 'extra', '-h', '--help', '--json=yes', '--', '-'),
+  hostileArb.map((s) => `--${s}`),
+);
+
+/** The last, bad value of a command that does real work: it must be refused before that work. */
+const badLastArb = (c: Command): fc.Arbitrary<string[]> => {
+  const values = c.options.filter((o) => o.value !== undefined);
+  return fc
+    .constantFrom(...values)
+    .chain((o) =>
+      fc.tuple(
+        o.name === 'html' ? fc.constantFrom(...UNWRITABLE) : hostileArb.filter((v) => !VALID[o.name]?.includes(v)),
+        fc.constant(o),
+      ),
+    )
+    .map(([v, o]) => [`--${o.name}`, v]);
+};
+
+const invocationArb: fc.Arbitrary<string[]> = fc.oneof(
+  { weight: 1, arbitrary: fc.tuple(hostileArb, fc.array(strayArb, { maxLength: 2 })).map(([s, rest]) => [s, ...rest]) },
+  {
+    weight: 9,
+    arbitrary: fc.constantFrom(...COMMANDS).chain((c) =>
+      fc
+        .tuple(
+          fc.array(
+            fc.oneof(
+              fc.constantFrom(...c.options).chain(optionArb),
+              strayArb.map((s) => [s]),
+            ),
+            {
+              maxLength: 4,
+            },
+          ),
+          c.name === 'layout' ? fc.constant([]) : badLastArb(c),
+          fc.boolean(),
+        )
+        .map(([options, last, named]) => [
+          ...(named || c.name === 'layout' ? [c.name] : []),
+          ...options.flat(),
+          ...last,
+        ]),
+    ),
+  },
+);
+
+describe('the command line, fuzzed', () => {
+  it('ends every invocation with a valid result or exit code 2 and one short line naming what was refused', async () => {
+    const codes = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(invocationArb, async (argv) => {
+        const { code, out, err } = await run(...argv);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        expect([0, 1, 2]).toContain(code);
+        expect(err).not.toMatch(/\n\s+at /);
+        if (code !== 2) return;
+        expect(out).toBe('');
+        expect(err).toMatch(/^[A-Z][A-Za-z]*Error: [^\n]+\n$/);
+        expect(err.length).toBeLessThan(400);
+        // the option whose value broke the rule, or the token that is no option or subcommand
+        expect(err).toMatch(
+          /^\w+: (--[a-z-]+: |unknown option|unknown subcommand|unexpected argument|a flag takes no value|an option needs a value)/,
+        );
+      }),
+      { numRuns: 1000 },
+    );
+    // both outcomes were reached: refusals and valid results
+    expect(codes.get(2)).toBeGreaterThan(0);
+    expect(codes.get(0)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,562 @@
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Kva, kvaHex, physHex, toKva } from '../../src/arch/address';
+import { type Geometry, geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { layout } from '../../src/arch/layout';
+import { RamImage } from '../../src/memory/ram-image';
+import { ptdump } from '../../src/present/ptdump';
+import { walk } from '../../src/tables/walker';
+import { readSysreg } from './gdb';
+import { buildInitramfs } from './initramfs';
+import { Qmp } from './qmp';
+import { formatTables, type SeenTable, tableKey, tablesOver } from './tables';
+
+/*
+ * The real-kernel side of the conformance run: boots a Debian arm64 kernel under QEMU (TCG, -M virt,
+ * nokaslr) with a virtio-mem device, plugs and unplugs memory over QMP, and at each stage stops the
+ * vCPU, saves the table pages it needs (pmemsave) and walks the kernel's own tables with the model's
+ * walker and ptdump printer over that RAM image.
+ *
+ *   npm run conformance -- [--kernel 6.1|6.12|6.12-16k] [--cpu cortex-a57|max|max,lpa2=off]
+ *     [--placement near|far|both] [--far-gib 513] [--boot-mib 512] [--region-mib 1024]
+ *     [--out report.json] [--record dir] [--keep]
+ *
+ * Exit 0 when every stage was observed, 1 on any failure (a guest in a configuration the model has no
+ * geometry for included), 2 when QEMU or a package is missing and cannot be installed. TTBR1_EL1 is
+ * read once, at boot, through QEMU's gdbstub. Not yet: the model's prediction side by side (issue 9).
+ */
+
+const MiB = 2 ** 20;
+const U64 = 1n << 64n;
+
+/** The kernels the run boots: the Debian meta package naming each. */
+const KERNELS: Record<string, string> = {
+  '6.1': 'linux-image-arm64',
+  '6.12': 'linux-image-6.12-arm64',
+  '6.12-16k': 'linux-image-6.12-arm64-16k',
+};
+/** QEMU CPUs: no LPA2 and no 16K granule; LPA2 and every granule; the same without LPA2 (run-time fallback). */
+const CPUS = ['cortex-a57', 'max', 'max,lpa2=off'];
+
+interface Options {
+  readonly kernel: string;
+  readonly cpu: string;
+  readonly keep: boolean;
+  readonly out?: string;
+  /** Boot RAM and the virtio-mem region, in MiB. */
+  readonly bootMiB: number;
+  readonly regionMiB: number;
+  /** The virtio-mem devices: next to boot RAM (QEMU places it) and/or far away at farAddr. */
+  readonly placements: readonly ('near' | 'far')[];
+  readonly farAddr: number;
+  /** A folder to record a few table pages of the first plug in (the unit test's snapshot). */
+  readonly record?: string;
+}
+
+/**
+ * The far placement: 513 GiB, so that with boot RAM at 1 GiB (PHYS_OFFSET) its linear map starts
+ * 512 GiB above PAGE_OFFSET, in a PGD entry of its own on 4K/48.
+ */
+const FAR_GIB = 513;
+
+class UsageError extends Error {}
+
+function placementsOf(v: string): Options['placements'] {
+  if (v === 'both') return ['near', 'far'];
+  if (v === 'near' || v === 'far') return [v];
+  throw new UsageError(`--placement must be near, far or both (got ${v})`);
+}
+/** QEMU or a package is missing and cannot be installed (exit 2). */
+class MissingError extends Error {}
+
+function parseArgs(argv: readonly string[]): Options {
+  const opts: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`);
+    const key = a.slice(2);
+    if (key === 'keep') opts[key] = true;
+    else {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      opts[key] = v;
+    }
+  }
+  const kernel = String(opts.kernel ?? '6.1');
+  const cpu = String(opts.cpu ?? 'cortex-a57');
+  if (!KERNELS[kernel])
+    throw new UsageError(`--kernel must be one of ${Object.keys(KERNELS).join(', ')} (got ${kernel})`);
+  if (!CPUS.includes(cpu)) throw new UsageError(`--cpu must be one of ${CPUS.join(', ')} (got ${cpu})`);
+  return {
+    kernel,
+    cpu,
+    keep: opts.keep === true,
+    out: typeof opts.out === 'string' ? opts.out : undefined,
+    bootMiB: Number(opts['boot-mib'] ?? 512),
+    regionMiB: Number(opts['region-mib'] ?? 1024),
+    placements: placementsOf(String(opts.placement ?? 'both')),
+    farAddr: Number(opts['far-gib'] ?? FAR_GIB) * 2 ** 30,
+    record: typeof opts.record === 'string' ? opts.record : undefined,
+  };
+}
+
+/** The installed kernel release a meta package depends on (e.g. 6.1.0-57-arm64). */
+function kernelRelease(meta: string): string {
+  const q = spawnSync('dpkg', ['-s', `${meta}:arm64`], { encoding: 'utf8' });
+  const m = /^Depends:.*?linux-image-([0-9][^ ,:]*)/m.exec(q.stdout ?? '');
+  if (q.status !== 0 || !m?.[1]) throw new MissingError(`${meta}:arm64 is not installed`);
+  return m[1];
+}
+
+/** Installs what is missing (test/conformance/install.sh); a failure there is exit 2. */
+function ensureInstalled(): void {
+  const r = spawnSync('bash', [join(__dirname, 'install.sh')], { stdio: 'inherit' });
+  if (r.status !== 0)
+    throw new MissingError('test/conformance/install.sh could not install QEMU or the guest packages');
+}
+
+/** The guest on QEMU's serial console: lines out, shell commands in. */
+class Console {
+  private lines: string[] = [];
+  private partial = '';
+  private listeners: (() => void)[] = [];
+  private serial = 0;
+  log: string[] = [];
+
+  constructor(private readonly proc: ChildProcessWithoutNullStreams) {
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      const parts = (this.partial + chunk).split(/\r?\n/);
+      this.partial = parts.pop() ?? '';
+      this.lines.push(...parts);
+      this.log.push(...parts);
+      for (const l of this.listeners.splice(0)) l();
+    });
+  }
+
+  /** Waits for a line matching a pattern; returns it and every line before it since the last wait. */
+  async waitFor(pattern: RegExp, timeoutMs: number): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = this.lines.findIndex((l) => pattern.test(l));
+      if (at >= 0) return this.lines.splice(0, at + 1);
+      if (this.proc.exitCode !== null) throw new Error(`QEMU exited (${this.proc.exitCode}) waiting for ${pattern}`);
+      if (Date.now() > deadline) {
+        throw new Error(`guest: no ${pattern} within ${timeoutMs} ms; last lines:\n${this.log.slice(-15).join('\n')}`);
+      }
+      await new Promise<void>((resolve) => {
+        this.listeners.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
+
+  /** Runs a shell command in the guest and returns its output lines. */
+  async run(command: string, timeoutMs = 30_000): Promise<string[]> {
+    const mark = `DONE${++this.serial}`;
+    // The quotes keep the console's echo of the command line from matching the marker.
+    const quoted = `"${mark.slice(0, 2)}""${mark.slice(2)}"`;
+    this.proc.stdin.write(`${command}; echo ${quoted}\n`);
+    const out = await this.waitFor(new RegExp(`^${mark}$`), timeoutMs);
+    const echoed = out.map((l) => l.includes(quoted)).lastIndexOf(true);
+    return out.slice(echoed + 1, -1);
+  }
+}
+
+/** VMCOREINFO as the guest printed it: `KEY=value` lines. */
+type VmcoreInfo = Map<string, string>;
+
+function parseVmcoreinfo(lines: readonly string[]): VmcoreInfo {
+  const info = new Map<string, string>();
+  for (const l of lines) {
+    const m = /VMCOREINFO ([^=]+)=(.*)$/.exec(l);
+    if (m?.[1] && m[2] !== undefined) info.set(m[1], m[2].trim());
+  }
+  return info;
+}
+
+function need(info: VmcoreInfo, key: string): string {
+  const v = info.get(key);
+  if (v === undefined) throw new Error(`VMCOREINFO has no ${key}`);
+  return v;
+}
+
+/** A VMCOREINFO value: SYMBOL() values are bare hex, NUMBER() values decimal or 0x-prefixed hex. */
+function big(v: string, bareHex: boolean): bigint {
+  return BigInt(bareHex && !v.startsWith('0x') ? `0x${v}` : v);
+}
+
+/** What the run needs from VMCOREINFO, and the geometry the kernel runs with. */
+interface Guest {
+  readonly release: string;
+  readonly geo: Geometry;
+  readonly vaBitsBuilt: number;
+  readonly pgdPa: number;
+  /** PHYS_OFFSET (memstart_addr): below zero as u64 when a 52-bit build runs with 48 bits. */
+  readonly physOffset: bigint;
+  /** The linear-map VA of a physical address: pa − PHYS_OFFSET + PAGE_OFFSET (of the built VA_BITS). */
+  readonly linearVa: (pa: number) => bigint;
+  /** The VA of a physical page's struct page, when VMCOREINFO tells where vmemmap is. */
+  readonly structPageVa?: (pa: number) => bigint;
+  readonly info: Record<string, string>;
+}
+
+function guestFacts(info: VmcoreInfo, bootMs: number): Guest {
+  const pageSize = Number(need(info, 'PAGESIZE'));
+  const t1sz = info.get('NUMBER(TCR_EL1_T1SZ)');
+  const vaBitsBuilt = Number(need(info, 'NUMBER(VA_BITS)'));
+  // vabits_actual: the run-time VA size (TCR_EL1.T1SZ), below VA_BITS on a CPU without LPA2/LVA.
+  const vaBits = t1sz === undefined ? vaBitsBuilt : 64 - Number(big(t1sz, false));
+  const config = `${pageSize / 1024}K/${vaBits}`;
+  if (!(SUPPORTED_CONFIGS as readonly string[]).includes(config)) {
+    throw new Error(
+      `${need(info, 'OSRELEASE')} runs ${config} (VA_BITS ${vaBitsBuilt}, TCR_EL1.T1SZ ${t1sz}), a configuration the model has no geometry for yet; booted in ${bootMs} ms`,
+    );
+  }
+  const geo = geometry(config);
+  const swapper = big(need(info, 'SYMBOL(swapper_pg_dir)'), true);
+  const voffset = big(need(info, 'NUMBER(kimage_voffset)'), false);
+  const physOffset = big(need(info, 'NUMBER(PHYS_OFFSET)'), false);
+  const pageOffset = U64 - (1n << BigInt(vaBitsBuilt));
+  const structPage = BigInt(info.get('SIZE(page)') ?? 64);
+  const pfn = (pa: number): bigint => BigInt(pa / pageSize);
+  // vmemmap itself (6.12 exports it), else VMEMMAP_START − (memstart_addr >> PAGE_SHIFT) struct pages (6.1).
+  const vmemmapSym = info.get('SYMBOL(vmemmap)');
+  const vmemmapStart = info.get('NUMBER(VMEMMAP_START)');
+  const vmemmap =
+    vmemmapSym !== undefined
+      ? big(vmemmapSym, true)
+      : vmemmapStart !== undefined
+        ? big(vmemmapStart, false) - (physOffset / BigInt(pageSize)) * structPage
+        : undefined;
+  return {
+    release: need(info, 'OSRELEASE'),
+    geo,
+    vaBitsBuilt,
+    pgdPa: Number(swapper - voffset),
+    physOffset,
+    linearVa: (pa) => (BigInt(pa) - physOffset + pageOffset + U64) % U64,
+    structPageVa: vmemmap === undefined ? undefined : (pa) => (vmemmap + pfn(pa) * structPage) % U64,
+    info: Object.fromEntries(info),
+  };
+}
+
+/** One stage's observation. */
+interface Stage {
+  /** Next to boot RAM, or far away (a placement that needs its own PGD entry on 4K/48). */
+  readonly placement: string;
+  /** Guest-physical base of the virtio-mem region, and the VA ranges walked. */
+  readonly base: number;
+  readonly ranges: readonly { name: string; start: string; end: string }[];
+  readonly name: string;
+  readonly plugged: number;
+  readonly blocks: readonly string[];
+  readonly ms: number;
+  readonly savedPages: number;
+  readonly tables: readonly SeenTable[];
+  readonly ptdump: string;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  ensureInstalled();
+  const release = kernelRelease(KERNELS[opts.kernel] as string);
+  const kernelImage = `/boot/vmlinuz-${release}`;
+  if (!existsSync(kernelImage)) throw new MissingError(`${kernelImage} is missing`);
+  const work = mkdtempSync(join(tmpdir(), 'conformance-'));
+  let qemu: ChildProcessWithoutNullStreams | undefined;
+  let qmp: Qmp | undefined;
+  const cleanup = (): void => {
+    qmp?.close();
+    if (qemu?.pid !== undefined && qemu.exitCode === null) {
+      try {
+        process.kill(qemu.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const initrd = buildInitramfs(release, work);
+    const socket = join(work, 'qmp.sock');
+    const region = opts.regionMiB * MiB;
+    const devices = opts.placements.map((name, i) => ({
+      name,
+      id: `vm${i}`,
+      memaddr: name === 'far' ? opts.farAddr : undefined,
+    }));
+    const maxmem = Math.max(opts.bootMiB * MiB + 2 * region, opts.farAddr + region);
+    const args = [
+      ...['-M', 'virt', '-accel', 'tcg', '-cpu', opts.cpu, '-smp', '1'],
+      ...['-m', `${opts.bootMiB}M,maxmem=${Math.ceil(maxmem / MiB)}M`],
+      ...devices.flatMap((d) => [
+        ...['-object', `memory-backend-ram,id=mem-${d.id},size=${region}`],
+        ...[
+          '-device',
+          `virtio-mem-pci,id=${d.id},memdev=mem-${d.id},requested-size=0${d.memaddr === undefined ? '' : `,memaddr=${d.memaddr}`}`,
+        ],
+      ]),
+      ...['-kernel', kernelImage, '-initrd', initrd],
+      // Hot-added blocks stay offline until the run onlines them (6.12's Debian build auto-onlines to
+      // ZONE_NORMAL, where unmovable allocations can keep a block from being unplugged).
+      ...['-append', 'console=ttyAMA0 nokaslr rdinit=/init panic=-1 memhp_default_state=offline'],
+      ...['-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-nic', 'none', '-no-reboot'],
+      ...['-qmp', `unix:${socket},server=on,wait=off`],
+      ...['-gdb', `unix:${join(work, 'gdb.sock')},server=on,wait=off`],
+    ];
+    const t0 = Date.now();
+    qemu = spawn('qemu-system-aarch64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    qemu.on('error', () => undefined);
+    let stderr = '';
+    qemu.stderr.on('data', (c) => {
+      stderr += String(c);
+    });
+    const guest = new Console(qemu);
+    qmp = await Qmp.open(socket);
+    const bootLines = await guest.waitFor(/^CONFORMANCE ready/, 120_000).catch((e: Error) => {
+      throw new Error(`${e.message}\n${stderr}`);
+    });
+    const bootMs = Date.now() - t0;
+    const failed = bootLines.filter((l) => l.startsWith('CONFORMANCE insmod-failed'));
+    if (failed.length > 0) throw new Error(`guest could not load modules: ${failed.join('; ')}`);
+    const facts = guestFacts(parseVmcoreinfo(bootLines), bootMs);
+    const { geo } = facts;
+    const blockSize = Number.parseInt(
+      (await guest.run('cat /sys/devices/system/memory/block_size_bytes'))[0] ?? '',
+      16,
+    );
+    const qemuVersion = await qmp.execute<{ qemu: { major: number; minor: number; micro: number } }>('query-version');
+    const dumpSource = (view: RamImage) => ({ geo, layout: layout(geo), pt: view });
+    const stages: Stage[] = [];
+    let ttbr1: bigint | undefined;
+
+    for (const dev of devices) {
+      const path = `/machine/peripheral/${dev.id}`;
+      const base = await qmp.execute<number>('qom-get', { path, property: 'memaddr' });
+      const inRegion = (pa: number): boolean => pa >= base && pa < base + region;
+      // The hot-plugged range's linear map and its vmemmap, in model addresses of the running geometry.
+      const linear = (pa: number): Kva => toKva(geo, facts.linearVa(pa));
+      const ranges = [{ name: 'linear', start: linear(base), end: linear(base + region - 1) + 1 }];
+      const structPage = facts.structPageVa;
+      if (structPage) {
+        const struct = (pa: number): Kva => toKva(geo, structPage(pa));
+        ranges.push({ name: 'vmemmap', start: struct(base), end: struct(base + region - geo.pageSize) + 64 });
+      }
+
+      const observe = async (name: string, plugged: number, ms: number): Promise<void> => {
+        const dir = join(work, `stage-${stages.length}`);
+        mkdirSync(dir);
+        await qmp?.execute('stop');
+        const image = new RamImage(geo, facts.pgdPa / geo.pageSize);
+        let saved = 0;
+        // Walk, save the pages the walk missed, walk again: one round per level at most.
+        for (;;) {
+          tablesOver(image, ranges);
+          if (image.missing.size === 0) break;
+          for (const pfn of [...image.missing]) {
+            const file = join(dir, `${pfn.toString(16)}.page`);
+            const pa = pfn * geo.pageSize;
+            await qmp?.execute('pmemsave', { val: pa, size: geo.pageSize, filename: file });
+            image.add({ base: pa, size: geo.pageSize, file });
+            saved++;
+          }
+        }
+        const tables = tablesOver(image, ranges);
+        if (ttbr1 === undefined) ttbr1 = await checkTtbr1(join(work, 'gdb.sock'), facts.pgdPa);
+        if (opts.record && plugged > 0 && !existsSync(opts.record))
+          record(opts.record, image, facts, ranges, base, plugged);
+        const dump = ptdump(dumpSource(image), { range: { start: ranges[0]?.start ?? 0, end: ranges[0]?.end ?? 0 } });
+        image.close();
+        await qmp?.execute('cont');
+        const blocks = (
+          await guest.run('for b in /sys/devices/system/memory/memory*; do echo "$(basename $b) $(cat $b/state)"; done')
+        ).filter((l) => inRegion(Number(/^memory(\d+)/.exec(l)?.[1] ?? -1) * blockSize));
+        const ranged = ranges.map((r) => ({ name: r.name, start: kvaHex(geo, r.start), end: kvaHex(geo, r.end) }));
+        stages.push({
+          placement: dev.name,
+          base,
+          ranges: ranged,
+          name,
+          plugged,
+          blocks,
+          ms,
+          savedPages: saved,
+          tables,
+          ptdump: dump,
+        });
+      };
+
+      /** Sets requested-size and waits until the device reports it and the guest's memory matches. */
+      const request = async (size: number): Promise<number> => {
+        const t = Date.now();
+        await qmp?.execute('qom-set', { path, property: 'requested-size', value: size });
+        for (;;) {
+          const now = await qmp?.execute<number>('qom-get', { path, property: 'size' });
+          // Added blocks appear in sysfs after arch_add_memory; removed ones leave /proc/iomem after
+          // arch_remove_memory. Adjacent blocks' resources are merged (MHP_MERGE_RESOURCE): sum them.
+          const ram = (await guest.run("grep 'System RAM (virtio_mem)' /proc/iomem"))
+            .map((l) => /([0-9a-f]+)-([0-9a-f]+) :/.exec(l))
+            .map((m) => (m?.[1] && m[2] ? [Number.parseInt(m[1], 16), Number.parseInt(m[2], 16) + 1] : [0, 0]))
+            .reduce((sum, [from = 0, to = 0]) => (inRegion(from) ? sum + to - from : sum), 0);
+          if (now === size && ram === size) break;
+          if (Date.now() - t > 60_000) {
+            throw new Error(`virtio-mem ${dev.name} did not reach ${size} bytes (device ${now}, guest ${ram})`);
+          }
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        return Date.now() - t;
+      };
+      const online = async (): Promise<number> => {
+        const t = Date.now();
+        await guest.run(
+          'for s in /sys/devices/system/memory/memory*/state; do [ "$(cat $s)" = offline ] && echo online_movable > $s; done',
+        );
+        return Date.now() - t;
+      };
+
+      const half = Math.floor(region / 2 / blockSize) * blockSize;
+      await observe(stages.length === 0 ? 'boot' : 'before', 0, stages.length === 0 ? bootMs : 0);
+      await observe(`plug ${half / MiB} MiB (added, offline)`, half, await request(half));
+      await observe('online', half, await online());
+      await observe(`unplug to ${half / 2 / MiB} MiB`, half / 2, await request(half / 2));
+      await observe('unplug the rest', 0, await request(0));
+      const again = await request(region);
+      await observe(`plug ${region / MiB} MiB again, online`, region, again + (await online()));
+    }
+
+    const report = {
+      kernel: opts.kernel,
+      release: facts.release,
+      cpu: opts.cpu,
+      config: geo.name,
+      vaBitsBuilt: facts.vaBitsBuilt,
+      qemu: `${qemuVersion.qemu.major}.${qemuVersion.qemu.minor}.${qemuVersion.qemu.micro}`,
+      bootMiB: opts.bootMiB,
+      region: { size: region, blockSize },
+      swapperPgDir: facts.pgdPa,
+      ttbr1: `0x${ttbr1?.toString(16)}`,
+      vmcoreinfo: facts.info,
+      bootMs,
+      totalMs: Date.now() - t0,
+      stages: stages.map(({ ptdump: _, tables, ...s }) => ({
+        ...s,
+        tables: tables.map((t) => ({
+          ...t,
+          start: kvaHex(geo, t.start),
+          end: kvaHex(geo, t.end),
+          otherVas: t.otherVas.map((va) => kvaHex(geo, va)),
+        })),
+      })),
+    };
+    printReport(geo, stages, report);
+    if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    const running = qemu;
+    const exited =
+      running && running.exitCode === null && running.signalCode === null
+        ? new Promise((resolve) => {
+            running.once('exit', resolve);
+            setTimeout(resolve, 2000).unref();
+          })
+        : undefined;
+    cleanup();
+    // Reap the killed QEMU before exiting, so no zombie outlives the run.
+    await exited;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** TTBR1_EL1's table base address: bits 47:1 (CnP in bit 0, the ASID above). */
+const TTBR_BADDR = (1n << 48n) - 2n;
+
+/** Reads TTBR1_EL1 of the stopped vCPU (detaching resumes it) and checks it points at swapper_pg_dir. */
+async function checkTtbr1(gdbSocket: string, pgdPa: number): Promise<bigint> {
+  const ttbr1 = await readSysreg(gdbSocket, 'TTBR1_EL1');
+  if ((ttbr1 & TTBR_BADDR) !== BigInt(pgdPa)) {
+    throw new Error(`TTBR1_EL1 0x${ttbr1.toString(16)} does not point at swapper_pg_dir (${physHex(pgdPa)})`);
+  }
+  return ttbr1;
+}
+
+/**
+ * Copies the table pages on the walks of three addresses — the first plugged linear address, the one
+ * 2 MiB above it and the first struct page of the range — with what a test needs to read them.
+ */
+function record(
+  dir: string,
+  image: RamImage,
+  facts: Guest,
+  ranges: readonly { start: Kva; end: Kva }[],
+  base: number,
+  plugged: number,
+): void {
+  mkdirSync(dir, { recursive: true });
+  const { geo } = facts;
+  const linear = ranges[0] as { start: Kva; end: Kva };
+  const at = [linear.start, linear.start + 2 * MiB, ...(ranges[1] ? [ranges[1].start] : [])];
+  const pfns = new Set(at.flatMap((kva) => walk(image, kva, 'record').steps.map((s) => s.table)));
+  const pages = [...pfns].map((pfn) => {
+    const file = `${(pfn * geo.pageSize).toString(16)}.page`;
+    writeFileSync(join(dir, file), Buffer.from(image.words(pfn, 'record').buffer));
+    return { pa: pfn * geo.pageSize, file };
+  });
+  const index = {
+    release: facts.release,
+    config: geo.name,
+    linearPa: base,
+    swapperPgDir: facts.pgdPa,
+    linear: { start: kvaHex(geo, linear.start), end: kvaHex(geo, linear.end) },
+    plugged,
+    walked: at.map((kva) => kvaHex(geo, kva)),
+    pages,
+  };
+  writeFileSync(join(dir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+}
+
+function printReport(geo: Geometry, stages: readonly Stage[], report: Record<string, unknown>): void {
+  console.log(
+    `kernel ${report.release} (${report.config}, VA_BITS ${report.vaBitsBuilt}) on -cpu ${report.cpu}, QEMU ${report.qemu}`,
+  );
+  console.log(`boot ${report.bootMs} ms, whole run ${report.totalMs} ms; ${JSON.stringify(report.region)}`);
+  console.log(`swapper_pg_dir at ${physHex(Number(report.swapperPgDir))}, TTBR1_EL1 ${report.ttbr1}`);
+  let before: readonly SeenTable[] = [];
+  let placement = '';
+  for (const s of stages) {
+    if (s.placement !== placement) {
+      placement = s.placement;
+      before = [];
+      console.log(
+        `\n##### ${placement}: region at ${physHex(s.base)}; walked ${s.ranges.map((r) => `${r.name} ${r.start}-${r.end}`).join(', ')}`,
+      );
+    }
+    console.log(`\n=== ${s.name}: ${s.ms} ms, ${s.savedPages} pages saved, blocks: ${s.blocks.join(', ') || 'none'}`);
+    for (const l of formatTables(geo, s.tables)) console.log(`  ${l}`);
+    const now = new Set(s.tables.map(tableKey));
+    const had = new Set(before.map(tableKey));
+    const byLevel = (ts: readonly SeenTable[]) =>
+      geo.levels.map((l) => `${l.name} ${ts.filter((t) => t.level === l.name).length}`).join(', ');
+    console.log(`  tables: ${byLevel(s.tables)}`);
+    console.log(`  appeared: ${byLevel(s.tables.filter((t) => !had.has(tableKey(t))))}`);
+    console.log(`  freed:    ${byLevel(before.filter((t) => !now.has(tableKey(t))))}`);
+    console.log(s.ptdump.trimEnd());
+    before = s.tables;
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`conformance: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(e instanceof MissingError ? 2 : 1);
+  },
+);

@@ -1,0 +1,100 @@
+import { type Kva, kvaHex, physHex } from '../../src/arch/address';
+import { DescType, descAddr, descType } from '../../src/arch/descriptor';
+import type { Geometry, Level } from '../../src/arch/geometry';
+import type { TableView } from '../../src/tables/table-view';
+
+/** A table page whose span meets a VA range: level, span, live entries and the leaves it holds. */
+export interface SeenTable {
+  readonly level: Level['name'];
+  /** First and end (exclusive) model address this table maps. */
+  readonly start: Kva;
+  readonly end: Kva;
+  /** Physical address of the table page (differs from run to run; not compared). */
+  readonly pa: number;
+  /** Entries that are not none. */
+  readonly live: number;
+  readonly tables: number;
+  readonly blocks: number;
+  readonly pages: number;
+  /** Live entries whose span lies outside every range: what else the table maps (boot memory, vmalloc…). */
+  readonly others: number;
+  /** The first address each of those maps, at most four. */
+  readonly otherVas: readonly Kva[];
+}
+
+/**
+ * Every table page reachable from swapper_pg_dir whose span meets one of the ranges, parents before
+ * children; only entries inside a range are followed, so a walk of the hot-plugged range reads only the
+ * tables on its paths.
+ */
+export function tablesOver(view: TableView, ranges: readonly { start: Kva; end: Kva }[]): SeenTable[] {
+  const geo = view.geo;
+  const out: SeenTable[] = [];
+  const meets = (start: Kva, end: Kva): boolean => ranges.some((r) => start < r.end && r.start < end);
+  const visit = (pfn: number, depth: number, base: Kva): void => {
+    const level = geo.levels[depth] as Level;
+    const words = view.words(pfn, 'conformance');
+    const counts = { live: 0, tables: 0, blocks: 0, pages: 0, others: 0 };
+    const otherVas: Kva[] = [];
+    const children: [number, Kva][] = [];
+    for (let i = 0; i < level.entries; i++) {
+      const lo = words[2 * i] ?? 0;
+      const hi = words[2 * i + 1] ?? 0;
+      if ((lo | hi) === 0) continue;
+      counts.live++;
+      const type = descType(level, lo);
+      const va = base + i * level.entrySize;
+      if (!meets(va, va + level.entrySize)) {
+        counts.others++;
+        if (otherVas.length < 4) otherVas.push(va);
+      }
+      if (type === DescType.Table) {
+        counts.tables++;
+        if (meets(va, va + level.entrySize)) children.push([descAddr(lo, hi, geo.pageShift) / geo.pageSize, va]);
+      } else if (type === DescType.Block) counts.blocks++;
+      else if (type === DescType.Page) counts.pages++;
+    }
+    const span = depth === 0 ? 2 ** geo.vaBits : level.tableSpan;
+    out.push({ level: level.name, start: base, end: base + span, pa: pfn * geo.pageSize, ...counts, otherVas });
+    for (const [child, va] of children) visit(child, depth + 1, va);
+  };
+  visit(view.pgd, 0, 0);
+  return out;
+}
+
+/** A table's identity across stages: its level and span (not its physical address). */
+export const tableKey = (t: SeenTable): string => `${t.level}@${t.start}`;
+
+/**
+ * One line per run of tables: same level, same entry counts, spans end to end (256 full PTE tables
+ * print as one line), with the physical address of the first.
+ */
+export function formatTables(geo: Geometry, tables: readonly SeenTable[]): string[] {
+  const same = (a: SeenTable, b: SeenTable): boolean =>
+    a.level === b.level &&
+    a.live === b.live &&
+    a.tables === b.tables &&
+    a.blocks === b.blocks &&
+    a.pages === b.pages &&
+    a.others === b.others;
+  const runs: SeenTable[][] = [];
+  for (const t of tables) {
+    const run = runs.at(-1);
+    const last = run?.at(-1);
+    if (run && last && same(last, t) && last.end === t.start) run.push(t);
+    else runs.push([t]);
+  }
+  return runs.map((run) => {
+    const first = run[0] as SeenTable;
+    const last = run.at(-1) as SeenTable;
+    const count = run.length > 1 ? ` ×${run.length}` : '';
+    return (
+      `${first.level.padEnd(3)}${count.padEnd(5)} ${kvaHex(geo, first.start)}-${kvaHex(geo, last.end)}` +
+      ` live ${String(first.live).padStart(3)} (tables ${first.tables}, blocks ${first.blocks}, pages ${first.pages})` +
+      ` at ${physHex(first.pa)}${run.length > 1 ? ' …' : ''}` +
+      (first.others > 0
+        ? `; ${first.others} map elsewhere: ${first.otherVas.map((va) => kvaHex(geo, va)).join(', ')}${first.others > 4 ? ' …' : ''}`
+        : '')
+    );
+  });
+}
