@@ -12,7 +12,6 @@ import { snapshot } from '../../src/mappings/snapshot';
 import { PageState } from '../../src/memory/page';
 import { runToEnd } from '../../src/tables/step';
 import { walk } from '../../src/tables/walker';
-import { PROPERTY_TIMEOUT } from '../support/assert';
 import { GiB, smallKernel } from '../support/kernels';
 
 const SECTION = 0x2_0000_0000;
@@ -79,7 +78,6 @@ describe('the up-front WARN walk covers the first and the last entry of a range 
         }
       }
     },
-    PROPERTY_TIMEOUT,
   );
 });
 
@@ -97,7 +95,6 @@ describe('present is valid or PROT_NONE; none is all 64 bits zero', () => {
       expect(linear).toMatchObject({ level: 'PTE', freed: true });
       expect(brokenInvariants(k)).toEqual([]);
     },
-    PROPERTY_TIMEOUT,
   );
 
   it.each(['16K/47', '64K/42'].map((c) => [c]))(
@@ -113,27 +110,22 @@ describe('present is valid or PROT_NONE; none is all 64 bits zero', () => {
       expect(k.mem.state(backing / k.geo.pageSize)).toBe(PageState.Poisoned);
       expect(brokenInvariants(k)).toEqual([]);
     },
-    PROPERTY_TIMEOUT,
   );
 
-  it(
-    'an entry with its low half zero and its high half set is not none: outside the range it keeps its table',
-    () => {
-      const k = withPagedSection('4K/48');
-      const last = k.linearVa(SECTION + GiB) - k.geo.pageSize;
-      const pte = walk(k.pt, last).steps.at(-1);
-      if (!pte) throw new Error('no walk');
-      k.pt.writeEntry(pte.table, pte.level.depth, pte.index, 0, 1 << 19, last, 'test');
-      const start = k.linearVa(SECTION);
-      const report = runToEnd(removePgdMapping(k, k.pt.pgd, start, last - start));
-      expect(report.decisions.find((d) => d.pfn === pte.table)).toMatchObject({
-        freed: false,
-        reason: 'entries left',
-        live: 1,
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('an entry with its low half zero and its high half set is not none: outside the range it keeps its table', () => {
+    const k = withPagedSection('4K/48');
+    const last = k.linearVa(SECTION + GiB) - k.geo.pageSize;
+    const pte = walk(k.pt, last).steps.at(-1);
+    if (!pte) throw new Error('no walk');
+    k.pt.writeEntry(pte.table, pte.level.depth, pte.index, 0, 1 << 19, last, 'test');
+    const start = k.linearVa(SECTION);
+    const report = runToEnd(removePgdMapping(k, k.pt.pgd, start, last - start));
+    expect(report.decisions.find((d) => d.pfn === pte.table)).toMatchObject({
+      freed: false,
+      reason: 'entries left',
+      live: 1,
+    });
+  });
 });
 
 describe('the altmap’s accounting', () => {

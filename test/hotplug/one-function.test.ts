@@ -8,7 +8,6 @@ import { archRemoveMemory, type TableDecision, type TeardownReport } from '../..
 import type { Kernel } from '../../src/mappings/kernel';
 import { PageState } from '../../src/memory/page';
 import { tableIsEmpty } from '../../src/tables/tree';
-import { PROPERTY_TIMEOUT } from '../support/assert';
 import { freshKernel } from '../support/kernels';
 
 /*
@@ -53,19 +52,15 @@ describe('both callers decide by one rule of the table, its range, floor and cei
 
     test.prop([fc.uniqueArray(section, { minLength: 1, maxLength: 3 }), fc.constantFrom(...POLICIES)], {
       numRuns: RUNS_PER_CONFIG,
-    })(
-      `${config}: vmemmap_free and __remove_pgd_mapping decide every table by the same rule`,
-      (sections, policy) => {
-        const k = freshKernel(config);
-        for (const nr of sections) archAddMemory(k, nr * k.geo.sectionSize, k.geo.sectionSize);
-        const removed = sections[0] as number;
-        const { parts } = archRemoveMemory(k, removed * k.geo.sectionSize, k.geo.sectionSize, { policy });
-        expect(parts.map((r) => r.caller)).toEqual(['vmemmap_free', '__remove_pgd_mapping']);
-        for (const r of parts) {
-          for (const d of r.decisions) expect(decided(d), `${r.caller}: ${d.level} table`).toBe(ruleSays(k, r, d));
-        }
-      },
-      PROPERTY_TIMEOUT,
-    );
+    })(`${config}: vmemmap_free and __remove_pgd_mapping decide every table by the same rule`, (sections, policy) => {
+      const k = freshKernel(config);
+      for (const nr of sections) archAddMemory(k, nr * k.geo.sectionSize, k.geo.sectionSize);
+      const removed = sections[0] as number;
+      const { parts } = archRemoveMemory(k, removed * k.geo.sectionSize, k.geo.sectionSize, { policy });
+      expect(parts.map((r) => r.caller)).toEqual(['vmemmap_free', '__remove_pgd_mapping']);
+      for (const r of parts) {
+        for (const d of r.decisions) expect(decided(d), `${r.caller}: ${d.level} table`).toBe(ruleSays(k, r, d));
+      }
+    });
   }
 });

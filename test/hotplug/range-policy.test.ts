@@ -11,7 +11,6 @@ import { Kernel } from '../../src/mappings/kernel';
 import { tablesFingerprint } from '../../src/mappings/snapshot';
 import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { runToEnd } from '../../src/tables/step';
-import { PROPERTY_TIMEOUT } from '../support/assert';
 
 /*
  * The thread's first proposal, floor/ceiling = the removed range itself: it may leave tables behind
@@ -131,27 +130,21 @@ describe('policy range: floor and ceiling = the removed range', () => {
     test.prop([rangeIn(booted, low, high, page, MAX_PAGES)], { numRuns: SMALL_RUNS })(
       `${config}: a few pages mapped page by page: at most ${bound} tables left behind, one per level and edge`,
       (span) => linearRoundTrip(booted, span, NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS),
-      PROPERTY_TIMEOUT,
     );
 
     test.prop([anySize(booted, low, high, page, MAX_LARGE / page)], { numRuns: LARGE_RUNS })(
       `${config}: a range of any size up to 1T, block-mapped: at most ${bound} tables left behind`,
       (span) => linearRoundTrip(booted, span, NO_CONT_MAPPINGS),
-      PROPERTY_TIMEOUT,
     );
 
     const leaf = vmemmapLeafLevel(booted).entrySize;
     const vmemmapLow = booted.vmemmapVa((BOOT_BASE + BOOT_SIZE) / page);
     test.prop([anySize(booted, vmemmapLow, booted.layout.vmemmapEnd, leaf, MAX_VMEMMAP / leaf)], {
       numRuns: VMEMMAP_RUNS,
-    })(
-      `${config}: a vmemmap range: vmemmap_free leaves at most ${bound} tables behind`,
-      ({ start, size }) => {
-        const k = booted.clone();
-        vmemmapPopulate(k, start, start + size, undefined, 'test');
-        expectWithinBound(k, runToEnd(vmemmapFree(k, start, start + size, { policy: 'range' })));
-      },
-      PROPERTY_TIMEOUT,
-    );
+    })(`${config}: a vmemmap range: vmemmap_free leaves at most ${bound} tables behind`, ({ start, size }) => {
+      const k = booted.clone();
+      vmemmapPopulate(k, start, start + size, undefined, 'test');
+      expectWithinBound(k, runToEnd(vmemmapFree(k, start, start + size, { policy: 'range' })));
+    });
   }
 });

@@ -6,7 +6,6 @@ import { brokenInvariants } from '../../src/hotplug/invariants';
 import { archRemoveMemory } from '../../src/hotplug/remove';
 import { strandedTables } from '../../src/hotplug/worst-case';
 import { reachableTables } from '../../src/tables/tree';
-import { PROPERTY_TIMEOUT } from '../support/assert';
 import { freshKernel } from '../support/kernels';
 
 /*
@@ -49,7 +48,6 @@ describe('tables left behind by the policy range are reused by the next hot-add 
         expect(strandedTables(k, removal.parts)).toEqual([]);
         expect(brokenInvariants(k)).toEqual([]);
       },
-      PROPERTY_TIMEOUT,
     );
   }
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { geometry } from '../../src/arch/geometry';
 import { createPgdMapping, type MappingRequest } from '../../src/mappings/create-mapping';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { freshTables } from '../support/kernels';
 import { leafMismatches, leavesIn } from '../support/leaves';
 import { configArb, mappingUnits, type RangeShape, RUNS, rangeShapeArb } from '../support/ranges';
@@ -27,17 +27,13 @@ const shapeArb = configArb.chain((config) =>
 );
 
 describe('block and contiguous choices follow alignment and flags', () => {
-  it(
-    `every leaf has the level and CONT bit the kernel's rules predict (${RUNS} runs, trace recording off)`,
-    () => {
-      assertEveryConfig(shapeArb, ([config, shape, slot]) => {
-        const pt = freshTables(config);
-        const req = inEmptyTables(config, shape, slot);
-        createPgdMapping(pt, req);
-        expect(leafMismatches(pt, req)).toEqual([]);
-        expect(pt.trace.counts.write).toBe(leavesIn(pt, req.virt, req.virt + req.size).length);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it(`every leaf has the level and CONT bit the kernel's rules predict (${RUNS} runs, trace recording off)`, () => {
+    assertEveryConfig(shapeArb, ([config, shape, slot]) => {
+      const pt = freshTables(config);
+      const req = inEmptyTables(config, shape, slot);
+      createPgdMapping(pt, req);
+      expect(leafMismatches(pt, req)).toEqual([]);
+      expect(pt.trace.counts.write).toBe(leavesIn(pt, req.virt, req.virt + req.size).length);
+    });
+  });
 });

@@ -8,7 +8,7 @@ import { createPgdMapping, type MappingRequest } from '../../src/mappings/create
 import type { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import { translate, walk } from '../../src/tables/walker';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { sharedKernel } from '../support/kernels';
 import { leafMismatches } from '../support/leaves';
 import { place, placementArb } from '../support/placement';
@@ -38,26 +38,20 @@ const roundTripArb = configArb.chain((config) =>
 );
 
 describe('__create_pgd_mapping then a walk gives phys + offset', () => {
-  it(
-    `in a free part of the linear map or vmalloc space of a booted kernel (${RUNS} runs, every configuration)`,
-    () => {
-      assertEveryConfig(roundTripArb, ([config, shape, at, anywhere, inside]) => {
-        const { k, req } = place(config, shape, at);
-        const outside = outsideSamples(k, req, anywhere);
-        const before = outside.map((x) => translate(k.pt, x));
-        createPgdMapping(k.pt, req);
-        const offsets = [0, req.size - 1, ...inside.map((f) => Math.floor(f * req.size))];
-        const expected = offsets.map((off) => [req.phys + off, req.phys + off]);
-        expect(offsets.map((off) => [translate(k.pt, req.virt + off), walk(k.pt, req.virt + off).pa])).toEqual(
-          expected,
-        );
-        expect(outside.map((x) => translate(k.pt, x))).toEqual(before);
-        expect(leafMismatches(k.pt, req)).toEqual([]);
-        expect(k.mem.violations).toEqual([]);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it(`in a free part of the linear map or vmalloc space of a booted kernel (${RUNS} runs, every configuration)`, () => {
+    assertEveryConfig(roundTripArb, ([config, shape, at, anywhere, inside]) => {
+      const { k, req } = place(config, shape, at);
+      const outside = outsideSamples(k, req, anywhere);
+      const before = outside.map((x) => translate(k.pt, x));
+      createPgdMapping(k.pt, req);
+      const offsets = [0, req.size - 1, ...inside.map((f) => Math.floor(f * req.size))];
+      const expected = offsets.map((off) => [req.phys + off, req.phys + off]);
+      expect(offsets.map((off) => [translate(k.pt, req.virt + off), walk(k.pt, req.virt + off).pa])).toEqual(expected);
+      expect(outside.map((x) => translate(k.pt, x))).toEqual(before);
+      expect(leafMismatches(k.pt, req)).toEqual([]);
+      expect(k.mem.violations).toEqual([]);
+    });
+  });
 });
 
 /** A request that breaks page alignment in virt, size or phys by a non-zero number of bytes. */
@@ -69,33 +63,29 @@ const unalignedArb = configArb.chain((config) => {
 });
 
 describe('a mapping request the model refuses leaves the kernel as it was', () => {
-  it(
-    `refuses an unaligned address, size or phys with a RangeRuleError naming them (${RUNS} runs)`,
-    () => {
-      const before = new Map<string, string>();
-      assertEveryConfig(unalignedArb, ([config, which, size, off, flags]) => {
-        const k = sharedKernel(config);
-        if (!before.has(config)) before.set(config, snapshot(k));
-        const base = {
-          virt: k.linearVa(8 * 2 ** 30),
-          size,
-          phys: 8 * 2 ** 30,
-          prot: PAGE_KERNEL,
-          flags,
-          actor: 'test',
-        };
-        const req = { ...base, [which]: base[which as 'virt' | 'size' | 'phys'] + off };
-        const error = refusal(() => createPgdMapping(k.pt, req));
-        expect(error).toBeInstanceOf(RangeRuleError);
-        expect(error.message).toContain('page-aligned');
-        expect(error.message).toContain(`virt=${kvaHex(k.geo, req.virt)}`);
-        expect(error.message).toContain(`size=${req.size}`);
-        expect(error.message).toContain(`phys=${physHex(req.phys)}`);
-        expect(snapshot(k)).toBe(before.get(config));
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it(`refuses an unaligned address, size or phys with a RangeRuleError naming them (${RUNS} runs)`, () => {
+    const before = new Map<string, string>();
+    assertEveryConfig(unalignedArb, ([config, which, size, off, flags]) => {
+      const k = sharedKernel(config);
+      if (!before.has(config)) before.set(config, snapshot(k));
+      const base = {
+        virt: k.linearVa(8 * 2 ** 30),
+        size,
+        phys: 8 * 2 ** 30,
+        prot: PAGE_KERNEL,
+        flags,
+        actor: 'test',
+      };
+      const req = { ...base, [which]: base[which as 'virt' | 'size' | 'phys'] + off };
+      const error = refusal(() => createPgdMapping(k.pt, req));
+      expect(error).toBeInstanceOf(RangeRuleError);
+      expect(error.message).toContain('page-aligned');
+      expect(error.message).toContain(`virt=${kvaHex(k.geo, req.virt)}`);
+      expect(error.message).toContain(`size=${req.size}`);
+      expect(error.message).toContain(`phys=${physHex(req.phys)}`);
+      expect(snapshot(k)).toBe(before.get(config));
+    });
+  });
 
   it.each(['4K/48', '16K/36', '64K/52'])(
     '%s: refuses an empty range, one outside the TTBR1 half, and a physical range past the address bits',

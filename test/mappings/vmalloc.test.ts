@@ -6,7 +6,7 @@ import { OutOfMemoryError, RangeRuleError } from '../../src/errors';
 import { snapshot } from '../../src/mappings/snapshot';
 import { PageState } from '../../src/memory/page';
 import { translate } from '../../src/tables/walker';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { MiB, sharedKernel, smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
 import { refusal } from '../support/refusal';
@@ -21,24 +21,20 @@ const belowArb = configArb.chain((config) => {
 });
 
 describe('vmalloc at a fixed address', () => {
-  it(
-    'refuses one below VMALLOC_START with a RangeRuleError naming the rule and the address, changing nothing',
-    () => {
-      const snapshots = new Map<string, string>();
-      assertEveryConfig(belowArb, ([config, page, pages]) => {
-        const k = sharedKernel(config);
-        const at = page * k.geo.pageSize;
-        const before = snapshots.get(config) ?? snapshot(k);
-        snapshots.set(config, before);
-        const error = refusal(() => k.vmalloc.vmalloc(pages * k.geo.pageSize, 'test', at));
-        expect(error).toBeInstanceOf(RangeRuleError);
-        expect(error.message).toContain(RULE);
-        expect(error.message).toContain(`start=${kvaHex(k.geo, at)}`);
-        expect(snapshot(k)).toBe(before);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('refuses one below VMALLOC_START with a RangeRuleError naming the rule and the address, changing nothing', () => {
+    const snapshots = new Map<string, string>();
+    assertEveryConfig(belowArb, ([config, page, pages]) => {
+      const k = sharedKernel(config);
+      const at = page * k.geo.pageSize;
+      const before = snapshots.get(config) ?? snapshot(k);
+      snapshots.set(config, before);
+      const error = refusal(() => k.vmalloc.vmalloc(pages * k.geo.pageSize, 'test', at));
+      expect(error).toBeInstanceOf(RangeRuleError);
+      expect(error.message).toContain(RULE);
+      expect(error.message).toContain(`start=${kvaHex(k.geo, at)}`);
+      expect(snapshot(k)).toBe(before);
+    });
+  });
 
   it.each(['4K/48', '64K/42'])('%s: refuses one at or above VMALLOC_END with the same RangeRuleError', (config) => {
     const k = sharedKernel(config);
@@ -71,27 +67,22 @@ const sizesArb = configArb.chain((config) =>
 );
 
 describe('vmalloc and vfree', () => {
-  it(
-    'map fresh pages, then clear them, poison the pages and keep every table',
-    () => {
-      assertEveryConfig(sizesArb, ([config, sizes]) => {
-        const k = sharedKernel(config);
-        const page = k.geo.pageSize;
-        const areas = sizes.map((n) => k.vmalloc.vmalloc(n * page, 'test'));
-        for (const a of areas)
-          expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page) / page)).toEqual(a.pages);
-        const live = [...k.mem.liveTables];
-        for (const a of areas) k.vmalloc.vfree(a, 'test');
-        expect(k.mem.liveTables).toEqual(live);
-        for (const a of areas) {
-          expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page))).toEqual(a.pages.map(() => -1));
-          expect(a.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned)).toBe(true);
-          expect(k.vmalloc.areas).not.toContain(a);
-        }
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('map fresh pages, then clear them, poison the pages and keep every table', () => {
+    assertEveryConfig(sizesArb, ([config, sizes]) => {
+      const k = sharedKernel(config);
+      const page = k.geo.pageSize;
+      const areas = sizes.map((n) => k.vmalloc.vmalloc(n * page, 'test'));
+      for (const a of areas) expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page) / page)).toEqual(a.pages);
+      const live = [...k.mem.liveTables];
+      for (const a of areas) k.vmalloc.vfree(a, 'test');
+      expect(k.mem.liveTables).toEqual(live);
+      for (const a of areas) {
+        expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page))).toEqual(a.pages.map(() => -1));
+        expect(a.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned)).toBe(true);
+        expect(k.vmalloc.areas).not.toContain(a);
+      }
+    });
+  });
 
   it('refuses to free an area twice, changing nothing', () => {
     const k = sharedKernel('16K/36');

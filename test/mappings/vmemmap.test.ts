@@ -11,7 +11,7 @@ import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { Owner } from '../../src/memory/page';
 import { runToEnd } from '../../src/tables/step';
 import { translate, walk } from '../../src/tables/walker';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { freshKernel, GiB, MiB, sharedKernel, smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
 import { refusal } from '../support/refusal';
@@ -38,23 +38,19 @@ const badRangeArb = configArb.chain((config) => {
 });
 
 describe('vmemmap_populate refuses a range outside the region it serves', () => {
-  it(
-    'with a RangeRuleError naming the rule, start and end, and changes nothing',
-    () => {
-      const snapshots = new Map<string, string>();
-      assertEveryConfig(badRangeArb, ([config, [start, end]]) => {
-        const k = sharedKernel(config);
-        const before = snapshots.get(config) ?? snapshot(k);
-        snapshots.set(config, before);
-        const error = refusal(() => vmemmapPopulate(k, start as number, end as number, undefined, 'test'));
-        expect(error).toBeInstanceOf(RangeRuleError);
-        expect(error.message).toContain(RULE);
-        expect(error.message).toContain(`start=${kvaHex(k.geo, start as number)}, end=${kvaHex(k.geo, end as number)}`);
-        expect(snapshot(k)).toBe(before);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('with a RangeRuleError naming the rule, start and end, and changes nothing', () => {
+    const snapshots = new Map<string, string>();
+    assertEveryConfig(badRangeArb, ([config, [start, end]]) => {
+      const k = sharedKernel(config);
+      const before = snapshots.get(config) ?? snapshot(k);
+      snapshots.set(config, before);
+      const error = refusal(() => vmemmapPopulate(k, start as number, end as number, undefined, 'test'));
+      expect(error).toBeInstanceOf(RangeRuleError);
+      expect(error.message).toContain(RULE);
+      expect(error.message).toContain(`start=${kvaHex(k.geo, start as number)}, end=${kvaHex(k.geo, end as number)}`);
+      expect(snapshot(k)).toBe(before);
+    });
+  });
 });
 
 const kernels = new Map<string, Kernel>();
@@ -81,27 +77,23 @@ const stretchArb = configArb.chain((config) => {
 });
 
 describe('vmemmap_populate maps struct pages', () => {
-  it(
-    'with PMD blocks on 4K and pages otherwise, backed by fresh vmemmap pages; a second call writes nothing',
-    () => {
-      assertEveryConfig(stretchArb, ([config, slot, pages]) => {
-        const k = roomyKernel(config);
-        const page = k.geo.pageSize;
-        const start = k.layout.vmemmapStart + slot * page;
-        vmemmapPopulate(k, start, start + pages * page, undefined, 'test');
-        const leaf = vmemmapLeafLevel(k);
-        for (const va of [start, start + pages * page - 1]) {
-          const w = walk(k.pt, va);
-          expect(w.stoppedAt.name).toBe(leaf.name);
-          expect(k.mem.owner(Math.floor((w.pa ?? -1) / page))).toBe(Owner.Vmemmap);
-        }
-        const before = { counts: { ...k.pt.trace.counts }, alloc: k.alloc.fingerprint() };
-        vmemmapPopulate(k, start, start + pages * page, undefined, 'test');
-        expect({ counts: k.pt.trace.counts, alloc: k.alloc.fingerprint() }).toEqual(before);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('with PMD blocks on 4K and pages otherwise, backed by fresh vmemmap pages; a second call writes nothing', () => {
+    assertEveryConfig(stretchArb, ([config, slot, pages]) => {
+      const k = roomyKernel(config);
+      const page = k.geo.pageSize;
+      const start = k.layout.vmemmapStart + slot * page;
+      vmemmapPopulate(k, start, start + pages * page, undefined, 'test');
+      const leaf = vmemmapLeafLevel(k);
+      for (const va of [start, start + pages * page - 1]) {
+        const w = walk(k.pt, va);
+        expect(w.stoppedAt.name).toBe(leaf.name);
+        expect(k.mem.owner(Math.floor((w.pa ?? -1) / page))).toBe(Owner.Vmemmap);
+      }
+      const before = { counts: { ...k.pt.trace.counts }, alloc: k.alloc.fingerprint() };
+      vmemmapPopulate(k, start, start + pages * page, undefined, 'test');
+      expect({ counts: k.pt.trace.counts, alloc: k.alloc.fingerprint() }).toEqual(before);
+    });
+  });
 
   it.each(['4K/48', '16K/47', '64K/52'])('%s: a hot-added section gets the struct pages of every pfn', (config) => {
     const k = smallKernel(config);
@@ -162,7 +154,6 @@ describe('v5.7 vmemmap_free of one 2 MiB sub-section (section_deactivate → dep
         { numRuns: 16 },
       );
     },
-    PROPERTY_TIMEOUT,
   );
 
   it('refuses a sub-section that is unaligned or not in a hot-added section, naming the rule', () => {

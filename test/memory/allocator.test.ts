@@ -5,7 +5,7 @@ import { KernelWarning, OutOfMemoryError } from '../../src/errors';
 import { PageAllocator } from '../../src/memory/allocator';
 import { Owner, PageState } from '../../src/memory/page';
 import { PhysMem } from '../../src/memory/physmem';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
 
@@ -96,19 +96,15 @@ function run(mem: PhysMem, alloc: PageAllocator, first: number, ops: readonly Op
 }
 
 describe('the page allocator', () => {
-  it(
-    'never hands out a reserved, kernel-image or in-use page, even after frees and exhaustion',
-    () => {
-      assertEveryConfig(sequenceArb, ([config, ops]) => {
-        const { mem, alloc, first } = tinyMemory(config);
-        expect(run(mem, alloc, first, ops)).toBeUndefined();
-        const image = Array.from({ length: IMAGE_PAGES }, (_, i) => mem.state(first - IMAGE_PAGES + i));
-        expect(image.every((s) => s === PageState.Reserved)).toBe(true);
-        expect(mem.violations).toEqual([]);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('never hands out a reserved, kernel-image or in-use page, even after frees and exhaustion', () => {
+    assertEveryConfig(sequenceArb, ([config, ops]) => {
+      const { mem, alloc, first } = tinyMemory(config);
+      expect(run(mem, alloc, first, ops)).toBeUndefined();
+      const image = Array.from({ length: IMAGE_PAGES }, (_, i) => mem.state(first - IMAGE_PAGES + i));
+      expect(image.every((s) => s === PageState.Reserved)).toBe(true);
+      expect(mem.violations).toEqual([]);
+    });
+  });
 
   it('refuses to free a reserved boot page with a KernelWarning naming the page and the caller', () => {
     const k = smallKernel('4K/48');

@@ -5,7 +5,7 @@ import { geometry } from '../../src/arch/geometry';
 import { RangeRuleError } from '../../src/errors';
 import { PageState, POISON_WORD } from '../../src/memory/page';
 import { PhysMem } from '../../src/memory/physmem';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { sharedKernel, smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
 import { refusal } from '../support/refusal';
@@ -20,33 +20,29 @@ const freedTableArb = configArb.chain((config) =>
 );
 
 describe('a freed table page', () => {
-  it(
-    'is poisoned, uncounted, and reading it through a stale pointer is a use-after-free naming page and reader',
-    () => {
-      assertEveryConfig(freedTableArb, ([config, depth, written, reader]) => {
-        const k = sharedKernel(config);
-        const live = [...k.mem.liveTables];
-        const seen = k.mem.violations.length;
-        const pfn = k.pt.allocTable(depth, 'test');
-        for (const i of written) k.pt.writeEntry(pfn, depth, i, 0x403, 0x1, 0, 'test');
-        k.pt.freeTable(pfn, 'hot-remove');
-        expect(k.mem.liveTables).toEqual(live);
-        expect(k.mem.state(pfn)).toBe(PageState.Poisoned);
-        expect(k.mem.isLiveTable(pfn)).toBe(false);
-        const words = k.pt.words(pfn, reader);
-        expect(words.every((w) => w === POISON_WORD)).toBe(true);
-        expect(k.mem.violations.slice(seen)).toEqual([
-          {
-            kind: 'use-after-free',
-            pfn,
-            accessor: reader,
-            detail: `${reader} read page ${physHex(pfn * k.geo.pageSize)} through a stale pointer after it was freed`,
-          },
-        ]);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('is poisoned, uncounted, and reading it through a stale pointer is a use-after-free naming page and reader', () => {
+    assertEveryConfig(freedTableArb, ([config, depth, written, reader]) => {
+      const k = sharedKernel(config);
+      const live = [...k.mem.liveTables];
+      const seen = k.mem.violations.length;
+      const pfn = k.pt.allocTable(depth, 'test');
+      for (const i of written) k.pt.writeEntry(pfn, depth, i, 0x403, 0x1, 0, 'test');
+      k.pt.freeTable(pfn, 'hot-remove');
+      expect(k.mem.liveTables).toEqual(live);
+      expect(k.mem.state(pfn)).toBe(PageState.Poisoned);
+      expect(k.mem.isLiveTable(pfn)).toBe(false);
+      const words = k.pt.words(pfn, reader);
+      expect(words.every((w) => w === POISON_WORD)).toBe(true);
+      expect(k.mem.violations.slice(seen)).toEqual([
+        {
+          kind: 'use-after-free',
+          pfn,
+          accessor: reader,
+          detail: `${reader} read page ${physHex(pfn * k.geo.pageSize)} through a stale pointer after it was freed`,
+        },
+      ]);
+    });
+  });
 
   it('comes back zeroed when the allocator hands it out again as a table', () => {
     const k = smallKernel('64K/42', { bootSize: 64 * 2 ** 20 });
@@ -95,21 +91,17 @@ const badBlockArb = configArb.chain((config) => {
 });
 
 describe('physical memory blocks', () => {
-  it(
-    'refuses an unaligned, empty, overlapping or out-of-range block with a RangeRuleError and adds nothing',
-    () => {
-      assertEveryConfig(badBlockArb, ([config, { base, size }]) => {
-        const mem = new PhysMem(geometry(config));
-        mem.addBlock('boot', 2 ** 30, BOOT);
-        const error = refusal(() => mem.addBlock('hotplug', base, size));
-        expect(error).toBeInstanceOf(RangeRuleError);
-        expect(error.message).toMatch(/page-aligned, non-empty and within the physical address bits|must not overlap/);
-        expect(error.message).toContain(`base=${physHex(base)}, size=${size}`);
-        expect(mem.blocks.map((b) => [b.base, b.size])).toEqual([[2 ** 30, BOOT]]);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('refuses an unaligned, empty, overlapping or out-of-range block with a RangeRuleError and adds nothing', () => {
+    assertEveryConfig(badBlockArb, ([config, { base, size }]) => {
+      const mem = new PhysMem(geometry(config));
+      mem.addBlock('boot', 2 ** 30, BOOT);
+      const error = refusal(() => mem.addBlock('hotplug', base, size));
+      expect(error).toBeInstanceOf(RangeRuleError);
+      expect(error.message).toMatch(/page-aligned, non-empty and within the physical address bits|must not overlap/);
+      expect(error.message).toContain(`base=${physHex(base)}, size=${size}`);
+      expect(mem.blocks.map((b) => [b.base, b.size])).toEqual([[2 ** 30, BOOT]]);
+    });
+  });
 
   it('removes only a whole present block', () => {
     const mem = new PhysMem(geometry('16K/48'));

@@ -21,9 +21,3 @@ export function assertEveryConfig<T extends readonly [string, ...unknown[]]>(
   );
   expect([...seen].sort()).toEqual([...SUPPORTED_CONFIGS].sort());
 }
-
-/**
- * Time limit of a test running RUNS property runs: none (0), like every test (vitest.config.mts), so
- * a loaded machine only makes it slower. Kept as an argument so these tests say so where they run.
- */
-export const PROPERTY_TIMEOUT = 0;

@@ -7,7 +7,7 @@ import { createPgdMapping } from '../../src/mappings/create-mapping';
 import type { Kernel } from '../../src/mappings/kernel';
 import { vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { reachableTables, tableIsEmpty } from '../../src/tables/tree';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { alignUp, freeRegions, freshKernel, GiB, smallKernel } from '../support/kernels';
 import { configArb, mappingUnits, type RangeShape, rangeShapeArb } from '../support/ranges';
 
@@ -75,18 +75,14 @@ const sequenceArb = configArb.chain((config) =>
 );
 
 describe('live table pages are exactly the tables reachable from the PGD', () => {
-  it(
-    'after boot and random sequences of mappings, vmemmap population, vmalloc and vfree',
-    () => {
-      assertEveryConfig(sequenceArb, ([config, ops]) => {
-        const k = freshKernel(config);
-        for (const op of ops) run(k, op);
-        expect(k.mem.liveTables).toEqual(reachablePerDepth(k));
-        expect(k.mem.violations).toEqual([]);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('after boot and random sequences of mappings, vmemmap population, vmalloc and vfree', () => {
+    assertEveryConfig(sequenceArb, ([config, ops]) => {
+      const k = freshKernel(config);
+      for (const op of ops) run(k, op);
+      expect(k.mem.liveTables).toEqual(reachablePerDepth(k));
+      expect(k.mem.violations).toEqual([]);
+    });
+  });
 
   it.each(['4K/48', '16K/36', '64K/52'])('%s: boot reaches the PGD first, then parents before children', (config) => {
     const k = smallKernel(config);

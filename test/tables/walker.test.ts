@@ -7,7 +7,7 @@ import { createPgdMapping } from '../../src/mappings/create-mapping';
 import type { Kernel } from '../../src/mappings/kernel';
 import { Owner, POISON_WORD } from '../../src/memory/page';
 import { mmuTranslate, translate, walk } from '../../src/tables/walker';
-import { assertEveryConfig, PROPERTY_TIMEOUT } from '../support/assert';
+import { assertEveryConfig } from '../support/assert';
 import { alignUp, freeRegions, sharedKernel, smallKernel } from '../support/kernels';
 import { configArb, mappingUnits } from '../support/ranges';
 
@@ -26,23 +26,19 @@ const addressArb = configArb.chain((config) =>
 );
 
 describe('the software walk, its fast form and the MMU agree', () => {
-  it(
-    'walk, translate and mmuTranslate (cold, then from the TLB) give the same address or a fault',
-    () => {
-      assertEveryConfig(addressArb, ([config, n]) => {
-        const k = sharedKernel(config);
-        const kva = n % 2 ** k.geo.vaBits;
-        const w = walk(k.pt, kva);
-        const pa = w.pa ?? -1;
-        k.pt.tlb.invalidateAll();
-        expect([translate(k.pt, kva), mmuTranslate(k.pt, kva), mmuTranslate(k.pt, kva)]).toEqual([pa, pa, pa]);
-        expect(w.fault === undefined).toBe(pa >= 0);
-        expect(w.steps.at(-1)?.level).toBe(w.stoppedAt);
-        expect(k.mem.violations).toEqual([]);
-      });
-    },
-    PROPERTY_TIMEOUT,
-  );
+  it('walk, translate and mmuTranslate (cold, then from the TLB) give the same address or a fault', () => {
+    assertEveryConfig(addressArb, ([config, n]) => {
+      const k = sharedKernel(config);
+      const kva = n % 2 ** k.geo.vaBits;
+      const w = walk(k.pt, kva);
+      const pa = w.pa ?? -1;
+      k.pt.tlb.invalidateAll();
+      expect([translate(k.pt, kva), mmuTranslate(k.pt, kva), mmuTranslate(k.pt, kva)]).toEqual([pa, pa, pa]);
+      expect(w.fault === undefined).toBe(pa >= 0);
+      expect(w.steps.at(-1)?.level).toBe(w.stoppedAt);
+      expect(k.mem.violations).toEqual([]);
+    });
+  });
 });
 
 /**
