@@ -3,12 +3,22 @@ import { RangeRuleError } from '../errors';
 const UNITS = ['', 'K', 'M', 'G', 'T', 'P'] as const;
 
 /**
- * Most memory the model holds at once, boot memory and hot-added memory together, in pages: a page-mapped
- * linear map of it costs about 35M of the process's memory per 2^18 pages (96G of 4K pages page-mapped
- * peaked at 3.4G), so 2^24 pages stay well inside a 4G process. On 4K pages that is 64G; on 16K, 256G;
- * on 64K, 1T.
+ * What the model's own state may take, so that the process stays inside 4G: the page state, the tables
+ * and the event trace of all present memory, boot and hot-added together.
  */
-export const MAX_PRESENT_PAGES = 2 ** 24;
+export const MODEL_BUDGET = 3 * 2 ** 30;
+
+/**
+ * Bytes of the model's state one present page costs at most, page-mapped: a state and an owner byte, a
+ * PTE, and its share of the vmemmap's tables (measured: 2.6M per GiB of 4K pages); with every event
+ * recorded, about 135 more (96G of 4K pages page-mapped with the trace peaked at 3.4G).
+ */
+export const PAGE_COST = { untraced: 11, traced: 150 } as const;
+
+/** Most pages of memory the model holds within MODEL_BUDGET, with or without the event trace. */
+export function maxPresentPages(traced: boolean): number {
+  return Math.floor(MODEL_BUDGET / (traced ? PAGE_COST.traced : PAGE_COST.untraced));
+}
 
 /** Parses a size such as `4K`, `2M`, `1G`, `64G` or a plain byte count, below 2^53 bytes (8P). */
 export function parseSize(text: string): number {

@@ -112,7 +112,7 @@ function checkAddable(k: Kernel, start: number, size: number): void {
       last: physHex(k.physOffset + reach),
     });
   }
-  k.mem.checkRoom(size);
+  k.mem.checkRoom(size, k.pt.trace.recording);
   const clash = k.mem.blocks.find((b) => start < b.base + b.size && b.base < start + size);
   if (clash) {
     throw new HotplugError('hot-added memory must not overlap present memory', {

@@ -38,6 +38,8 @@ export interface KernelOptions {
    * no vmalloc areas. Only what the scenario adds exists, so no boot structure pins a table.
    */
   readonly bare?: boolean;
+  /** Record every event from boot on (default); off, the trace keeps only counts per operation. */
+  readonly trace?: boolean;
 }
 
 /** Size of the model's kernel image: text and data segments of 16 MiB each. */
@@ -67,7 +69,7 @@ export function checkKernelOptions(options: KernelOptions): void {
   const geo = geometry(options.config);
   const { bootBase, bootSize, physOffset } = bootMemory(options);
   checkBootMemory(geo, layout(geo, { kasan: options.kasan, era: options.era }), physOffset, bootBase, bootSize);
-  checkRoom(geo, 0, bootSize);
+  checkRoom(geo, 0, bootSize, options.trace ?? true);
 }
 
 /**
@@ -129,6 +131,7 @@ export class Kernel {
     const { bootBase, bootSize, physOffset } = bootMemory(options);
     this.physOffset = physOffset;
     checkBootMemory(this.geo, this.layout, physOffset, bootBase, bootSize);
+    checkRoom(this.geo, 0, bootSize, options.trace ?? true);
     this.mem = new PhysMem(this.geo);
     const boot = this.mem.addBlock('boot', bootBase, bootSize);
     const page = this.geo.pageSize;
@@ -140,6 +143,7 @@ export class Kernel {
     this.alloc = new PageAllocator(this.mem, imageEnd / page, (bootBase + bootSize) / page);
     const pgd = this.staticTable(0);
     this.pt = new PageTables(this.geo, this.mem, this.alloc, pgd);
+    this.pt.trace.recording = options.trace ?? true;
     this.vmalloc = new VmallocSpace(this);
     this.pt.staticTables.add(pgd);
     if (options.bare) return;

@@ -1,6 +1,6 @@
 import { physHex } from '../arch/address';
 import type { Geometry } from '../arch/geometry';
-import { formatSize, MAX_PRESENT_PAGES } from '../arch/size';
+import { formatSize, MODEL_BUDGET, maxPresentPages } from '../arch/size';
 import { RangeRuleError } from '../errors';
 import { type Owner, PageState, POISON_WORD } from './page';
 
@@ -17,15 +17,21 @@ export interface MemBlock {
   readonly owner: Uint8Array;
 }
 
-/** Refuses size bytes more beside `present` pages if the model could not hold them (MAX_PRESENT_PAGES), naming the most it can. */
-export function checkRoom(geo: Geometry, present: number, size: number): void {
-  if (present + size / geo.pageSize > MAX_PRESENT_PAGES) {
+/**
+ * Refuses size bytes more beside `present` pages if the model could not hold them within its budget
+ * (maxPresentPages), naming the most it can: whole sections, since memory comes and goes in sections.
+ */
+export function checkRoom(geo: Geometry, present: number, size: number, traced: boolean): void {
+  const most = maxPresentPages(traced);
+  if (present + size / geo.pageSize > most) {
+    const room = Math.max(0, most - present) * geo.pageSize;
     throw new RangeRuleError(
-      `the model holds at most 2^${Math.log2(MAX_PRESENT_PAGES)} pages of memory, boot and hot-added together`,
+      `the model holds the memory whose pages and tables fit in its ${formatSize(MODEL_BUDGET)} budget, boot and hot-added together`,
       {
         size: formatSize(size),
-        largest: formatSize(Math.max(0, MAX_PRESENT_PAGES - present) * geo.pageSize),
+        largest: formatSize(room - (room % geo.sectionSize)),
         config: geo.name,
+        trace: traced ? 'on' : 'off',
       },
     );
   }
@@ -80,7 +86,9 @@ export class PhysMem {
         paBits: this.geo.paBits,
       });
     }
-    this.checkRoom(size);
+    // Physical memory alone knows no trace: its own guard is the larger, untraced limit; the kernel
+    // checks the limit of its trace setting before it adds a block.
+    this.checkRoom(size, false);
     const clash = this.blocks.find((b) => base < b.base + b.size && b.base < base + size);
     if (clash) {
       throw new RangeRuleError('physical memory ranges must not overlap present memory', {
@@ -105,11 +113,12 @@ export class PhysMem {
   }
 
   /** Refuses a block of this many bytes if the model could not hold it beside what is present. */
-  checkRoom(size: number): void {
+  checkRoom(size: number, traced: boolean): void {
     checkRoom(
       this.geo,
       this.blocks.reduce((sum, b) => sum + b.pages, 0),
       size,
+      traced,
     );
   }
 

@@ -12,9 +12,9 @@ export function total(counts: Readonly<Record<string, number>>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
-/** Rows of cells as aligned columns, indented. */
+/** Rows of cells as aligned columns, indented (any number of rows: no argument list as long as the rows). */
 export function columns(rows: readonly (readonly string[])[], indent = '  '): string[] {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const widths = (rows[0] ?? []).map((_, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   return rows.map((r) => `${indent}${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
 }
 

@@ -1,5 +1,5 @@
 import type { Kva } from '../arch/address';
-import { DescType, descAddr, descType } from '../arch/descriptor';
+import { DescType, descAddr, descType, isTable } from '../arch/descriptor';
 import type { Level } from '../arch/geometry';
 import type { TableView } from './table-view';
 
@@ -18,9 +18,10 @@ export function reachableTables(pt: TableView, accessor = 'walker'): TableNode[]
     out.push({ pfn, level, va });
     if (level.name === 'PTE') return;
     const words = pt.words(pfn, accessor);
+    // Above the PTE level a table descriptor is bits[1:0] = 11 (p*d_table).
     for (let i = 0; i < level.entries; i++) {
       const lo = words[2 * i] ?? 0;
-      if (descType(level, lo) !== DescType.Table) continue;
+      if (!isTable(lo)) continue;
       visit(
         descAddr(lo, words[2 * i + 1] ?? 0, pt.geo.pageShift) / pt.geo.pageSize,
         depth + 1,

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { MODEL_BUDGET, PAGE_COST } from '../../src/arch/size';
 import { run as runCli } from '../support/cli';
+import { GiB, MiB } from '../support/kernels';
 
 /** The `add` subcommand, in-process. */
 const run = (...argv: string[]) => runCli('add', '--boot-size', '128M', ...argv);
+
+/** Whole GiB of pages still within the budget, untraced, beside `present` bytes of memory. */
+const roomGiB = (pageSize: number, present: number): number =>
+  Math.floor(((Math.floor(MODEL_BUDGET / PAGE_COST.untraced) - present / pageSize) * pageSize) / GiB);
 
 describe('add', () => {
   it('4K/48: the ranges mapped, the tables allocated above the PTE level and per level, the new mappings as ptdump', async () => {
@@ -79,8 +85,10 @@ describe('add', () => {
     ],
     [
       'more memory than the model holds',
-      ['--size', '64G'],
-      /^RangeRuleError: --size: the model holds at most 2\^24 pages .*largest=65408M/,
+      ['--size', '2T'],
+      new RegExp(
+        `^RangeRuleError: --size: the model holds the memory whose pages and tables fit in its 3G budget, .*largest=${roomGiB(4096, 128 * MiB)}G, config=4K/48, trace=off\\)$`,
+      ),
     ],
     [
       'boot memory without room for the image',
@@ -95,7 +103,9 @@ describe('add', () => {
     [
       'boot memory the model cannot hold',
       ['--config', '64K/52', '--boot-size', '256T'],
-      /^RangeRuleError: --boot-size: the model holds at most 2\^24 pages .*largest=1T/,
+      new RegExp(
+        `^RangeRuleError: --boot-size: the model holds the memory whose pages and tables fit in its 3G budget, .*largest=${roomGiB(65536, 0)}G, config=64K/52, trace=off\\)$`,
+      ),
     ],
     [
       'boot memory too small for the boot',

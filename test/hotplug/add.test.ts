@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
-import { formatSize, MAX_PRESENT_PAGES } from '../../src/arch/size';
+import { MODEL_BUDGET, PAGE_COST, parseSize } from '../../src/arch/size';
 import { HotplugError, OutOfMemoryError, RangeRuleError } from '../../src/errors';
 import { archAddMemory } from '../../src/hotplug/add';
 import { brokenInvariants } from '../../src/hotplug/invariants';
@@ -80,12 +80,22 @@ describe('arch_add_memory refuses bad input with a HotplugError and changes noth
     '%s: more memory than the model holds, with the most it can still add, before mapping anything',
     (config) => {
       const k = boot(config);
-      const most = MAX_PRESENT_PAGES * k.geo.pageSize - GiB;
+      const size = (MODEL_BUDGET / PAGE_COST.traced) * k.geo.pageSize;
       const before = snapshot(k);
-      expect(() => archAddMemory(k, 4 * GiB, most + GiB)).toThrow(RangeRuleError);
-      expect(() => archAddMemory(k, 4 * GiB, most + GiB)).toThrow(
-        new RegExp(`holds at most 2\\^${Math.log2(MAX_PRESENT_PAGES)} pages .*largest=${formatSize(most)}`),
-      );
+      let error: unknown;
+      try {
+        archAddMemory(k, 4 * GiB, size - (size % GiB));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RangeRuleError);
+      expect((error as RangeRuleError).rule).toMatch(/budget/);
+      // The largest size named is whole sections, fits the budget beside boot memory, and one section more does not.
+      const largest = parseSize(String((error as RangeRuleError).values.largest));
+      const cost = (bytes: number): number => ((GiB + bytes) / k.geo.pageSize) * PAGE_COST.traced;
+      expect(largest % k.geo.sectionSize).toBe(0);
+      expect(cost(largest)).toBeLessThanOrEqual(MODEL_BUDGET);
+      expect(cost(largest + k.geo.sectionSize)).toBeGreaterThan(MODEL_BUDGET);
       expect(snapshot(k)).toBe(before);
     },
   );

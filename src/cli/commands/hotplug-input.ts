@@ -15,6 +15,8 @@ export interface HotplugInput {
   readonly size: number;
   readonly bootSize: number;
   readonly altmap: boolean;
+  /** Record the removal's events (`--trace`); boot and hot-add are never recorded by the command line. */
+  readonly trace: boolean;
 }
 
 /**
@@ -29,15 +31,16 @@ export function hotplugInput(args: ParsedArgs): HotplugInput {
   const size = checked('size', () => parseSize(text('size')));
   checked(['start', 'size'], () => checkHotplugRange(geo, start, size));
   const bootSize = checked('boot-size', () => parseSize(text('boot-size')));
-  checked('boot-size', () => checkKernelOptions({ config: geo.name, bootSize }));
-  checked('size', () => checkRoom(geo, bootSize / geo.pageSize, size));
-  return { geo, start, size, bootSize, altmap: args.flags.has('altmap') };
+  const trace = args.flags.has('trace');
+  checked('boot-size', () => checkKernelOptions({ config: geo.name, bootSize, trace }));
+  checked('size', () => checkRoom(geo, bootSize / geo.pageSize, size, trace));
+  return { geo, start, size, bootSize, altmap: args.flags.has('altmap'), trace };
 }
 
 /** Boots the model kernel on the input's boot memory; a boot that runs out of it is refused, naming --boot-size. */
 export function bootKernel(input: HotplugInput): Kernel {
   try {
-    return new Kernel({ config: input.geo.name, bootSize: input.bootSize });
+    return new Kernel({ config: input.geo.name, bootSize: input.bootSize, trace: false });
   } catch (error) {
     if (!(error instanceof OutOfMemoryError)) throw error;
     throw new OutOfMemoryError(

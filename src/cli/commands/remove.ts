@@ -7,6 +7,7 @@ import type { RangeVerdict } from '../../hotplug/range-aligned';
 import { archRemoveMemory, type TableDecision, type TeardownReport } from '../../hotplug/remove';
 import { strandedTables } from '../../hotplug/worst-case';
 import type { Kernel } from '../../mappings/kernel';
+import { columns } from '../../present/story-text';
 import type { TraceEvent } from '../../tables/trace';
 import { checked } from '../args';
 import { type Command, EXIT } from '../command';
@@ -29,15 +30,14 @@ export interface RemovalRun {
 
 export interface RemovalRequest extends HotplugInput {
   readonly policy: FreeingPolicy;
-  readonly trace: boolean;
 }
 
 /** Boots a kernel, hot-adds the range (arch_add_memory), then removes it (arch_remove_memory) under a policy. */
 export function hotRemove(req: RemovalRequest): RemovalRun {
   const { start, policy } = req;
   const k = bootKernel(req);
-  k.pt.trace.recording = req.trace;
   addRange(k, req);
+  k.pt.trace.recording = req.trace;
   const report = archRemoveMemory(k, start, req.size, { policy });
   return {
     k,
@@ -82,7 +82,7 @@ function boundName(k: Kernel, part: TeardownReport, value: bigint, isCeiling: bo
 }
 
 function tableRows(k: Kernel, decisions: readonly TableDecision[]): string[] {
-  const rows = [
+  return columns([
     ['level', 'table page', 'maps', 'span', 'result', 'reason'],
     ...decisions.map((d) => [
       d.level,
@@ -92,9 +92,7 @@ function tableRows(k: Kernel, decisions: readonly TableDecision[]): string[] {
       d.freed ? 'freed' : 'kept',
       d.freed ? '' : reasonText(d),
     ]),
-  ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
+  ]);
 }
 
 function partText(k: Kernel, part: TeardownReport): string[] {
@@ -215,7 +213,7 @@ export const removeCommand: Command = {
   run(args, io) {
     const input = hotplugInput(args);
     const policy = checked('policy', () => policyNamed(args.values.get('policy') ?? ''));
-    const run = hotRemove({ ...input, policy, trace: args.flags.has('trace') });
+    const run = hotRemove({ ...input, policy });
     io.out(args.flags.has('json') ? `${JSON.stringify(removalJson(run), null, 2)}\n` : removalText(run));
     return run.broken.length ? EXIT.violation : EXIT.ok;
   },

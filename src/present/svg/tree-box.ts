@@ -64,7 +64,13 @@ function describe(geo: Geometry, it: Item): string[] {
   const same = it.tables.every((u) => u.first === t.first && u.last === t.last);
   const range = same ? `${entries(t.first, t.last)} ${of} each` : `entries ${t.first}–… ${z.last} ${of}`;
   const pfns = it.tables.map((u) => u.pfn);
-  const pages = `pages ${short(geo, Math.min(...pfns))}–${short(geo, Math.max(...pfns))}`;
+  const pages = `pages ${short(
+    geo,
+    pfns.reduce((a, b) => Math.min(a, b)),
+  )}–${short(
+    geo,
+    pfns.reduce((a, b) => Math.max(a, b)),
+  )}`;
   if (it.kind === 'run') return [`×${it.tables.length} ${t.level.name} tables`, range, pages, withoutCount(fate(t))];
   return [`${it.tables.length} ${t.level.name} tables`, range, pages, counts(it.tables)];
 }
@@ -102,8 +108,8 @@ function majority(tables: readonly PictureTable[]): TableStatus {
 
 /** The span the tables map as a bar: green where it lies inside [floor, ceiling), red where the range is. */
 function spanBar(tables: readonly PictureTable[], x: number, y: number, w: number, s: Spans): string {
-  const lo = Math.min(...tables.map((t) => t.va));
-  const hi = Math.max(...tables.map((t) => t.va + t.level.tableSpan));
+  const lo = tables.reduce((m, t) => Math.min(m, t.va), Infinity);
+  const hi = tables.reduce((m, t) => Math.max(m, t.va + t.level.tableSpan), -Infinity);
   const part = (a: Kva, b: Kva, dy: number, h: number, fill: string): string => {
     const from = Math.max(a, lo);
     const to = Math.min(b, hi);
