@@ -66,11 +66,9 @@ function baselineOpsPerSecond(count: number, pageSize: number): number {
 
 /** arch_add_memory then arch_remove_memory of 64 GiB, page-mapped, with the trace not recording. */
 export function hotplugBench(): HotplugBenchResult {
-  const k = new Kernel({ config: CONFIG, bootSize: BOOT_SIZE, vmallocAreas: [] });
-  k.pt.trace.recording = false;
-  // Boot recorded a million events (4 GiB page-mapped); left in the heap, every major GC during the
-  // timed operations would walk them. Drop them and collect before timing (with --expose-gc).
-  k.pt.trace.events.length = 0;
+  // Boot without recording events (4 GiB page-mapped would leave a million in the heap for every
+  // major GC during the timed operations to walk), and collect before timing (with --expose-gc).
+  const k = new Kernel({ config: CONFIG, bootSize: BOOT_SIZE, vmallocAreas: [], trace: false });
   (globalThis as { gc?: () => void }).gc?.();
   const counts = { ...k.pt.trace.counts };
   const delta = (op: EventOp) => k.pt.trace.counts[op] - counts[op];

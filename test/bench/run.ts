@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { concurrencyBench } from './concurrency';
 import { hotplugBench } from './hotplug';
+import { hotplugScaleBench } from './hotplug-scale';
 import { linearMapBench } from './linear-map';
 
 /*
@@ -11,6 +12,7 @@ import { linearMapBench } from './linear-map';
 const BENCHMARKS: Readonly<Record<string, () => object>> = {
   'linear-map': linearMapBench,
   hotplug: hotplugBench,
+  'hotplug-scale': hotplugScaleBench,
   concurrency: concurrencyBench,
 };
 
