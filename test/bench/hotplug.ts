@@ -10,7 +10,8 @@ import { seconds } from './clock';
  * Benchmark: hot-add then hot-remove 64 GiB, page-mapped (rodata_full, the v5.7 default: 16 Mi PTEs),
  * on 4K/48 under policy v5.7. The figure that counts is the model's PTE operations per second (PTEs
  * written by the add plus PTEs cleared by the removal, over both) against a plain typed-array loop
- * writing and clearing as many 64-bit descriptors, measured in the same run: goal ≥ 0.33.
+ * writing and clearing as many 64-bit descriptors, measured in the same process; the median of three
+ * runs: goal ≥ 0.5.
  */
 
 const GiB = 2 ** 30;
@@ -19,7 +20,7 @@ const SIZE = 64 * GiB;
 const START = 8 * GiB;
 /** 64 GiB needs 128 MiB of PTE tables and 1 GiB of vmemmap backing from the pool: boot 4 GiB. */
 const BOOT_SIZE = 4 * GiB;
-const GOAL = 0.33;
+const GOAL = 0.5;
 
 export interface HotplugBenchResult {
   readonly bench: 'hotplug';
@@ -70,19 +71,26 @@ export function hotplugBench(): HotplugBenchResult {
   // major GC during the timed operations to walk), and collect before timing (with --expose-gc).
   const k = new Kernel({ config: CONFIG, bootSize: BOOT_SIZE, vmallocAreas: [], trace: false });
   (globalThis as { gc?: () => void }).gc?.();
-  const counts = { ...k.pt.trace.counts };
-  const delta = (op: EventOp) => k.pt.trace.counts[op] - counts[op];
   const tablesBefore = liveTables(k);
-  let t = process.hrtime.bigint();
-  archAddMemory(k, START, SIZE);
-  const addSeconds = seconds(t);
-  const tablesAdded = liveTables(k) - tablesBefore;
-  const ptesWritten = delta('write');
-  t = process.hrtime.bigint();
-  archRemoveMemory(k, START, SIZE, { policy: 'v5.7' });
-  const removeSeconds = seconds(t);
-  const ptesCleared = delta('clear');
-  const pteOpsPerSecond = (ptesWritten + ptesCleared) / (addSeconds + removeSeconds);
+  // Three add + remove runs on the same kernel (each removal restores the state the add found); the
+  // figures are those of the median run by PTE operations per second.
+  const runs = [0, 1, 2].map(() => {
+    const counts = { ...k.pt.trace.counts };
+    const delta = (op: EventOp) => k.pt.trace.counts[op] - counts[op];
+    let t = process.hrtime.bigint();
+    archAddMemory(k, START, SIZE);
+    const addSeconds = seconds(t);
+    const tablesAdded = liveTables(k) - tablesBefore;
+    const ptesWritten = delta('write');
+    t = process.hrtime.bigint();
+    archRemoveMemory(k, START, SIZE, { policy: 'v5.7' });
+    const removeSeconds = seconds(t);
+    const ptesCleared = delta('clear');
+    const pteOpsPerSecond = (ptesWritten + ptesCleared) / (addSeconds + removeSeconds);
+    return { addSeconds, removeSeconds, tablesAdded, ptesWritten, ptesCleared, pteOpsPerSecond };
+  });
+  const median = [...runs].sort((a, b) => a.pteOpsPerSecond - b.pteOpsPerSecond)[1] as (typeof runs)[number];
+  const { addSeconds, removeSeconds, tablesAdded, ptesWritten, ptesCleared, pteOpsPerSecond } = median;
   const baseline = baselineOpsPerSecond(SIZE / k.geo.pageSize, k.geo.pageSize);
   return {
     bench: 'hotplug',

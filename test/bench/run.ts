@@ -3,6 +3,7 @@ import { concurrencyBench } from './concurrency';
 import { hotplugBench } from './hotplug';
 import { hotplugScaleBench } from './hotplug-scale';
 import { linearMapBench } from './linear-map';
+import { suiteBench } from './suite';
 
 /*
  * The benchmarks, by name: `npm run bench` runs each in a process of its own (so that one's memory
@@ -14,6 +15,7 @@ const BENCHMARKS: Readonly<Record<string, () => object>> = {
   hotplug: hotplugBench,
   'hotplug-scale': hotplugScaleBench,
   concurrency: concurrencyBench,
+  suite: suiteBench,
 };
 
 function runOne(name: string): void {
