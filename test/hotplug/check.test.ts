@@ -22,7 +22,7 @@ const INVALID_ENTRY = { lo: 0x400, hi: 0 };
 
 /** A page-mapped section (rodata_full on) at 8 GiB on a small kernel: every level in reach. */
 function withPagedSection(config: string): Kernel {
-  const k = smallKernel(config, { rodataFull: true });
+  const k = smallKernel(config, { rodataFull: true, trace: false });
   archAddMemory(k, SECTION, GiB);
   return k;
 }

@@ -26,12 +26,13 @@ const pristine = new Map<string, Kernel>();
 
 /**
  * A copy (Kernel.clone) of a small kernel booted once per configuration and test file: as fresh as
- * smallKernel, at a tenth of the cost, so property runs can each have their own kernel.
+ * smallKernel, at a tenth of the cost, so property runs can each have their own kernel. It keeps
+ * counts of events, not the events themselves (a test that reads events boots its own kernel).
  */
 export function freshKernel(config: string): Kernel {
   let k = pristine.get(config);
   if (!k) {
-    k = smallKernel(config);
+    k = smallKernel(config, { trace: false });
     pristine.set(config, k);
   }
   return k.clone();
@@ -42,13 +43,13 @@ const shared = new Map<string, Kernel>();
 /**
  * One small kernel per configuration for a whole test file (test files share modules, so the cache is
  * keyed by the file too), for tests that refuse bad inputs, only read, or make changes no later test
- * of the file depends on.
+ * of the file depends on. It keeps counts of events, not the events, which would pile up over a file.
  */
 export function sharedKernel(config: string): Kernel {
   const key = `${expect.getState().testPath}:${config}`;
   const known = shared.get(key);
   if (known) return known;
-  const k = smallKernel(config);
+  const k = smallKernel(config, { trace: false });
   shared.set(key, k);
   return k;
 }
