@@ -11,7 +11,7 @@ import { walk } from '../../src/tables/walker';
 import { readSysreg } from './gdb';
 import { buildInitramfs } from './initramfs';
 import { Qmp } from './qmp';
-import { formatTables, type SeenTable, tableKey, tablesOver } from './tables';
+import { formatTables, type SeenTable, tableKey, tablesOver } from '../../src/conformance/tables';
 
 /*
  * The real-kernel side of the conformance run: boots a Debian arm64 kernel under QEMU (TCG, -M virt,

@@ -12,7 +12,7 @@ import { RamImage } from '../../src/memory/ram-image';
 import { ptdump, ptdumpLines, ptdumpRuns } from '../../src/present/ptdump';
 import { reachableTables } from '../../src/tables/tree';
 import { translate, walk } from '../../src/tables/walker';
-import { tablesOver } from '../conformance/tables';
+import { tablesOver } from '../../src/conformance/tables';
 import { sharedKernel } from '../support/kernels';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ram-image-'));

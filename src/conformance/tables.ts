@@ -1,7 +1,7 @@
-import { type Kva, kvaHex, physHex } from '../../src/arch/address';
-import { DescType, descAddr, descType } from '../../src/arch/descriptor';
-import type { Geometry, Level } from '../../src/arch/geometry';
-import type { TableView } from '../../src/tables/table-view';
+import { type Kva, kvaHex, physHex } from '../arch/address';
+import { DescType, descAddr, descType } from '../arch/descriptor';
+import type { Geometry, Level } from '../arch/geometry';
+import type { TableView } from '../tables/table-view';
 
 /** A table page whose span meets a VA range: level, span, live entries and the leaves it holds. */
 export interface SeenTable {
@@ -18,6 +18,8 @@ export interface SeenTable {
   readonly pages: number;
   /** Live entries whose span lies outside every range: what else the table maps (boot memory, vmalloc…). */
   readonly others: number;
+  /** The live entries whose span meets a range, by kind: what the table maps of the ranges. */
+  readonly inside: { readonly tables: number; readonly blocks: number; readonly pages: number };
   /** The first address each of those maps, at most four. */
   readonly otherVas: readonly Kva[];
 }
@@ -35,6 +37,7 @@ export function tablesOver(view: TableView, ranges: readonly { start: Kva; end: 
     const level = geo.levels[depth] as Level;
     const words = view.words(pfn, 'conformance');
     const counts = { live: 0, tables: 0, blocks: 0, pages: 0, others: 0 };
+    const inside = { tables: 0, blocks: 0, pages: 0 };
     const otherVas: Kva[] = [];
     const children: [number, Kva][] = [];
     for (let i = 0; i < level.entries; i++) {
@@ -44,18 +47,20 @@ export function tablesOver(view: TableView, ranges: readonly { start: Kva; end: 
       counts.live++;
       const type = descType(level, lo);
       const va = base + i * level.entrySize;
-      if (!meets(va, va + level.entrySize)) {
+      const met = meets(va, va + level.entrySize);
+      if (!met) {
         counts.others++;
         if (otherVas.length < 4) otherVas.push(va);
       }
-      if (type === DescType.Table) {
-        counts.tables++;
-        if (meets(va, va + level.entrySize)) children.push([descAddr(lo, hi, geo.pageShift) / geo.pageSize, va]);
-      } else if (type === DescType.Block) counts.blocks++;
-      else if (type === DescType.Page) counts.pages++;
+      const kind = type === DescType.Table ? 'tables' : type === DescType.Block ? 'blocks' : 'pages';
+      if (type === DescType.Table || type === DescType.Block || type === DescType.Page) {
+        counts[kind]++;
+        if (met) inside[kind]++;
+      }
+      if (type === DescType.Table && met) children.push([descAddr(lo, hi, geo.pageShift) / geo.pageSize, va]);
     }
     const span = depth === 0 ? 2 ** geo.vaBits : level.tableSpan;
-    out.push({ level: level.name, start: base, end: base + span, pa: pfn * geo.pageSize, ...counts, otherVas });
+    out.push({ level: level.name, start: base, end: base + span, pa: pfn * geo.pageSize, ...counts, inside, otherVas });
     for (const [child, va] of children) visit(child, depth + 1, va);
   };
   visit(view.pgd, 0, 0);
