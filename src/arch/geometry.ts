@@ -188,6 +188,11 @@ function build(granule: Granule, bits: VaBits, sectionBits: number, name: string
   };
 }
 
+/** The options that build a geometry again: its era, and whether the CPU offers 52-bit VA. */
+export function geometryOptions(geo: Geometry): Required<GeometryOptions> {
+  return { era: geo.era, lpa2: geo.vaBits === geo.vaBitsConfig };
+}
+
 /** Kernel names of the real levels for a level count: folding removes P4D first, then PUD, then PMD. */
 function kernelNames(levelCount: number): LevelName[] {
   if (levelCount === 5) return ['PGD', 'P4D', 'PUD', 'PMD', 'PTE'];

@@ -1,6 +1,6 @@
 import { type Kva, toKva } from './address';
 import { type EraName, era as eraNamed } from './era';
-import { type Geometry, geometry } from './geometry';
+import { type Geometry, geometry, geometryOptions } from './geometry';
 
 /** One named region of the kernel VA space, [start, end) in model addresses. */
 export interface Region {
@@ -261,7 +261,7 @@ export const LAYOUT_ERAS: Readonly<Record<EraName, LayoutEra>> = { 'v5.7': v57, 
 /** The kernel VA layout of a configuration in the geometry's era, or in another one named. */
 export function layout(geo: Geometry, options: LayoutOptions = {}): Layout {
   const e = eraNamed(options.era ?? geo.era);
-  const g = e.name === geo.era ? geo : geometry(geo.name, { era: e.name, lpa2: geo.vaBits === geo.vaBitsConfig });
+  const g = e.name === geo.era ? geo : geometry(geo.name, { ...geometryOptions(geo), era: e.name });
   const kasan = options.kasan ?? false;
   return { era: e.name, geo: g, kasan, ...LAYOUT_ERAS[e.name](g, kasan) };
 }

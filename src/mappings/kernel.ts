@@ -44,6 +44,14 @@ export interface KernelOptions {
   readonly bare?: boolean;
 }
 
+/** The kernel a scenario boots: a configuration name (in v5.7), or a configuration with its era and CPU. */
+export type Machine = string | Pick<KernelOptions, 'config' | 'era' | 'lpa2'>;
+
+/** The boot options a machine stands for. */
+export function machineOptions(machine: Machine): Pick<KernelOptions, 'config' | 'era' | 'lpa2'> {
+  return typeof machine === 'string' ? { config: machine } : machine;
+}
+
 /** Size of the model's kernel image: text and data segments of 16 MiB each. */
 const IMAGE_SEGMENT = 16 * 2 ** 20;
 const SZ_2M = 2 * 2 ** 20;
