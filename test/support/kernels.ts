@@ -28,11 +28,12 @@ const pristine = new Map<string, Kernel>();
  * A copy (Kernel.clone) of a small kernel booted once per configuration and test file: as fresh as
  * smallKernel, at a tenth of the cost, so property runs can each have their own kernel.
  */
-export function freshKernel(config: string): Kernel {
-  let k = pristine.get(config);
+export function freshKernel(config: string, options: Omit<KernelOptions, 'config'> = {}): Kernel {
+  const key = `${config} ${JSON.stringify(options)}`;
+  let k = pristine.get(key);
   if (!k) {
-    k = smallKernel(config);
-    pristine.set(config, k);
+    k = smallKernel(config, options);
+    pristine.set(key, k);
   }
   return k.clone();
 }
