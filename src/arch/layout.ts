@@ -1,6 +1,6 @@
-import { ConfigError } from '../errors';
 import { type Kva, toKva } from './address';
-import type { Geometry } from './geometry';
+import { type EraName, era as eraNamed } from './era';
+import { type Geometry, geometry, geometryOptions } from './geometry';
 
 /** One named region of the kernel VA space, [start, end) in model addresses. */
 export interface Region {
@@ -37,7 +37,7 @@ export interface Layout {
 export interface LayoutOptions {
   /** Generic KASAN with the Kconfig default shadow offset of the era. */
   readonly kasan?: boolean;
-  /** Name of an era in `LAYOUT_ERAS` (default `v5.7`). */
+  /** Name of an era (default: the geometry's); another era than the geometry's rebuilds it in that era. */
   readonly era?: string;
 }
 
@@ -49,6 +49,11 @@ const SZ_2M = 1n << 21n;
 const SZ_16M = 1n << 24n;
 const SZ_64K = 1n << 16n;
 const SZ_128M = 1n << 27n;
+const SZ_8M = 1n << 23n;
+const SZ_32M = 1n << 25n;
+const SZ_256M = 1n << 28n;
+const SZ_1G = 1n << 30n;
+const SZ_2G = 1n << 31n;
 /** Negative constants as the kernel writes them: −x is 2^64 − x. */
 const neg = (x: bigint): bigint => U64 - x;
 
@@ -63,19 +68,38 @@ const KASAN_SHADOW_OFFSET: Record<number, bigint> = {
 };
 const KASAN_SHADOW_SCALE_SHIFT = 3n;
 
+/** CONFIG_KASAN_SHADOW_OFFSET defaults for generic KASAN from v5.11 on, by VA_BITS_MIN (6.12: 16K/52 uses 47's). */
+const KASAN_SHADOW_OFFSET_V511: Record<number, bigint> = {
+  36: 0xdffffff800000000n,
+  39: 0xdfffffc000000000n,
+  42: 0xdffffe0000000000n,
+  47: 0xdfffc00000000000n,
+  48: 0xdfff800000000000n,
+};
+
 /**
- * Permanent fixmap slots (enum fixed_addresses up to __end_of_permanent_fixed_addresses): the hole,
- * the FDT window (MAX_FDT_SIZE + 2 MiB = 4 MiB), then six single pages (earlycon, text poke, APEI
- * GHES and entry-trampoline slots of the configuration the kernel's memory.rst tables were made on).
+ * Permanent fixmap slots (enum fixed_addresses up to __end_of_permanent_fixed_addresses): the FDT
+ * window down from FIXADDR_TOP to FIX_FDT (the hole included), then six single pages (earlycon, text
+ * poke, APEI GHES and entry-trampoline slots of the configuration the kernel's memory.rst tables were
+ * made on).
  */
-function fixmapBytes(pageSize: bigint): bigint {
-  return pageSize * (1n + (1n << 22n) / pageSize + 6n);
+function fixmapBytes(geo: Geometry): bigint {
+  const pageSize = geo.pageSize;
+  return BigInt(eraNamed(geo.era).fdtWindow(pageSize) + (1 + 6) * pageSize);
 }
+
+const regionOfKernel =
+  (geo: Geometry) =>
+  (key: RegionKey, name: string, start: bigint, end: bigint): Region => ({
+    key,
+    name,
+    start: toKva(geo, start),
+    end: end === U64 ? Number(1n << BigInt(geo.vaBits)) : toKva(geo, end),
+  });
 
 /** v5.7: arch/arm64/include/asm/memory.h and pgtable.h as merged with memory hot-remove. */
 const v57: LayoutEra = (geo, kasan) => {
   const va = BigInt(geo.vaBits);
-  const pageSize = BigInt(geo.pageSize);
   const k = (v: bigint): Kva => toKva(geo, v);
   const pageOffset = neg(1n << va);
   const pageEnd = neg(1n << (va - 1n));
@@ -93,19 +117,14 @@ const v57: LayoutEra = (geo, kasan) => {
   const pciIoEnd = vmemmapStart - SZ_2M;
   const pciIoStart = pciIoEnd - SZ_16M;
   const fixaddrTop = pciIoStart - SZ_2M;
-  const region = (key: RegionKey, name: string, start: bigint, end: bigint): Region => ({
-    key,
-    name,
-    start: k(start),
-    end: end === U64 ? Number(1n << va) : k(end),
-  });
+  const region = regionOfKernel(geo);
   const regions: Region[] = [region('linear', 'Linear Mapping', pageOffset, pageEnd)];
   if (kasan) regions.push(region('kasan', 'Kasan shadow', kasanStart, kasanEnd));
   regions.push(
     region('bpf-jit', 'BPF JIT region', kasanEnd, bpfEnd),
     region('modules', 'Modules', bpfEnd, modulesEnd),
     region('vmalloc', 'vmalloc()', modulesEnd, vmallocEnd),
-    region('fixmap', 'Fixmap', fixaddrTop - fixmapBytes(pageSize), fixaddrTop),
+    region('fixmap', 'Fixmap', fixaddrTop - fixmapBytes(geo), fixaddrTop),
     region('pci-io', 'PCI I/O', pciIoStart, pciIoEnd),
     region('vmemmap', 'vmemmap', vmemmapStart, vmemmapStart + vmemmapSize),
   );
@@ -121,22 +140,130 @@ const v57: LayoutEra = (geo, kasan) => {
   };
 };
 
-/** Layout eras by name. A later era (v5.11, v6.9) is one more entry here; users of `Layout` do not change. */
-export const LAYOUT_ERAS: Readonly<Record<string, LayoutEra>> = { 'v5.7': v57 };
+/** The VA bits of a geometry as the later eras' formulas use them. */
+interface Bits {
+  /** VA_BITS, vabits_actual, VA_BITS_MIN. */
+  readonly config: bigint;
+  readonly actual: bigint;
+  readonly min: bigint;
+  readonly pageShift: bigint;
+}
 
-/** The kernel VA layout of a configuration. */
+const bitsOf = (geo: Geometry): Bits => ({
+  config: BigInt(geo.vaBitsConfig),
+  actual: BigInt(geo.vaBits),
+  min: BigInt(geo.vaBitsMin),
+  pageShift: BigInt(geo.pageShift),
+});
+
+/**
+ * What v5.11 on share: the linear map from PAGE_OFFSET to PAGE_END (the KASAN shadow's start with
+ * KASAN, sized by vabits_actual), modules from _PAGE_END(VA_BITS_MIN), vmemmap sized for
+ * [PAGE_OFFSET, _PAGE_END(VA_BITS_MIN)). A kernel running with fewer bits than VA_BITS (the
+ * 52-bit fallback) starts its linear map at _PAGE_OFFSET(vabits_actual) and uses vmemmap from the
+ * struct page of that address on (arm64_memblock_init moves memstart_addr down by the difference):
+ * the model's regions are those the running kernel can reach.
+ */
+function linearAndModules(geo: Geometry, kasan: boolean, modulesSize: bigint) {
+  const b = bitsOf(geo);
+  const pageOffset = neg(1n << b.config);
+  const linearStart = neg(1n << b.actual);
+  const pageEndMin = neg(1n << (b.min - 1n));
+  const kasanEnd = (1n << (64n - KASAN_SHADOW_SCALE_SHIFT)) + (KASAN_SHADOW_OFFSET_V511[geo.vaBitsMin] ?? 0n);
+  const kasanStart = kasanEnd - (1n << (b.actual - KASAN_SHADOW_SCALE_SHIFT));
+  const vmemmapSize = ((pageEndMin - pageOffset) >> b.pageShift) * 64n;
+  /** Bytes of vmemmap below the struct page of _PAGE_OFFSET(vabits_actual): unused by a fallback. */
+  const vmemmapUnused = ((linearStart - pageOffset) >> b.pageShift) * 64n;
+  const region = regionOfKernel(geo);
+  const regions: Region[] = [region('linear', 'Linear Mapping', linearStart, kasan ? kasanStart : pageEndMin)];
+  if (kasan) regions.push(region('kasan', 'Kasan shadow', kasanStart, kasanEnd));
+  regions.push(region('modules', 'Modules', pageEndMin, pageEndMin + modulesSize));
+  return {
+    linearStart,
+    pageEnd: kasan ? kasanStart : pageEndMin,
+    modulesEnd: pageEndMin + modulesSize,
+    vmemmapSize,
+    vmemmapUnused,
+    regions,
+    region,
+  };
+}
+
+/** v5.11 to v6.8 (f4693c2716b3, 8c96400d6a39, 9ad7c6d5e75b), BPF region gone (b89ddf4cca43): Linux 6.1's memory.h and pgtable.h. */
+const v61: LayoutEra = (geo, kasan) => {
+  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region } = linearAndModules(
+    geo,
+    kasan,
+    SZ_128M,
+  );
+  const k = (v: bigint): Kva => toKva(geo, v);
+  const vmemmapStart = neg(1n << (BigInt(geo.vaBitsConfig) - BigInt(geo.pageShift - 6)));
+  const vmemmapEnd = vmemmapStart + vmemmapSize;
+  const pciIoEnd = vmemmapStart - SZ_8M;
+  const fixaddrTop = vmemmapStart - SZ_32M;
+  const vmallocEnd = vmemmapStart - SZ_256M;
+  regions.push(
+    region('vmalloc', 'vmalloc()', modulesEnd, vmallocEnd),
+    region('fixmap', 'Fixmap', fixaddrTop - fixmapBytes(geo), fixaddrTop),
+    region('pci-io', 'PCI I/O', pciIoEnd - SZ_16M, pciIoEnd),
+    region('vmemmap', 'vmemmap', vmemmapStart + vmemmapUnused, vmemmapEnd),
+  );
+  return {
+    pageOffset: k(linearStart),
+    pageEnd: k(pageEnd),
+    vmallocStart: k(modulesEnd),
+    vmallocEnd: k(vmallocEnd),
+    vmemmapStart: k(vmemmapStart + vmemmapUnused),
+    vmemmapEnd: k(vmemmapEnd),
+    fixaddrTop: k(fixaddrTop),
+    regions,
+  };
+};
+
+/**
+ * v6.9 on (32697ff38287, 031e011d8b22, b730b0f2b1fc): vmemmap ends at −1 GiB, PCI I/O and the fixmap
+ * above it, 2 GiB of modules; with the 52-bit fallback vmalloc reaches into vmemmap's unused part.
+ * Linux 6.12's memory.h and pgtable.h.
+ */
+const v612: LayoutEra = (geo, kasan) => {
+  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region } = linearAndModules(
+    geo,
+    kasan,
+    SZ_2G,
+  );
+  const k = (v: bigint): Kva => toKva(geo, v);
+  const vmemmapEnd = neg(SZ_1G);
+  const vmemmapStart = vmemmapEnd - vmemmapSize;
+  const pciIoStart = vmemmapEnd + SZ_8M;
+  const fixaddrTop = neg(SZ_8M);
+  const vmallocEnd = vmemmapStart + vmemmapUnused - SZ_8M;
+  regions.push(
+    region('vmalloc', 'vmalloc()', modulesEnd, vmallocEnd),
+    region('vmemmap', 'vmemmap', vmemmapStart + vmemmapUnused, vmemmapEnd),
+    region('pci-io', 'PCI I/O', pciIoStart, pciIoStart + SZ_16M),
+    region('fixmap', 'Fixmap', fixaddrTop - fixmapBytes(geo), fixaddrTop),
+  );
+  return {
+    pageOffset: k(linearStart),
+    pageEnd: k(pageEnd),
+    vmallocStart: k(modulesEnd),
+    vmallocEnd: k(vmallocEnd),
+    vmemmapStart: k(vmemmapStart + vmemmapUnused),
+    vmemmapEnd: k(vmemmapEnd),
+    fixaddrTop: k(fixaddrTop),
+    regions,
+  };
+};
+
+/** Layout formulas by era: the one function each era supplies; users of `Layout` do not change. */
+export const LAYOUT_ERAS: Readonly<Record<EraName, LayoutEra>> = { 'v5.7': v57, 'v6.1': v61, 'v6.12': v612 };
+
+/** The kernel VA layout of a configuration in the geometry's era, or in another one named. */
 export function layout(geo: Geometry, options: LayoutOptions = {}): Layout {
-  const era = options.era ?? 'v5.7';
-  const compute = Object.hasOwn(LAYOUT_ERAS, era) ? LAYOUT_ERAS[era] : undefined;
-  if (!compute) {
-    throw new ConfigError(
-      'the layout era must be one the model knows',
-      { era },
-      `known: ${Object.keys(LAYOUT_ERAS).join(', ')}`,
-    );
-  }
+  const e = eraNamed(options.era ?? geo.era);
+  const g = e.name === geo.era ? geo : geometry(geo.name, { ...geometryOptions(geo), era: e.name });
   const kasan = options.kasan ?? false;
-  return { era, geo, kasan, ...compute(geo, kasan) };
+  return { era: e.name, geo: g, kasan, ...LAYOUT_ERAS[e.name](g, kasan) };
 }
 
 /** The region a model address falls in, if any. */

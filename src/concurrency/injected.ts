@@ -3,7 +3,7 @@ import { ConfigError } from '../errors';
 import { archAddMemory } from '../hotplug/add';
 import { type FreeingPolicy, POLICIES, policyNamed } from '../hotplug/policy';
 import { sectionVmemmap, vmemmapFree } from '../hotplug/remove';
-import { Kernel } from '../mappings/kernel';
+import { Kernel, type Machine, machineOptions } from '../mappings/kernel';
 import { vmemmapLeafLevel } from '../mappings/vmemmap';
 import { runToEnd } from '../tables/step';
 import { translate } from '../tables/walker';
@@ -65,8 +65,15 @@ export function anyPolicy(name: string): FreeingPolicy {
  * hot-added; the vmemmap of the first is torn down (v5.7) except its last leaf, which the explored
  * hot-remove removes, so that every schedule stays short.
  */
-function lastLeafState(config: string, sections: (k: Kernel) => number[]): { k: Kernel; leaf: [Kva, Kva] } {
-  const k = new Kernel({ config, bare: true, physOffset: GiB, bootBase: 2 * GiB, bootSize: GiB, rodataFull: false });
+function lastLeafState(machine: Machine, sections: (k: Kernel) => number[]): { k: Kernel; leaf: [Kva, Kva] } {
+  const k = new Kernel({
+    ...machineOptions(machine),
+    bare: true,
+    physOffset: GiB,
+    bootBase: 2 * GiB,
+    bootSize: GiB,
+    rodataFull: false,
+  });
   const added = sections(k);
   for (const pa of added) archAddMemory(k, pa, GiB);
   const [vs, ve] = sectionVmemmap(k, k.sectionOf(added[0] as number));
@@ -88,10 +95,10 @@ const removeLeaf = (c: Kernel, leaf: [Kva, Kva], policy: FreeingPolicy | string)
  * vmemmap_free of the last leaf of vmemmap ‖ the W+X check (no mem_hotplug_lock) walking only
  * [VMEMMAP_END, 2^64), outside the region: the tables it reads are those that reach above the ceiling.
  */
-export function aboveCeilingRace(config: string, policy: FreeingPolicy | string): Scenario {
-  const { k, leaf } = lastLeafState(config, (b) => [lastSection(b)]);
+export function aboveCeilingRace(machine: Machine, policy: FreeingPolicy | string): Scenario {
+  const { k, leaf } = lastLeafState(machine, (b) => [lastSection(b)]);
   return {
-    name: `vmemmap_free of the last struct pages ‖ ptdump_check_wx of [VMEMMAP_END, top) on ${config} (constructed state)`,
+    name: `vmemmap_free of the last struct pages ‖ ptdump_check_wx of [VMEMMAP_END, top) on ${k.geo.name} (constructed state)`,
     initial: k,
     actors: (c) => [
       removeLeaf(c, leaf, policy),
@@ -121,21 +128,21 @@ export function structPageActor(k: Kernel, va: Kva): Actor {
  * vmemmap_free of the last leaf of the section at PHYS_OFFSET (1 GiB) ‖ a CPU touching a struct page
  * of the section at 3 GiB, whose struct pages share that leaf's table (both hot-added, bare state).
  */
-export function neighbourRace(config: string, policy: FreeingPolicy | string): Scenario {
+export function neighbourRace(machine: Machine, policy: FreeingPolicy | string): Scenario {
   const neighbour = 3 * GiB;
-  const { k, leaf } = lastLeafState(config, () => [GiB, neighbour]);
+  const { k, leaf } = lastLeafState(machine, () => [GiB, neighbour]);
   return {
-    name: `vmemmap_free of the section at 0x40000000 ‖ a CPU on the struct pages of 0xc0000000 on ${config} (constructed state)`,
+    name: `vmemmap_free of the section at 0x40000000 ‖ a CPU on the struct pages of 0xc0000000 on ${k.geo.name} (constructed state)`,
     initial: k,
     actors: (c) => [removeLeaf(c, leaf, policy), structPageActor(c, c.vmemmapVa(neighbour / c.geo.pageSize))],
   };
 }
 
 /** vmemmap_free of a leaf ‖ a CPU whose walk cache is empty, walking from the PGD to that leaf. */
-export function coldWalkRace(config: string, policy: FreeingPolicy | string, state: RaceState = 'real'): Scenario {
-  const { k, leaf } = raceState(config, state);
+export function coldWalkRace(machine: Machine, policy: FreeingPolicy | string, state: RaceState = 'real'): Scenario {
+  const { k, leaf } = raceState(machine, state);
   return {
-    name: `vmemmap_free ‖ a CPU walking from the PGD on ${config} (${state} state)`,
+    name: `vmemmap_free ‖ a CPU walking from the PGD on ${k.geo.name} (${state} state)`,
     initial: k,
     actors: (c) => [removeLeaf(c, leaf, policy), cpuAccessActor(c, leaf[0])],
   };

@@ -2,7 +2,7 @@ import type { Kva } from '../arch/address';
 import { archAddMemory } from '../hotplug/add';
 import type { FreeingPolicy } from '../hotplug/policy';
 import { sectionVmemmap, vmemmapFree } from '../hotplug/remove';
-import { Kernel } from '../mappings/kernel';
+import { Kernel, type Machine, machineOptions } from '../mappings/kernel';
 import { vmemmapLeafLevel } from '../mappings/vmemmap';
 import { runToEnd } from '../tables/step';
 import { mmuTranslate } from '../tables/walker';
@@ -24,11 +24,18 @@ const GiB = 2 ** 30;
  *   hot-pluggable: its vmemmap starts at VMEMMAP_START, in the table vmalloc shares where it shares one,
  *   and no boot structure pins that table.
  */
-export function raceState(config: string, state: RaceState): { k: Kernel; leaf: [Kva, Kva] } {
+export function raceState(machine: Machine, state: RaceState): { k: Kernel; leaf: [Kva, Kva] } {
   const k =
     state === 'real'
-      ? new Kernel({ config, bootSize: GiB, rodataFull: false })
-      : new Kernel({ config, bare: true, physOffset: GiB, bootBase: 2 * GiB, bootSize: GiB, rodataFull: false });
+      ? new Kernel({ ...machineOptions(machine), bootSize: GiB, rodataFull: false })
+      : new Kernel({
+          ...machineOptions(machine),
+          bare: true,
+          physOffset: GiB,
+          bootBase: 2 * GiB,
+          bootSize: GiB,
+          rodataFull: false,
+        });
   const section = state === 'real' ? firstSectionWithOwnLeafTable(k) : GiB;
   archAddMemory(k, section, GiB);
   const [vs, ve] = sectionVmemmap(k, k.sectionOf(section));
@@ -53,14 +60,14 @@ export function vmallocTop(k: Kernel): Kva {
 
 /** vmemmap_free of the section's last vmemmap leaf ‖ vmalloc of one page at the top of the vmalloc space. */
 export function sharedTableRace(
-  config: string,
+  machine: Machine,
   policy: FreeingPolicy | string,
   state: RaceState,
   detectors?: readonly DetectorKind[],
 ): Scenario {
-  const { k, leaf } = raceState(config, state);
+  const { k, leaf } = raceState(machine, state);
   return {
-    name: `vmemmap_free ‖ vmalloc on ${config} (${state} state)`,
+    name: `vmemmap_free ‖ vmalloc on ${k.geo.name} (${state} state)`,
     initial: k,
     detectors,
     actors: (c) => [
@@ -72,15 +79,15 @@ export function sharedTableRace(
 
 /** vmemmap_free ‖ a ptdump walker over the same vmemmap: the debugfs dump (locked) or the W+X check (not). */
 export function ptdumpRace(
-  config: string,
+  machine: Machine,
   policy: FreeingPolicy | string,
   walker: PtdumpWalker,
   state: RaceState = 'real',
 ): Scenario {
-  const { k, leaf } = raceState(config, state);
+  const { k, leaf } = raceState(machine, state);
   const how = walker === 'ptdump' ? 'holding mem_hotplug_lock' : 'without mem_hotplug_lock';
   return {
-    name: `vmemmap_free ‖ ${walker} ${how} on ${config}`,
+    name: `vmemmap_free ‖ ${walker} ${how} on ${k.geo.name}`,
     initial: k,
     detectors: ['use-after-free', 'stale-walk', 'lost-mapping', 'double-free', 'kernel-warning'],
     actors: (c) => [
@@ -91,11 +98,11 @@ export function ptdumpRace(
 }
 
 /** vmemmap_free ‖ a CPU touching the removed vmemmap, whose walk cache already holds the path there. */
-export function staleWalkRace(config: string, policy: FreeingPolicy | string, state: RaceState = 'real'): Scenario {
-  const { k, leaf } = raceState(config, state);
+export function staleWalkRace(machine: Machine, policy: FreeingPolicy | string, state: RaceState = 'real'): Scenario {
+  const { k, leaf } = raceState(machine, state);
   mmuTranslate(k.pt, leaf[0], 'cpu');
   return {
-    name: `vmemmap_free ‖ a CPU access through the walk cache on ${config}`,
+    name: `vmemmap_free ‖ a CPU access through the walk cache on ${k.geo.name}`,
     initial: k,
     actors: (c) => [
       hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy }),

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import type { FreeingPolicy } from '../hotplug/policy';
-import type { Kernel } from '../mappings/kernel';
+import type { Kernel, Machine } from '../mappings/kernel';
 import type { LockUse } from '../tables/locks';
 import type { Step } from '../tables/step';
 import { type Actor, advance, start } from './actor';
@@ -19,7 +19,7 @@ export type RaceActors =
   | 'neighbour';
 
 interface RaceKind {
-  readonly build: (config: string, policy: FreeingPolicy | string, state: RaceState) => Scenario;
+  readonly build: (machine: Machine, policy: FreeingPolicy | string, state: RaceState) => Scenario;
   /** Races built in one state only. */
   readonly only?: RaceState;
 }
@@ -38,7 +38,7 @@ export const RACES: Readonly<Record<RaceActors, RaceKind>> = {
 /** The scenario of a race, refusing an unknown one or a state it is not built in. */
 export function raceScenario(
   actors: string,
-  config: string,
+  machine: Machine,
   policy: FreeingPolicy | string,
   state: RaceState,
 ): Scenario {
@@ -56,7 +56,7 @@ export function raceScenario(
   if (race.only && race.only !== state) {
     throw new ConfigError('this race is built in one state only', { actors, state, only: race.only });
   }
-  return race.build(config, policy, state);
+  return race.build(machine, policy, state);
 }
 
 /** A step of a counterexample with its number in the trace (from 1). */

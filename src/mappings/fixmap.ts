@@ -1,10 +1,10 @@
 import { DescType, descAddr, descType, PAGE_KERNEL_RO } from '../arch/descriptor';
+import { era } from '../arch/era';
 import type { Level } from '../arch/geometry';
 import { Owner } from '../memory/page';
 import { createPgdMapping, NO_CONT_MAPPINGS } from './create-mapping';
 import type { Kernel } from './kernel';
 
-const FDT_WINDOW = 4 * 2 ** 20;
 const FDT_SIZE = 2 * 2 ** 20;
 
 /**
@@ -33,7 +33,7 @@ export function installFixmap(k: Kernel): void {
   const fdt = k.alloc.alloc(pageOrder, Owner.System) * k.geo.pageSize;
   createPgdMapping(k.pt, {
     phys: fdt,
-    virt: k.layout.fixaddrTop - FDT_WINDOW,
+    virt: k.layout.fixaddrTop - era(k.geo.era).fdtWindow(k.geo.pageSize),
     size: FDT_SIZE,
     prot: PAGE_KERNEL_RO,
     flags: NO_CONT_MAPPINGS,

@@ -1,5 +1,6 @@
 import type { Kva } from '../arch/address';
 import { PAGE_KERNEL, PAGE_KERNEL_ROX } from '../arch/descriptor';
+import { era } from '../arch/era';
 import { type Geometry, geometry } from '../arch/geometry';
 import { type Layout, layout } from '../arch/layout';
 import { formatSize } from '../arch/size';
@@ -18,7 +19,10 @@ export interface KernelOptions {
   /** Configuration such as `4K/48`. */
   readonly config: string;
   readonly kasan?: boolean;
+  /** The kernel the model stands for: `v5.7` (default), `v6.1` or `v6.12`. */
   readonly era?: string;
+  /** The CPU offers 52-bit VA (LPA2, or LVA with 64K pages); default yes. Only 52-bit configurations may say no. */
+  readonly lpa2?: boolean;
   /** Boot memory: base and size in bytes (default 2 GiB at 0x40000000, as on QEMU's virt machine). */
   readonly bootBase?: number;
   readonly bootSize?: number;
@@ -42,17 +46,29 @@ export interface KernelOptions {
   readonly trace?: boolean;
 }
 
+/** The kernel a scenario boots: a configuration name (in v5.7), or a configuration with its era and CPU. */
+export type Machine = string | Pick<KernelOptions, 'config' | 'era' | 'lpa2'>;
+
+/** The boot options a machine stands for. */
+export function machineOptions(machine: Machine): Pick<KernelOptions, 'config' | 'era' | 'lpa2'> {
+  return typeof machine === 'string' ? { config: machine } : machine;
+}
+
 /** Size of the model's kernel image: text and data segments of 16 MiB each. */
 const IMAGE_SEGMENT = 16 * 2 ** 20;
-/**
- * TEXT_OFFSET of v5.7 (arch/arm64/Makefile, 0 from v5.8): the image is loaded 512 KiB above a 2 MiB-
- * aligned base, and linked at KIMAGE_VADDR + TEXT_OFFSET (vmlinux.lds.S), so VA and PA agree modulo 2 MiB.
- */
-const TEXT_OFFSET = 512 * 2 ** 10;
 const SZ_2M = 2 * 2 ** 20;
 
-/** Where the image is loaded: TEXT_OFFSET above the first 2 MiB boundary of boot memory. */
-const imagePhys = (bootBase: number): number => Math.ceil(bootBase / SZ_2M) * SZ_2M + TEXT_OFFSET;
+/**
+ * Where the image is loaded: the era's TEXT_OFFSET (v5.7: 512 KiB, arch/arm64/Makefile; 0 from v5.8)
+ * above the first 2 MiB boundary of boot memory. It is linked at KIMAGE_VADDR + TEXT_OFFSET
+ * (vmlinux.lds.S), so VA and PA agree modulo 2 MiB.
+ */
+const imagePhys = (geo: Geometry, bootBase: number): number =>
+  Math.ceil(bootBase / SZ_2M) * SZ_2M + era(geo.era).textOffset;
+
+/** The geometry of the options: configuration, era and whether the CPU offers 52-bit VA. */
+const geometryOf = (options: KernelOptions): Geometry =>
+  geometry(options.config, { era: options.era, lpa2: options.lpa2 });
 
 /** Boot memory and PHYS_OFFSET, defaults applied. */
 function bootMemory(options: KernelOptions): { bootBase: number; bootSize: number; physOffset: number } {
@@ -66,9 +82,9 @@ function bootMemory(options: KernelOptions): { bootBase: number; bootSize: numbe
  * unknown configuration or era, and boot memory it cannot hold or boot from.
  */
 export function checkKernelOptions(options: KernelOptions): void {
-  const geo = geometry(options.config);
+  const geo = geometryOf(options);
   const { bootBase, bootSize, physOffset } = bootMemory(options);
-  checkBootMemory(geo, layout(geo, { kasan: options.kasan, era: options.era }), physOffset, bootBase, bootSize);
+  checkBootMemory(geo, layout(geo, { kasan: options.kasan }), physOffset, bootBase, bootSize);
   checkRoom(geo, 0, bootSize, options.trace ?? true);
 }
 
@@ -78,7 +94,7 @@ export function checkKernelOptions(options: KernelOptions): void {
  * removes memory beyond memstart_addr + the linear region's size; the model refuses it instead).
  */
 function checkBootMemory(geo: Geometry, lay: Layout, physOffset: number, base: number, size: number): void {
-  const least = imagePhys(base) - base + 2 * IMAGE_SEGMENT;
+  const least = imagePhys(geo, base) - base + 2 * IMAGE_SEGMENT;
   if (!(size >= least)) {
     throw new RangeRuleError('boot memory holds the kernel image', {
       bootSize: formatSize(size),
@@ -95,7 +111,7 @@ function checkBootMemory(geo: Geometry, lay: Layout, physOffset: number, base: n
   }
 }
 
-/** A present memory section (SECTION_SIZE_BITS = 30 in v5.7). */
+/** A present memory section (SECTION_SIZE_BITS of the era: 30 in v5.7, 27 or 29 from v5.12). */
 export interface Section {
   readonly nr: number;
   readonly boot: boolean;
@@ -124,8 +140,8 @@ export class Kernel {
   readonly image: { readonly phys: number; readonly size: number; readonly va: Kva };
 
   constructor(options: KernelOptions) {
-    this.geo = geometry(options.config);
-    this.layout = layout(this.geo, { kasan: options.kasan, era: options.era });
+    this.geo = geometryOf(options);
+    this.layout = layout(this.geo, { kasan: options.kasan });
     this.rodataFull = options.rodataFull ?? true;
     this.debugPagealloc = options.debugPagealloc ?? false;
     const { bootBase, bootSize, physOffset } = bootMemory(options);
@@ -135,7 +151,12 @@ export class Kernel {
     this.mem = new PhysMem(this.geo);
     const boot = this.mem.addBlock('boot', bootBase, bootSize);
     const page = this.geo.pageSize;
-    this.image = { phys: imagePhys(bootBase), size: 2 * IMAGE_SEGMENT, va: this.layout.vmallocStart + TEXT_OFFSET };
+    const textOffset = era(this.geo.era).textOffset;
+    this.image = {
+      phys: imagePhys(this.geo, bootBase),
+      size: 2 * IMAGE_SEGMENT,
+      va: this.layout.vmallocStart + textOffset,
+    };
     const imageEnd = this.image.phys + this.image.size;
     // Below the image: memory the model leaves to the rest of the system; the image itself is reserved.
     this.mem.setPages(boot.firstPfn, (this.image.phys - bootBase) / page, PageState.InUse, Owner.System);

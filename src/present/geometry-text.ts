@@ -72,10 +72,14 @@ function levelLine(row: LevelRow): string {
 export function renderGeometryText(geo: Geometry): string {
   const pte = contRun(geo, 'PTE');
   const pmd = contRun(geo, 'PMD');
+  const configLevels = Math.floor((geo.vaBitsConfig - 4) / (geo.pageShift - 3));
+  const folded = configLevels > geo.levelCount ? ', a level folded at run time' : '';
+  const actual =
+    geo.vaBits === geo.vaBitsConfig ? '' : `, vabits_actual ${geo.vaBits}: no 52-bit VA in the CPU${folded}`;
   return [
     'Geometry',
-    `  PAGE_SHIFT ${geo.pageShift} (${formatSize(geo.pageSize)} pages), VA_BITS ${geo.vaBits} (VA_BITS_MIN ${geo.vaBitsMin}), ` +
-      `PA bits ${geo.paBits}, CONFIG_PGTABLE_LEVELS ${geo.levelCount}, PTRS_PER_TABLE ${geo.ptrsPerTable}`,
+    `  PAGE_SHIFT ${geo.pageShift} (${formatSize(geo.pageSize)} pages), VA_BITS ${geo.vaBitsConfig} (VA_BITS_MIN ${geo.vaBitsMin}${actual}), ` +
+      `PA bits ${geo.paBits}, CONFIG_PGTABLE_LEVELS ${configLevels}, PTRS_PER_TABLE ${geo.ptrsPerTable}`,
     '  level  hw  shift  entries  entry maps  blocks  CONT run',
     ...levelRows(geo).map((row) => `  ${levelLine(row)}`),
     `  CONT_PTE ${pte.entries} entries = ${formatSize(pte.size)}, CONT_PMD ${pmd.entries} entries = ${formatSize(pmd.size)}`,

@@ -89,7 +89,8 @@ export function renderSymbols(lay: Layout): string {
   const width = Math.max(...LAYOUT_SYMBOLS.map((s) => s.length));
   return LAYOUT_SYMBOLS.map((name) => {
     const kva = values[name];
-    return `  ${name.padEnd(width)}  ${kva === undefined ? '(no KASAN shadow)' : kvaHex(lay.geo, kva)}`;
+    const absent = name.startsWith('KASAN_') ? '(no KASAN shadow)' : `(none in ${lay.era})`;
+    return `  ${name.padEnd(width)}  ${kva === undefined ? absent : kvaHex(lay.geo, kva)}`;
   }).join('\n');
 }
 

@@ -9,8 +9,11 @@ import { entryIndex, type TableView } from './table-view';
 import { Tlb } from './tlb';
 import { Trace } from './trace';
 
-/** The kernel's names for the kernel image's static tables, by the level of entries they hold. */
-export const STATIC_TABLE_NAMES: Readonly<Record<LevelName, string>> = {
+/**
+ * The kernel's names for the kernel image's static tables, by the level of entries they hold. No P4D
+ * table is static: with five levels the fixmap reuses the one the kernel image's mapping allocated.
+ */
+export const STATIC_TABLE_NAMES: Readonly<Record<Exclude<LevelName, 'P4D'>, string>> = {
   PGD: 'swapper_pg_dir',
   PUD: 'bm_pud',
   PMD: 'bm_pmd',
@@ -136,6 +139,6 @@ export class PageTables implements TableView {
 
   /** A static table's kernel name (swapper_pg_dir, bm_pud, …); undefined for any other table. */
   staticName(pfn: number, level: LevelName): string | undefined {
-    return this.staticTables.has(pfn) ? STATIC_TABLE_NAMES[level] : undefined;
+    return this.staticTables.has(pfn) ? STATIC_TABLE_NAMES[level as Exclude<LevelName, 'P4D'>] : undefined;
   }
 }

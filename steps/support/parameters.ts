@@ -10,6 +10,16 @@ defineParameterType({
   transformer: (text: string) => geometry(text),
 });
 
+/**
+ * A configuration in an era, on a CPU with or without 52-bit VA: `4K/52 of Linux v6.12 without LPA2`,
+ * resolved to its geometry (a configuration the era does not build fails the step).
+ */
+defineParameterType({
+  name: 'machine',
+  regexp: /(\d+K\/\d+) of Linux (v\d+\.\d+)(?:\s(with|without) LPA2)?/,
+  transformer: (config: string, era: string, cpu?: string) => geometry(config, { era, lpa2: cpu !== 'without' }),
+});
+
 /** A 64-bit hex address such as `0xffff000040000000`, as a bigint. */
 defineParameterType({
   name: 'hex',
@@ -27,6 +37,6 @@ defineParameterType({
 /** A kernel page-table level name. */
 defineParameterType({
   name: 'level',
-  regexp: /PGD|PUD|PMD|PTE/,
+  regexp: /PGD|P4D|PUD|PMD|PTE/,
   transformer: (text: string) => text,
 });

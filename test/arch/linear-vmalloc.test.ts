@@ -9,6 +9,9 @@ import { linearVmallocSharing } from '../../src/arch/sharing';
  * The manual's own derivation (the thread only called it negligible): the linear map and vmalloc never
  * hang off the same PGD entry, so no table page below the PGD maps both. PAGE_END is a multiple of
  * PGDIR_SIZE, and vmalloc lies above it. Checked here from the 64-bit addresses themselves.
+ * From v5.11 on, KASAN's shadow moves inside [PAGE_OFFSET, _PAGE_END(VA_BITS_MIN)) and PAGE_END becomes
+ * its start: on 16K/48 (two 128 TiB PGD entries) that start is no PGD boundary, yet the shadow and
+ * the modules still lie between the linear map and vmalloc.
  */
 
 const layouts = SUPPORTED_CONFIGS.flatMap((config) =>
@@ -31,9 +34,10 @@ describe('the linear map shares no PGD entry, hence no table, with vmalloc', () 
       const lay = layout(geometry(config), { era, kasan });
       const top = geometry(config).levels[0]?.entrySize ?? 0;
       const pageEnd = fromKva(lay.geo, lay.pageEnd);
-      expect(pageEnd % BigInt(top)).toBe(0n);
+      const shadowInside = kasan && era !== 'v5.7' && config === '16K/48';
+      expect(pageEnd % BigInt(top) === 0n).toBe(!shadowInside);
       const sharing = linearVmallocSharing(lay);
-      expect(sharing.pageEndOnPgdBoundary).toBe(true);
+      expect(sharing.pageEndOnPgdBoundary).toBe(!shadowInside);
       expect(sharing.tables).toEqual([]);
       expect(sharing.lastLinearEntry).toBe(Number(pgdIndexOf(config, pageEnd - 1n)));
       expect(sharing.firstVmallocEntry).toBe(Number(pgdIndexOf(config, fromKva(lay.geo, lay.vmallocStart))));

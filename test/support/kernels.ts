@@ -29,11 +29,12 @@ const pristine = new Map<string, Kernel>();
  * smallKernel, at a tenth of the cost, so property runs can each have their own kernel. It keeps
  * counts of events, not the events themselves (a test that reads events boots its own kernel).
  */
-export function freshKernel(config: string): Kernel {
-  let k = pristine.get(config);
+export function freshKernel(config: string, options: Omit<KernelOptions, 'config'> = {}): Kernel {
+  const key = `${config} ${JSON.stringify(options)}`;
+  let k = pristine.get(key);
   if (!k) {
-    k = smallKernel(config, { trace: false });
-    pristine.set(config, k);
+    k = smallKernel(config, { trace: false, ...options });
+    pristine.set(key, k);
   }
   return k.clone();
 }

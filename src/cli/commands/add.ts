@@ -1,5 +1,4 @@
 import { type Kva, kvaHex, physHex } from '../../arch/address';
-import { SUPPORTED_CONFIGS } from '../../arch/geometry';
 import { formatSize } from '../../arch/size';
 import { brokenInvariants } from '../../hotplug/invariants';
 import { sectionVmemmap } from '../../hotplug/remove';
@@ -8,6 +7,7 @@ import { type PtdumpJson, ptdump, ptdumpJson } from '../../present/ptdump';
 import { reachableTables, type TableNode } from '../../tables/tree';
 import { type Command, EXIT } from '../command';
 import { addRange, bootKernel, type HotplugInput, hotplugInput } from './hotplug-input';
+import { KERNEL_OPTIONS } from './kernel-input';
 
 /** What `add` did: the kernel after the hot-add, the ranges it mapped and the table pages it allocated. */
 export interface AddRun {
@@ -121,9 +121,14 @@ export const addCommand: Command = {
     'the ranges mapped, every table page allocated above the PTE level, the count per level, and the new\n' +
     'mappings in ptdump format. Exit code 1 if an invariant broke.',
   options: [
-    { name: 'config', value: 'C', default: '4K/48', help: `configuration: ${SUPPORTED_CONFIGS.join(', ')}` },
+    ...KERNEL_OPTIONS,
     { name: 'start', value: 'PA', default: '0x200000000', help: 'physical start of the range, section-aligned' },
-    { name: 'size', value: 'S', default: '1G', help: 'size of the range, whole sections (1G each)' },
+    {
+      name: 'size',
+      value: 'S',
+      default: '1G',
+      help: 'size of the range, whole sections (1G each in v5.7; 128M, or 512M on 64K, from v6.1)',
+    },
     { name: 'boot-size', value: 'S', default: '2G', help: 'boot memory at 0x40000000' },
     { name: 'altmap', help: 'back the vmemmap with the hot-added memory itself (vmem_altmap)' },
     { name: 'json', help: 'print a JSON document instead of text' },

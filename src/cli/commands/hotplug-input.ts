@@ -1,11 +1,12 @@
 import { parseHex, toPhys } from '../../arch/address';
-import { type Geometry, geometry } from '../../arch/geometry';
+import { type Geometry, geometryOptions } from '../../arch/geometry';
 import { formatSize, parseSize } from '../../arch/size';
 import { OutOfMemoryError } from '../../errors';
 import { type AddReport, archAddMemory, checkHotplugRange } from '../../hotplug/add';
 import { checkKernelOptions, Kernel } from '../../mappings/kernel';
 import { checkRoom } from '../../memory/physmem';
 import { checked, type ParsedArgs } from '../args';
+import { kernelGeometry } from './kernel-input';
 
 /** The machine and the range of `add` and `remove`, every value checked. */
 export interface HotplugInput {
@@ -20,19 +21,19 @@ export interface HotplugInput {
 }
 
 /**
- * Reads --config, --start, --size and --boot-size and refuses a bad one before anything is built:
+ * Reads --config, --era, --no-lpa2, --start, --size and --boot-size and refuses a bad one before anything is built:
  * the range whole sections (check_hotplug_memory_range), boot memory and the range within what the
  * model holds. Each refusal names its option.
  */
 export function hotplugInput(args: ParsedArgs): HotplugInput {
   const text = (name: string): string => args.values.get(name) ?? '';
-  const geo = checked('config', () => geometry(text('config')));
+  const geo = kernelGeometry(args);
   const start = checked('start', () => toPhys(geo, parseHex(text('start'))));
   const size = checked('size', () => parseSize(text('size')));
   checked(['start', 'size'], () => checkHotplugRange(geo, start, size));
   const bootSize = checked('boot-size', () => parseSize(text('boot-size')));
   const trace = args.flags.has('trace');
-  checked('boot-size', () => checkKernelOptions({ config: geo.name, bootSize, trace }));
+  checked('boot-size', () => checkKernelOptions({ config: geo.name, ...geometryOptions(geo), bootSize, trace }));
   checked('size', () => checkRoom(geo, bootSize / geo.pageSize, size, trace));
   return { geo, start, size, bootSize, altmap: args.flags.has('altmap'), trace };
 }
@@ -40,7 +41,7 @@ export function hotplugInput(args: ParsedArgs): HotplugInput {
 /** Boots the model kernel on the input's boot memory; a boot that runs out of it is refused, naming --boot-size. */
 export function bootKernel(input: HotplugInput): Kernel {
   try {
-    return new Kernel({ config: input.geo.name, bootSize: input.bootSize, trace: false });
+    return new Kernel({ config: input.geo.name, ...geometryOptions(input.geo), bootSize: input.bootSize, trace: false });
   } catch (error) {
     if (!(error instanceof OutOfMemoryError)) throw error;
     throw new OutOfMemoryError(

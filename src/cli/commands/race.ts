@@ -1,4 +1,4 @@
-import { geometry, SUPPORTED_CONFIGS } from '../../arch/geometry';
+import { geometry, geometryOptions } from '../../arch/geometry';
 import { type Exploration, explore } from '../../concurrency/explorer';
 import { anyPolicy, INJECTED_BUGS } from '../../concurrency/injected';
 import { renderCounterexample, renderCounts } from '../../concurrency/render';
@@ -7,6 +7,7 @@ import { RACES, raceScenario } from '../../concurrency/story';
 import { POLICIES } from '../../hotplug/policy';
 import { checked } from '../args';
 import { type Command, EXIT } from '../command';
+import { KERNEL_OPTIONS, kernelGeometry } from './kernel-input';
 
 /** What `race` explored and found. */
 export interface RaceRun {
@@ -19,6 +20,9 @@ export interface RaceRun {
 
 export interface RaceRequest {
   readonly config: string;
+  /** The era (default v5.7) and whether the CPU offers 52-bit VA (default yes). */
+  readonly era?: string;
+  readonly lpa2?: boolean;
   readonly policy: string;
   readonly state: string;
   readonly actors: string;
@@ -26,12 +30,19 @@ export interface RaceRequest {
 
 /** Builds the race and explores every interleaving of it; a refusal names the option whose value broke a rule. */
 export function race(req: RaceRequest): RaceRun {
-  checked('config', () => geometry(req.config));
+  const geo = checked(['config', 'era', 'lpa2'], () => geometry(req.config, { era: req.era, lpa2: req.lpa2 }));
   const policy = checked('policy', () => anyPolicy(req.policy));
+  const machine = { config: geo.name, ...geometryOptions(geo) };
   const scenario = checked(['state', 'actors'], () =>
-    raceScenario(req.actors, req.config, policy, req.state as RaceState),
+    raceScenario(req.actors, machine, policy, req.state as RaceState),
   );
-  return { ...req, policy: policy.name, state: req.state as RaceState, exploration: explore(scenario) };
+  return {
+    config: req.config,
+    policy: policy.name,
+    state: req.state as RaceState,
+    actors: req.actors,
+    exploration: explore(scenario),
+  };
 }
 
 /** The text report: the race, the explorer's counts, then the counterexample as numbered lines or "no violation". */
@@ -78,7 +89,7 @@ export const raceCommand: Command = {
     'the table vmalloc shares with vmemmap; the real state is the v5.7 boot state.\n' +
     'Exit code 1 if a violation was found.',
   options: [
-    { name: 'config', value: 'C', default: '4K/48', help: `configuration: ${SUPPORTED_CONFIGS.join(', ')}` },
+    ...KERNEL_OPTIONS,
     {
       name: 'policy',
       value: 'P',
@@ -90,8 +101,10 @@ export const raceCommand: Command = {
     { name: 'json', help: 'print a JSON document instead of text' },
   ],
   run(args, io) {
+    const geo = kernelGeometry(args);
     const run = race({
-      config: args.values.get('config') ?? '',
+      config: geo.name,
+      ...geometryOptions(geo),
       policy: args.values.get('policy') ?? '',
       state: args.values.get('state') ?? '',
       actors: args.values.get('actors') ?? '',

@@ -1,5 +1,4 @@
 import { fromKva, hex64, type Kva, kvaHex, physHex } from '../../arch/address';
-import { SUPPORTED_CONFIGS } from '../../arch/geometry';
 import { formatSize } from '../../arch/size';
 import { brokenInvariants } from '../../hotplug/invariants';
 import { type FreeingPolicy, POLICIES, policyNamed } from '../../hotplug/policy';
@@ -12,6 +11,7 @@ import type { TraceEvent } from '../../tables/trace';
 import { checked } from '../args';
 import { type Command, EXIT } from '../command';
 import { addRange, bootKernel, type HotplugInput, hotplugInput } from './hotplug-input';
+import { KERNEL_OPTIONS } from './kernel-input';
 
 /** What `remove` did: the kernel after the removal, the removal's report and the state it left. */
 export interface RemovalRun {
@@ -201,10 +201,15 @@ export const removeCommand: Command = {
     'caller (vmemmap_free of each section, then __remove_pgd_mapping) with its floor and ceiling, every\n' +
     'table pass 2 looked at: freed, or kept and why. Exit code 1 if an invariant broke.',
   options: [
-    { name: 'config', value: 'C', default: '4K/48', help: `configuration: ${SUPPORTED_CONFIGS.join(', ')}` },
+    ...KERNEL_OPTIONS,
     { name: 'policy', value: 'P', default: 'v5.7', help: `table-freeing policy: ${Object.keys(POLICIES).join(', ')}` },
     { name: 'start', value: 'PA', default: '0x200000000', help: 'physical start of the range, section-aligned' },
-    { name: 'size', value: 'S', default: '1G', help: 'size of the range, whole sections (1G each)' },
+    {
+      name: 'size',
+      value: 'S',
+      default: '1G',
+      help: 'size of the range, whole sections (1G each in v5.7; 128M, or 512M on 64K, from v6.1)',
+    },
     { name: 'boot-size', value: 'S', default: '2G', help: 'boot memory at 0x40000000' },
     { name: 'altmap', help: 'back the vmemmap with the hot-added memory itself (vmem_altmap, after v5.7)' },
     { name: 'trace', help: 'also print every event of the removal, one per line' },

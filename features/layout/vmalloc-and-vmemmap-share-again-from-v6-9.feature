@@ -1,0 +1,83 @@
+@layout
+Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout brings sharing back
+  The race the thread removed needs a table page that both vmalloc and vmemmap walk through: vmalloc
+  walks without the lock hot-remove holds, so hot-remove must never free such a page. In v5.7 that
+  page exists on 4K/48 and 16K/48 (the PUD table under the PGD entry both hang off).
+
+  The v5.11 layout put vmemmap at −2^(VA_BITS − VMEMMAP_SHIFT) and ended vmalloc 256M below it. On
+  4K/48 VMEMMAP_START is then a PGD boundary and the sharing was gone — but not everywhere: with only
+  two PGD entries (16K/48) or 4T ones (64K/48) vmalloc's end and VMEMMAP_START still meet under one.
+  The v6.9 layout ends vmemmap at −1G and vmalloc 8M below VMEMMAP_START, which is no longer aligned
+  to anything larger than 1G: on most configurations the two meet again, and on 16K pages they even
+  share a second table one level down. The thread's "never free a table vmalloc can use" is live
+  again, and floor = VMEMMAP_START still keeps every such table out of reach, because each one begins
+  below VMEMMAP_START.
+
+  Rule: What vmalloc's last byte and VMEMMAP_START share, below the PGD, in each era
+
+    Scenario Outline: vmalloc and vmemmap on <config> in the three eras
+      Given the configuration <config>
+      Then vmalloc and vmemmap share <v5.7> in v5.7, <v6.1> in v6.1 and <v6.12> in v6.12
+
+      Examples: Shared in v5.7, and again in v6.12
+        | config | v5.7          | v6.1          | v6.12                  | why                                    |
+        | 4K/48  | the PUD table | no table      | the PUD table          | v6.1's VMEMMAP_START is a PGD boundary |
+        | 16K/48 | the PUD table | the PUD table | the PUD and PMD tables | one 64G PUD entry holds both ends      |
+
+      Examples: Shared only after v5.7
+        | config | v5.7     | v6.1          | v6.12         | why                                   |
+        | 16K/47 | no table | no table      | the PMD table | one 64G PGD entry holds both ends     |
+        | 64K/48 | no table | the PMD table | the PMD table | vmemmap is 256G of a 4T PGD entry     |
+        | 64K/52 | no table | no table      | the PMD table | VMEMMAP_START is no longer 4T-aligned |
+
+      Examples: Never shared
+        | config | v5.7     | v6.1     | v6.12    | why                                  |
+        | 4K/39  | no table | no table | no table | a PGD entry is one 1G PUD entry      |
+        | 16K/36 | no table | no table | no table | two levels: the PGD holds PTE tables |
+        | 64K/42 | no table | no table | no table | two levels: the PGD holds PTE tables |
+
+  Rule: With 52 bits on 4K and 16K pages the sharing depends on the CPU
+
+    Scenario Outline: <config> of v6.12 <cpu>
+      Given the configuration <config> of Linux v6.12 <cpu>
+      Then vmalloc and vmemmap share "<shared>"
+
+      Examples: LPA2 or not
+        | config | cpu          | shared                 | why                                   |
+        | 4K/52  | with LPA2    | the P4D and PUD tables | five levels: one P4D entry holds both |
+        | 4K/52  | without LPA2 | the PUD table          | the P4D folded: as 4K/48 of v6.12     |
+        | 16K/52 | with LPA2    | the PUD and PMD tables | as 16K/48, 32 PGD entries             |
+        | 16K/52 | without LPA2 | the PMD table          | the PUD folded: as 16K/47 of v6.12    |
+
+  Rule: Every shared table begins below VMEMMAP_START, so vmemmap_free's floor never lets it go
+
+    Scenario Outline: The shared tables of <config> in <era>
+      Given the configuration <config> of Linux <era>
+      Then the shared table begins below VMEMMAP_START, outside the vmemmap region
+
+      Examples: Each shared case after v5.7
+        | config | era   | why                                     |
+        | 4K/48  | v6.12 | the PUD table of PGD entry 507          |
+        | 16K/48 | v6.1  | the PUD table of the upper PGD entry    |
+        | 16K/48 | v6.12 | that PUD table and a PMD table under it |
+        | 64K/48 | v6.1  | the PMD table of the last PGD entry     |
+        | 4K/52  | v6.12 | a P4D table and a PUD table, with LPA2  |
+
+  Rule: Stripped of everything they held, the shared tables are still kept — the floor decides
+
+  As in v5.7's chapter on shared tables, every entry of the top shared table is cleared (a
+  constructed state), so nothing of boot pins anything; then one memory block is hot-added and
+  hot-removed. Its struct pages lie under both shared tables of 16K/48 in v6.12.
+
+    Scenario Outline: a memory block of 16K/48 in v6.12, policy <policy>
+      Given a kernel booted with the configuration 16K/48 of Linux v6.12 with rodata_full off
+      And the shared table is stripped of everything it holds (a constructed state)
+      When the section at 0x200000000 is hot-added
+      And the section at 0x200000000 is hot-removed with the policy <policy>
+      Then the PMD table at 0xffffff7000000000 is <shared PMD table>
+      And the PUD table at 0xffff800000000000 is <shared PUD table>
+
+      Examples: floor and ceiling against emptiness alone
+        | policy     | shared PMD table                          | shared PUD table                          | why                            |
+        | v5.7       | kept: outside floor/ceiling (below-floor) | kept: outside floor/ceiling (below-floor) | both begin below VMEMMAP_START |
+        | empty-only | freed                                     | freed after a WARN: reserved (boot)       | emptiness alone frees both     |

@@ -1,0 +1,186 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { fromKva, kvaHex, ttbr1Base } from '../../src/arch/address';
+import { ERA_NAMES, ERAS } from '../../src/arch/era';
+import { geometry } from '../../src/arch/geometry';
+import { layout } from '../../src/arch/layout';
+import { LAYOUT_SYMBOLS, layoutSymbols } from '../../src/arch/symbols';
+import { ConfigError } from '../../src/errors';
+import { Kernel } from '../../src/mappings/kernel';
+
+/** Every era × configuration it offers × CPU with and without 52-bit VA (where it falls back) × KASAN. */
+const ALL = ERA_NAMES.flatMap((era) =>
+  ERAS[era].configs.flatMap((config) =>
+    (config.endsWith('/52') && ERAS[era].fallback52 ? [true, false] : [true]).flatMap((lpa2) =>
+      [false, true].map((kasan) => layout(geometry(config, { era, lpa2 }), { kasan })),
+    ),
+  ),
+);
+const anyLayout = fc.constantFrom(...ALL);
+
+const hexes = (era: string, config: string, kasan: boolean, lpa2 = true): Record<string, string | undefined> => {
+  const lay = layout(geometry(config, { era, lpa2 }), { kasan });
+  const values = layoutSymbols(lay);
+  return Object.fromEntries(
+    LAYOUT_SYMBOLS.map((s) => [s, values[s] === undefined ? undefined : kvaHex(lay.geo, values[s])]),
+  );
+};
+
+describe('each era’s layout against the tables of its Documentation/arm64/memory.rst', () => {
+  // Linux 6.1 Documentation/arm64/memory.rst, "4KB pages + 4 levels (48-bit)" (drawn with KASAN).
+  it('6.1, 4K/48 with KASAN', () => {
+    expect(hexes('v6.1', '4K/48', true)).toMatchObject({
+      PAGE_OFFSET: '0xffff000000000000',
+      KASAN_SHADOW_START: '0xffff600000000000',
+      KASAN_SHADOW_END: '0xffff800000000000',
+      BPF_JIT_REGION_START: undefined,
+      MODULES_VADDR: '0xffff800000000000',
+      MODULES_END: '0xffff800008000000',
+      VMALLOC_START: '0xffff800008000000',
+      VMALLOC_END: '0xfffffbfff0000000',
+      FIXADDR_TOP: '0xfffffbfffe000000',
+      PCI_IO_START: '0xfffffbfffe800000',
+      PCI_IO_END: '0xfffffbffff800000',
+      VMEMMAP_START: '0xfffffc0000000000',
+      VMEMMAP_END: '0xfffffe0000000000',
+    });
+  });
+
+  // Linux 6.1 Documentation/arm64/memory.rst, "64KB pages + 3 levels (52-bit with HW support)".
+  it('6.1, 64K/52 with KASAN and 52-bit hardware', () => {
+    expect(hexes('v6.1', '64K/52', true)).toMatchObject({
+      PAGE_OFFSET: '0xfff0000000000000',
+      KASAN_SHADOW_START: '0xfffd800000000000',
+      MODULES_VADDR: '0xffff800000000000',
+      VMALLOC_START: '0xffff800008000000',
+      VMALLOC_END: '0xfffffbfff0000000',
+      PCI_IO_START: '0xfffffbfffe800000',
+      VMEMMAP_START: '0xfffffc0000000000',
+      VMEMMAP_END: '0xffffffe000000000',
+    });
+  });
+
+  /*
+   * Linux 6.12 Documentation/arch/arm64/memory.rst keeps the v6.1 rows from the fixmap up, which the
+   * v6.9 layout moved (vmemmap now ends at −1 GiB; the guest shows 0xfffffdffc0000000): only the rows
+   * below vmalloc's end still hold, so only they are compared; the rest is checked against the code's
+   * formulas and the real guest's values below.
+   */
+  it('6.12, 4K/48 with KASAN: the rows that still hold', () => {
+    expect(hexes('v6.12', '4K/48', true)).toMatchObject({
+      PAGE_OFFSET: '0xffff000000000000',
+      KASAN_SHADOW_START: '0xffff600000000000',
+      MODULES_VADDR: '0xffff800000000000',
+      MODULES_END: '0xffff800080000000',
+      VMALLOC_START: '0xffff800080000000',
+    });
+  });
+
+  it('6.12, 64K/52 with KASAN and 52-bit hardware: the rows that still hold', () => {
+    expect(hexes('v6.12', '64K/52', true)).toMatchObject({
+      PAGE_OFFSET: '0xfff0000000000000',
+      KASAN_SHADOW_START: '0xfffd800000000000',
+      MODULES_VADDR: '0xffff800000000000',
+      VMALLOC_START: '0xffff800080000000',
+    });
+  });
+});
+
+describe('6.12 against the real guest (Debian linux-image-6.12-arm64, 4K/52, /proc/kcore and VMCOREINFO)', () => {
+  it('cortex-a57 (no LPA2): 48 bits at run time, four levels', () => {
+    const k = new Kernel({ config: '4K/52', era: 'v6.12', lpa2: false });
+    expect([k.geo.vaBits, k.geo.levelCount]).toEqual([48, 4]);
+    expect(kvaHex(k.geo, k.layout.pageOffset)).toBe('0xffff000000000000');
+    expect(hexes('v6.12', '4K/52', false, false).MODULES_VADDR).toBe('0xffff800000000000');
+    expect(kvaHex(k.geo, k.image.va)).toBe('0xffff800080000000');
+    expect(kvaHex(k.geo, k.layout.vmemmapStart)).toBe('0xfffffdffc0000000');
+  });
+
+  it('-cpu max (LPA2): 52 bits, five levels', () => {
+    const lay = layout(geometry('4K/52', { era: 'v6.12' }));
+    expect([lay.geo.vaBits, lay.geo.levelCount, lay.geo.levels[0]?.entries]).toEqual([52, 5, 16]);
+    expect(kvaHex(lay.geo, lay.pageOffset)).toBe('0xfff0000000000000');
+    expect(kvaHex(lay.geo, lay.vmemmapStart)).toBe('0xffffc1ffc0000000');
+  });
+});
+
+describe('the v6.9 layout, from 6.12’s memory.h and pgtable.h', () => {
+  const v612 = ALL.filter((l) => l.era === 'v6.12');
+  test.prop([fc.constantFrom(...v612)])(
+    'vmemmap ends at −1G; PCI I/O 8M above it; the fixmap tops out at −8M; vmalloc ends 8M below the vmemmap in use',
+    (lay) => {
+      const s = layoutSymbols(lay);
+      const at = (kva: number | undefined): bigint => fromKva(lay.geo, kva ?? Number.NaN);
+      const top = 1n << 64n;
+      expect(at(s.VMEMMAP_END)).toBe(top - (1n << 30n));
+      expect(at(s.PCI_IO_START)).toBe(top - (1n << 30n) + (8n << 20n));
+      expect(at(s.FIXADDR_TOP)).toBe(top - (8n << 20n));
+      expect(at(s.VMALLOC_END)).toBe(at(s.VMEMMAP_START) - (8n << 20n));
+      expect(at(s.MODULES_END) - at(s.MODULES_VADDR)).toBe(2n << 30n);
+    },
+  );
+});
+
+describe('every era and configuration', () => {
+  test.prop([anyLayout])('regions are non-empty, ascending, disjoint and inside the running TTBR1 half', (lay) => {
+    const bad = lay.regions.filter((r, i) => !(r.start < r.end && r.end <= (lay.regions[i + 1]?.start ?? r.end)));
+    expect(bad).toEqual([]);
+    expect(lay.regions.every((r) => r.start >= 0 && r.end <= 2 ** lay.geo.vaBits)).toBe(true);
+    expect(fromKva(lay.geo, lay.pageOffset)).toBe(ttbr1Base(lay.geo));
+  });
+
+  test.prop([anyLayout])('the struct pages of the whole running linear map fit in vmemmap', (lay) => {
+    const pages = (lay.pageEnd - lay.pageOffset) / lay.geo.pageSize;
+    expect(lay.vmemmapStart + pages * lay.geo.structPageSize).toBeLessThanOrEqual(lay.vmemmapEnd);
+  });
+
+  it('SECTION_SIZE_BITS: 30 in v5.7; 27, 27 and 29 for 4K, 16K and 64K from v5.12', () => {
+    const bits = ERA_NAMES.map((era) => ['4K/48', '16K/48', '64K/48'].map((c) => geometry(c, { era }).sectionShift));
+    expect(bits).toEqual([
+      [30, 30, 30],
+      [27, 27, 29],
+      [27, 27, 29],
+    ]);
+  });
+
+  it('TEXT_OFFSET: the image is 512K above KIMAGE_VADDR in v5.7 and at it later', () => {
+    const offsets = ERA_NAMES.map((era) => {
+      const k = new Kernel({ config: '4K/48', era, bare: true });
+      return [k.image.va - k.layout.vmallocStart, k.image.phys % (2 * 2 ** 20)];
+    });
+    expect(offsets).toEqual([
+      [512 * 1024, 512 * 1024],
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
+  it('16K/52: four levels with LPA2, three at 47 bits without', () => {
+    const [lpa2, fallback] = [true, false].map((on) => geometry('16K/52', { era: 'v6.12', lpa2: on }));
+    expect([lpa2?.levelCount, lpa2?.levels[0]?.entries, fallback?.levelCount, fallback?.vaBits]).toEqual([
+      4, 32, 3, 47,
+    ]);
+  });
+});
+
+describe('bad input', () => {
+  it('an unknown era is a ConfigError naming it and the known ones', () => {
+    for (const make of [() => geometry('4K/48', { era: 'v6.9' }), () => new Kernel({ config: '4K/48', era: 'v6.9' })]) {
+      expect(make).toThrow(ConfigError);
+      expect(make).toThrow(/the layout era must be one the model knows: known: v5\.7, v6\.1, v6\.12 \(era=v6\.9\)/);
+    }
+  });
+
+  it('a configuration an era does not build is a ConfigError naming the era and the configurations it offers', () => {
+    for (const era of ['v5.7', 'v6.1']) {
+      expect(() => geometry('4K/52', { era })).toThrow(ConfigError);
+      expect(() => geometry('16K/52', { era })).toThrow(/the configuration must be one that arm64 v\d\.\d+ builds/);
+    }
+    expect(() => new Kernel({ config: '4K/52', era: 'v6.1' })).toThrow(/config=4K\/52, era=v6\.1/);
+  });
+
+  it('a CPU without 52-bit VA is refused for a configuration below 52 bits and in v5.7', () => {
+    expect(() => geometry('4K/48', { era: 'v6.12', lpa2: false })).toThrow(ConfigError);
+    expect(() => geometry('64K/52', { era: 'v5.7', lpa2: false })).toThrow(/config=64K\/52, era=v5\.7, lpa2=false/);
+  });
+});
