@@ -62,9 +62,10 @@ export interface StageVerdict {
 
 const kva = (geo: Geometry, hex: string): Kva => toKva(geo, BigInt(hex));
 
-/** A recorded table in model addresses. */
+/** A recorded table in model addresses (the top table's end, 2^64, is recorded as 0). */
 export function seenTable(geo: Geometry, t: RecordedTable): SeenTable {
-  return { ...t, start: kva(geo, t.start), end: kva(geo, t.end), otherVas: t.otherVas.map((v) => kva(geo, v)) };
+  const end = BigInt(t.end) === 0n ? 2 ** geo.vaBits : kva(geo, t.end);
+  return { ...t, start: kva(geo, t.start), end, otherVas: t.otherVas.map((v) => kva(geo, v)) };
 }
 
 /** The memory blocks a stage lists, as physical bases. */
