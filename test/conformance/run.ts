@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { type Kva, kvaHex, physHex, toKva } from '../../src/arch/address';
 import { type Geometry, geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
+import { formatTables, type SeenTable, tableKey, tablesOver } from '../../src/conformance/tables';
 import { RamImage } from '../../src/memory/ram-image';
 import { ptdump } from '../../src/present/ptdump';
 import { walk } from '../../src/tables/walker';
 import { readSysreg } from './gdb';
 import { buildInitramfs } from './initramfs';
 import { Qmp } from './qmp';
-import { formatTables, type SeenTable, tableKey, tablesOver } from '../../src/conformance/tables';
 
 /*
  * The real-kernel side of the conformance run: boots a Debian arm64 kernel under QEMU (TCG, -M virt,

@@ -7,12 +7,12 @@ import { toKva } from '../../src/arch/address';
 import { DescType, descAddr } from '../../src/arch/descriptor';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
+import { tablesOver } from '../../src/conformance/tables';
 import { RangeRuleError } from '../../src/errors';
 import { RamImage } from '../../src/memory/ram-image';
 import { ptdump, ptdumpLines, ptdumpRuns } from '../../src/present/ptdump';
 import { reachableTables } from '../../src/tables/tree';
 import { translate, walk } from '../../src/tables/walker';
-import { tablesOver } from '../../src/conformance/tables';
 import { sharedKernel } from '../support/kernels';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ram-image-'));
