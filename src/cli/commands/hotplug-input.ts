@@ -41,7 +41,12 @@ export function hotplugInput(args: ParsedArgs): HotplugInput {
 /** Boots the model kernel on the input's boot memory; a boot that runs out of it is refused, naming --boot-size. */
 export function bootKernel(input: HotplugInput): Kernel {
   try {
-    return new Kernel({ config: input.geo.name, ...geometryOptions(input.geo), bootSize: input.bootSize, trace: false });
+    return new Kernel({
+      config: input.geo.name,
+      ...geometryOptions(input.geo),
+      bootSize: input.bootSize,
+      trace: false,
+    });
   } catch (error) {
     if (!(error instanceof OutOfMemoryError)) throw error;
     throw new OutOfMemoryError(
