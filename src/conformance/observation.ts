@@ -1,5 +1,6 @@
-import { type Kva, toKva } from '../arch/address';
+import { type Kva, kvaHex, toKva } from '../arch/address';
 import { type Geometry, geometry } from '../arch/geometry';
+import { layout } from '../arch/layout';
 import { archAddMemory } from '../hotplug/add';
 import { archRemoveMemory } from '../hotplug/remove';
 import { Kernel } from '../mappings/kernel';
@@ -7,22 +8,34 @@ import { compareTables, type Disagreement } from './compare';
 import { type SeenTable, tablesOver } from './tables';
 
 /*
- * What a real kernel showed in a conformance run (test/conformance/run.ts), as recorded in JSON, and
- * the model's prediction for the same machine and the same plugs: the model boots the same boot
- * memory in the same era and configuration, then adds and removes the same memory blocks, one
- * arch_add_memory or arch_remove_memory per block as the virtio-mem driver does, and walks the same
- * VA ranges after each stage.
+ * What a real kernel showed in a conformance run (test/conformance/run.ts), as recorded in small JSON
+ * files (features/data/real-kernels/), and the model's prediction for the same machine and the same
+ * plugs: the model boots the same boot memory in the same era and configuration, then adds and
+ * removes the same memory blocks, one arch_add_memory or arch_remove_memory per block as the
+ * virtio-mem driver does, and walks the same VA ranges after each stage.
  */
 
-/** A table as recorded: addresses as 0x-hex strings of the running geometry. */
-export interface RecordedTable extends Omit<SeenTable, 'start' | 'end' | 'otherVas'> {
+/**
+ * A run of tables as recorded: `count` tables of one level end to end over [start, end), each with
+ * the same counts (256 full PTE tables are one run). Addresses are 0x-hex of the running geometry;
+ * the tables' physical addresses differ from boot to boot and are not recorded.
+ */
+export interface RecordedRun {
+  readonly level: SeenTable['level'];
   readonly start: string;
   readonly end: string;
-  readonly otherVas: readonly string[];
+  readonly count: number;
+  readonly live: number;
+  readonly tables: number;
+  readonly blocks: number;
+  readonly pages: number;
+  readonly others: number;
+  readonly inside: SeenTable['inside'];
 }
 
 /** One stage of a device's plug sequence as recorded. */
 export interface RecordedStage {
+  /** `near` (next to boot RAM) or `far` (a placement that needs its own top-level entry). */
   readonly placement: string;
   /** Guest-physical base of the device's region. */
   readonly base: number;
@@ -31,19 +44,25 @@ export interface RecordedStage {
   readonly plugged: number;
   /** The region's memory blocks present after the stage, as sysfs names them (`memory16 online`). */
   readonly blocks: readonly string[];
-  readonly tables: readonly RecordedTable[];
+  readonly tables: readonly RecordedRun[];
 }
 
-/** A recorded conformance run: the kernel, the machine and its stages. */
+/** A recorded conformance run: the kernel, the machine, the layout it reported and its stages. */
 export interface Observation {
   readonly kernel: string;
   readonly release: string;
   readonly cpu: string;
+  /** The built configuration (granule/VA_BITS), the era the model stands for, and whether the CPU gave 52-bit VA. */
   readonly config: string;
   readonly era: string;
+  readonly lpa2: boolean;
+  /** vabits_actual: the VA size the kernel ran with. */
+  readonly vaBits: number;
   readonly qemu: string;
   readonly bootMiB: number;
   readonly region: { readonly size: number; readonly blockSize: number };
+  /** Layout values the guest reported in VMCOREINFO, by the kernel's names. */
+  readonly layout: Readonly<Record<string, string>>;
   readonly stages: readonly RecordedStage[];
 }
 
@@ -51,21 +70,78 @@ export interface Observation {
 const VIRT_RAM_BASE = 0x4000_0000;
 const MiB = 2 ** 20;
 
-/** A stage's disagreements between the real kernel and the model. */
+/** The geometry a recorded run ran with. */
+export function observedGeometry(obs: Pick<Observation, 'config' | 'era' | 'lpa2'>): Geometry {
+  return geometry(obs.config, { era: obs.era, lpa2: obs.lpa2 });
+}
+
+const kva = (geo: Geometry, hex: string): Kva => toKva(geo, BigInt(hex));
+/** An end address: the top of the address space (2^64) is written 0. */
+const endKva = (geo: Geometry, hex: string): Kva => (BigInt(hex) === 0n ? 2 ** geo.vaBits : kva(geo, hex));
+
+/** Tables as runs: consecutive tables of one level, end to end, with the same counts. */
+export function recordRuns(geo: Geometry, tables: readonly SeenTable[]): RecordedRun[] {
+  const runs: { first: SeenTable; end: Kva; count: number }[] = [];
+  const same = (a: SeenTable, b: SeenTable): boolean =>
+    a.level === b.level &&
+    a.live === b.live &&
+    a.tables === b.tables &&
+    a.blocks === b.blocks &&
+    a.pages === b.pages &&
+    a.others === b.others &&
+    a.inside.tables === b.inside.tables &&
+    a.inside.blocks === b.inside.blocks &&
+    a.inside.pages === b.inside.pages;
+  for (const t of tables) {
+    const run = runs.at(-1);
+    if (run && same(run.first, t) && run.end === t.start) {
+      run.end = t.end;
+      run.count++;
+    } else runs.push({ first: t, end: t.end, count: 1 });
+  }
+  return runs.map(({ first: t, end, count }) => ({
+    level: t.level,
+    start: kvaHex(geo, t.start),
+    end: kvaHex(geo, end),
+    count,
+    live: t.live,
+    tables: t.tables,
+    blocks: t.blocks,
+    pages: t.pages,
+    others: t.others,
+    inside: t.inside,
+  }));
+}
+
+/** Recorded runs back as tables, in model addresses (physical addresses unknown: 0). */
+export function recordedTables(geo: Geometry, runs: readonly RecordedRun[]): SeenTable[] {
+  return runs.flatMap((r) => {
+    const start = kva(geo, r.start);
+    const span = (endKva(geo, r.end) - start) / r.count;
+    const { level, live, tables, blocks, pages, others, inside } = r;
+    return Array.from({ length: r.count }, (_, i) => ({
+      level,
+      start: start + i * span,
+      end: start + (i + 1) * span,
+      pa: 0,
+      live,
+      tables,
+      blocks,
+      pages,
+      others,
+      inside,
+      otherVas: [],
+    }));
+  });
+}
+
+/** A stage's tables on both sides and where they disagree. */
 export interface StageVerdict {
   readonly placement: string;
   readonly stage: string;
   readonly real: readonly SeenTable[];
   readonly model: readonly SeenTable[];
   readonly disagreements: readonly Disagreement[];
-}
-
-const kva = (geo: Geometry, hex: string): Kva => toKva(geo, BigInt(hex));
-
-/** A recorded table in model addresses (the top table's end, 2^64, is recorded as 0). */
-export function seenTable(geo: Geometry, t: RecordedTable): SeenTable {
-  const end = BigInt(t.end) === 0n ? 2 ** geo.vaBits : kva(geo, t.end);
-  return { ...t, start: kva(geo, t.start), end, otherVas: t.otherVas.map((v) => kva(geo, v)) };
 }
 
 /** The memory blocks a stage lists, as physical bases. */
@@ -83,10 +159,11 @@ function blockBases(stage: RecordedStage, blockSize: number): number[] {
  * from the highest down — and compares the tables over the stage's ranges.
  */
 export function predict(obs: Observation): StageVerdict[] {
-  const geo = geometry(obs.config);
+  const geo = observedGeometry(obs);
   const k = new Kernel({
     config: obs.config,
     era: obs.era,
+    lpa2: obs.lpa2,
     bootBase: VIRT_RAM_BASE,
     bootSize: obs.bootMiB * MiB,
     trace: false,
@@ -106,8 +183,8 @@ export function predict(obs: Observation): StageVerdict[] {
       if (report.error) throw report.error;
       present.add(pa);
     }
-    const ranges = stage.ranges.map((r) => ({ start: kva(geo, r.start), end: kva(geo, r.end) }));
-    const real = stage.tables.map((t) => seenTable(geo, t));
+    const ranges = stage.ranges.map((r) => ({ start: kva(geo, r.start), end: endKva(geo, r.end) }));
+    const real = recordedTables(geo, stage.tables);
     const model = tablesOver(k.pt, ranges);
     return {
       placement: stage.placement,
@@ -117,4 +194,28 @@ export function predict(obs: Observation): StageVerdict[] {
       disagreements: compareTables(geo, real, model),
     };
   });
+}
+
+/** The VMCOREINFO layout values the model computes too, by the kernel's names. */
+export function modelLayout(obs: Pick<Observation, 'config' | 'era' | 'lpa2'>): Record<string, string> {
+  const geo = observedGeometry(obs);
+  const lay = layout(geo);
+  const modules = lay.regions.find((r) => r.key === 'modules');
+  return {
+    ...(modules ? { MODULES_VADDR: kvaHex(geo, modules.start), MODULES_END: kvaHex(geo, modules.end) } : {}),
+    VMALLOC_START: kvaHex(geo, lay.vmallocStart),
+    VMALLOC_END: kvaHex(geo, lay.vmallocEnd),
+    VMEMMAP_START: kvaHex(geo, lay.vmemmapStart),
+    VMEMMAP_END: kvaHex(geo, lay.vmemmapEnd),
+    SECTION_SIZE_BITS: String(Math.log2(geo.sectionSize)),
+    VA_BITS: String(geo.vaBitsConfig),
+  };
+}
+
+/** Where the layout the guest reported differs from the model's layout of the same era and configuration. */
+export function layoutDisagreements(obs: Observation): Disagreement[] {
+  const model = modelLayout(obs);
+  return Object.entries(obs.layout)
+    .filter(([key, real]) => model[key] !== undefined && model[key] !== real)
+    .map(([key, real]) => ({ table: 'VMCOREINFO', what: key, real, model: model[key] as string }));
 }

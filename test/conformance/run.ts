@@ -1,11 +1,19 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Kva, kvaHex, physHex, toKva } from '../../src/arch/address';
-import { type Geometry, geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { dirname, join } from 'node:path';
+import { hex64, type Kva, kvaHex, physHex, toKva } from '../../src/arch/address';
+import { type Geometry, geometry } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
-import { formatTables, type SeenTable, tableKey, tablesOver } from '../../src/conformance/tables';
+import { disagreementText } from '../../src/conformance/compare';
+import {
+  layoutDisagreements,
+  type Observation,
+  predict,
+  recordRuns,
+  type StageVerdict,
+} from '../../src/conformance/observation';
+import { formatTables, type SeenTable, tablesOver } from '../../src/conformance/tables';
 import { RamImage } from '../../src/memory/ram-image';
 import { ptdump } from '../../src/present/ptdump';
 import { walk } from '../../src/tables/walker';
@@ -31,11 +39,11 @@ import { Qmp } from './qmp';
 const MiB = 2 ** 20;
 const U64 = 1n << 64n;
 
-/** The kernels the run boots: the Debian meta package naming each. */
-const KERNELS: Record<string, string> = {
-  '6.1': 'linux-image-arm64',
-  '6.12': 'linux-image-6.12-arm64',
-  '6.12-16k': 'linux-image-6.12-arm64-16k',
+/** The kernels the run boots: the Debian meta package naming each, and the era the model runs it in. */
+const KERNELS: Record<string, { readonly meta: string; readonly era: string }> = {
+  '6.1': { meta: 'linux-image-arm64', era: 'v6.1' },
+  '6.12': { meta: 'linux-image-6.12-arm64', era: 'v6.12' },
+  '6.12-16k': { meta: 'linux-image-6.12-arm64-16k', era: 'v6.12' },
 };
 /** QEMU CPUs: no LPA2 and no 16K granule; LPA2 and every granule; the same without LPA2 (run-time fallback). */
 const CPUS = ['cortex-a57', 'max', 'max,lpa2=off'];
@@ -60,6 +68,8 @@ interface Options {
  * 512 GiB above PAGE_OFFSET, in a PGD entry of its own on 4K/48.
  */
 const FAR_GIB = 513;
+/** Boot RAM and the virtio-mem region of the recorded runs, in MiB. */
+const DEFAULTS = { bootMiB: 512, regionMiB: 1024 };
 
 class UsageError extends Error {}
 
@@ -94,8 +104,8 @@ function parseArgs(argv: readonly string[]): Options {
     cpu,
     keep: opts.keep === true,
     out: typeof opts.out === 'string' ? opts.out : undefined,
-    bootMiB: Number(opts['boot-mib'] ?? 512),
-    regionMiB: Number(opts['region-mib'] ?? 1024),
+    bootMiB: Number(opts['boot-mib'] ?? DEFAULTS.bootMiB),
+    regionMiB: Number(opts['region-mib'] ?? DEFAULTS.regionMiB),
     placements: placementsOf(String(opts.placement ?? 'both')),
     farAddr: Number(opts['far-gib'] ?? FAR_GIB) * 2 ** 30,
     record: typeof opts.record === 'string' ? opts.record : undefined,
@@ -203,19 +213,25 @@ interface Guest {
   readonly info: Record<string, string>;
 }
 
-function guestFacts(info: VmcoreInfo, bootMs: number): Guest {
+function guestFacts(info: VmcoreInfo, bootMs: number, era: string): Guest {
   const pageSize = Number(need(info, 'PAGESIZE'));
   const t1sz = info.get('NUMBER(TCR_EL1_T1SZ)');
   const vaBitsBuilt = Number(need(info, 'NUMBER(VA_BITS)'));
   // vabits_actual: the run-time VA size (TCR_EL1.T1SZ), below VA_BITS on a CPU without LPA2/LVA.
   const vaBits = t1sz === undefined ? vaBitsBuilt : 64 - Number(big(t1sz, false));
-  const config = `${pageSize / 1024}K/${vaBits}`;
-  if (!(SUPPORTED_CONFIGS as readonly string[]).includes(config)) {
+  const config = `${pageSize / 1024}K/${vaBitsBuilt}`;
+  const lpa2 = vaBits === vaBitsBuilt;
+  let geo: Geometry;
+  try {
+    geo = geometry(config, { era, lpa2 });
+  } catch (e) {
     throw new Error(
-      `${need(info, 'OSRELEASE')} runs ${config} (VA_BITS ${vaBitsBuilt}, TCR_EL1.T1SZ ${t1sz}), a configuration the model has no geometry for yet; booted in ${bootMs} ms`,
+      `${need(info, 'OSRELEASE')} runs ${config} with ${vaBits}-bit VA, which the model cannot run in ${era}: ${(e as Error).message}; booted in ${bootMs} ms`,
     );
   }
-  const geo = geometry(config);
+  if (geo.vaBits !== vaBits) {
+    throw new Error(`the model runs ${config} in ${era} with ${geo.vaBits}-bit VA, the kernel with ${vaBits}`);
+  }
   const swapper = big(need(info, 'SYMBOL(swapper_pg_dir)'), true);
   const voffset = big(need(info, 'NUMBER(kimage_voffset)'), false);
   const physOffset = big(need(info, 'NUMBER(PHYS_OFFSET)'), false);
@@ -262,7 +278,8 @@ interface Stage {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   ensureInstalled();
-  const release = kernelRelease(KERNELS[opts.kernel] as string);
+  const kernel = KERNELS[opts.kernel] as (typeof KERNELS)[string];
+  const release = kernelRelease(kernel.meta);
   const kernelImage = `/boot/vmlinuz-${release}`;
   if (!existsSync(kernelImage)) throw new MissingError(`${kernelImage} is missing`);
   const work = mkdtempSync(join(tmpdir(), 'conformance-'));
@@ -328,7 +345,7 @@ async function main(): Promise<void> {
     const bootMs = Date.now() - t0;
     const failed = bootLines.filter((l) => l.startsWith('CONFORMANCE insmod-failed'));
     if (failed.length > 0) throw new Error(`guest could not load modules: ${failed.join('; ')}`);
-    const facts = guestFacts(parseVmcoreinfo(bootLines), bootMs);
+    const facts = guestFacts(parseVmcoreinfo(bootLines), bootMs, kernel.era);
     const { geo } = facts;
     const blockSize = Number.parseInt(
       (await guest.run('cat /sys/devices/system/memory/block_size_bytes'))[0] ?? '',
@@ -433,32 +450,50 @@ async function main(): Promise<void> {
       await observe(`plug ${region / MiB} MiB again, online`, region, again + (await online()));
     }
 
-    const report = {
+    const observation: Observation = {
       kernel: opts.kernel,
       release: facts.release,
       cpu: opts.cpu,
       config: geo.name,
-      vaBitsBuilt: facts.vaBitsBuilt,
+      era: kernel.era,
+      lpa2: geo.vaBits === geo.vaBitsConfig,
+      vaBits: geo.vaBits,
       qemu: `${qemuVersion.qemu.major}.${qemuVersion.qemu.minor}.${qemuVersion.qemu.micro}`,
       bootMiB: opts.bootMiB,
       region: { size: region, blockSize },
-      swapperPgDir: facts.pgdPa,
-      ttbr1: `0x${ttbr1?.toString(16)}`,
-      vmcoreinfo: facts.info,
-      bootMs,
-      totalMs: Date.now() - t0,
-      stages: stages.map(({ ptdump: _, tables, ...s }) => ({
-        ...s,
-        tables: tables.map((t) => ({
-          ...t,
-          start: kvaHex(geo, t.start),
-          end: kvaHex(geo, t.end),
-          otherVas: t.otherVas.map((va) => kvaHex(geo, va)),
-        })),
+      layout: guestLayout(facts.info),
+      stages: stages.map(({ placement, base, ranges, name, plugged, blocks, tables }) => ({
+        ...{ placement, base, ranges, name, plugged, blocks },
+        tables: recordRuns(geo, tables),
       })),
     };
-    printReport(geo, stages, report);
-    if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+    const verdicts = predict(observation);
+    const layoutOff = layoutDisagreements(observation);
+    const totalMs = Date.now() - t0;
+    printReport(geo, stages, verdicts);
+    console.log(
+      `\nkernel ${facts.release} (${geo.name} in ${kernel.era}, ${geo.vaBits}-bit VA) on -cpu ${opts.cpu}, QEMU ${observation.qemu}: ` +
+        `boot ${bootMs} ms, whole run ${totalMs} ms; swapper_pg_dir at ${physHex(facts.pgdPa)}, TTBR1_EL1 0x${ttbr1?.toString(16)}`,
+    );
+    if (opts.out) {
+      const extra = {
+        swapperPgDir: facts.pgdPa,
+        ttbr1: `0x${ttbr1?.toString(16)}`,
+        vmcoreinfo: facts.info,
+        bootMs,
+        totalMs,
+      };
+      writeFileSync(opts.out, `${JSON.stringify({ ...observation, ...extra }, null, 2)}\n`);
+    }
+    const changed = isDefault(opts) ? recordObservation(observation) : undefined;
+    const off = [...layoutOff, ...verdicts.flatMap((v) => v.disagreements)];
+    for (const d of layoutOff) console.log(`layout: ${disagreementText(d)}`);
+    const problems = [
+      ...(off.length > 0 ? [`the model and the kernel disagree at ${off.length} places (above)`] : []),
+      ...(changed ? [changed] : []),
+    ];
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    console.log(`the model agrees with the kernel at every stage (${verdicts.length}) and on the layout`);
   } finally {
     const running = qemu;
     const exited =
@@ -523,34 +558,69 @@ function record(
   writeFileSync(join(dir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
 }
 
-function printReport(geo: Geometry, stages: readonly Stage[], report: Record<string, unknown>): void {
-  console.log(
-    `kernel ${report.release} (${report.config}, VA_BITS ${report.vaBitsBuilt}) on -cpu ${report.cpu}, QEMU ${report.qemu}`,
-  );
-  console.log(`boot ${report.bootMs} ms, whole run ${report.totalMs} ms; ${JSON.stringify(report.region)}`);
-  console.log(`swapper_pg_dir at ${physHex(Number(report.swapperPgDir))}, TTBR1_EL1 ${report.ttbr1}`);
-  let before: readonly SeenTable[] = [];
+/** Per stage: the tables the real kernel showed, by level, beside the model's, and their disagreements. */
+function printReport(geo: Geometry, stages: readonly Stage[], verdicts: readonly StageVerdict[]): void {
   let placement = '';
-  for (const s of stages) {
+  const byLevel = (ts: readonly SeenTable[]): string =>
+    geo.levels.map((l) => `${l.name} ${ts.filter((t) => t.level === l.name).length}`).join(', ');
+  for (const [i, s] of stages.entries()) {
+    const v = verdicts[i] as StageVerdict;
     if (s.placement !== placement) {
       placement = s.placement;
-      before = [];
       console.log(
         `\n##### ${placement}: region at ${physHex(s.base)}; walked ${s.ranges.map((r) => `${r.name} ${r.start}-${r.end}`).join(', ')}`,
       );
     }
     console.log(`\n=== ${s.name}: ${s.ms} ms, ${s.savedPages} pages saved, blocks: ${s.blocks.join(', ') || 'none'}`);
     for (const l of formatTables(geo, s.tables)) console.log(`  ${l}`);
-    const now = new Set(s.tables.map(tableKey));
-    const had = new Set(before.map(tableKey));
-    const byLevel = (ts: readonly SeenTable[]) =>
-      geo.levels.map((l) => `${l.name} ${ts.filter((t) => t.level === l.name).length}`).join(', ');
-    console.log(`  tables: ${byLevel(s.tables)}`);
-    console.log(`  appeared: ${byLevel(s.tables.filter((t) => !had.has(tableKey(t))))}`);
-    console.log(`  freed:    ${byLevel(before.filter((t) => !now.has(tableKey(t))))}`);
+    console.log(`  kernel: ${byLevel(v.real)}`);
+    console.log(`  model:  ${byLevel(v.model)}  ${v.disagreements.length === 0 ? 'agree' : 'DISAGREE'}`);
+    for (const d of v.disagreements) console.log(`    ${disagreementText(d)}`);
     console.log(s.ptdump.trimEnd());
-    before = s.tables;
   }
+}
+
+/** The layout values VMCOREINFO reports (NUMBER(...)), by the kernel's names, addresses as 16 hex digits. */
+function guestLayout(info: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['MODULES_VADDR', 'MODULES_END', 'VMALLOC_START', 'VMALLOC_END', 'VMEMMAP_START', 'VMEMMAP_END']) {
+    const v = info[`NUMBER(${key})`];
+    if (v !== undefined) out[key] = hex64(BigInt(v));
+  }
+  for (const key of ['SECTION_SIZE_BITS', 'VA_BITS']) {
+    const v = info[`NUMBER(${key})`];
+    if (v !== undefined) out[key] = String(Number(v));
+  }
+  return out;
+}
+
+/** Whether the run used the default machine and plug sequence, the one the recorded observations hold. */
+const isDefault = (o: Options): boolean =>
+  o.placements.length === 2 &&
+  o.bootMiB === DEFAULTS.bootMiB &&
+  o.regionMiB === DEFAULTS.regionMiB &&
+  o.farAddr === FAR_GIB * 2 ** 30;
+
+/** Where the observation of a kernel on a CPU is recorded: features/data/real-kernels/6.12-max-lpa2-off.json. */
+const recordPath = (o: Observation): string =>
+  join(__dirname, '..', '..', 'features', 'data', 'real-kernels', `${o.kernel}-${o.cpu.replace(/[,=]/g, '-')}.json`);
+
+/**
+ * Records the observation for `npm test` to check the model against. Returns what changed when a
+ * recording was there and the kernel's answer (the tables and the layout, not the release or QEMU's
+ * version) differs from it; the new answer is written either way, for git to show.
+ */
+function recordObservation(o: Observation): string | undefined {
+  const path = recordPath(o);
+  const answer = ({ kernel: _k, release: _r, cpu: _c, qemu: _q, ...rest }: Observation): string => JSON.stringify(rest);
+  const before = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Observation) : undefined;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(o, null, 1)}\n`);
+  console.log(`recorded ${path}`);
+  if (before && answer(before) !== answer(o)) {
+    return `the kernel's answer changed since ${before.release} was recorded in ${path} (git diff shows how)`;
+  }
+  return undefined;
 }
 
 main().then(
