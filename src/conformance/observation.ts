@@ -5,7 +5,7 @@ import { archAddMemory } from '../hotplug/add';
 import { archRemoveMemory } from '../hotplug/remove';
 import { Kernel } from '../mappings/kernel';
 import { compareTables, type Disagreement } from './compare';
-import { type SeenTable, tablesOver } from './tables';
+import { type SeenTable, tableKey, tablesOver } from './tables';
 
 /*
  * What a real kernel showed in a conformance run (test/conformance/run.ts), as recorded in small JSON
@@ -135,10 +135,34 @@ export function recordedTables(geo: Geometry, runs: readonly RecordedRun[]): See
   });
 }
 
+/**
+ * What a stage of the recorded plug sequence did, from its name (test/conformance/run.ts): before
+ * anything was plugged; half the region plugged (added, offline); onlined; unplugged to a quarter;
+ * unplugged entirely; the whole region plugged again and onlined.
+ */
+export type StageRole = 'before' | 'plug' | 'online' | 'unplug half' | 'unplug rest' | 'plug again';
+
+const ROLE_OF_NAME: readonly [RegExp, StageRole][] = [
+  [/^(boot|before)$/, 'before'],
+  [/^plug \d+ MiB \(added, offline\)$/, 'plug'],
+  [/^online$/, 'online'],
+  [/^unplug to \d+ MiB$/, 'unplug half'],
+  [/^unplug the rest$/, 'unplug rest'],
+  [/^plug \d+ MiB again, online$/, 'plug again'],
+];
+
+/** The role of a recorded stage, from its name. */
+export function stageRole(name: string): StageRole {
+  const role = ROLE_OF_NAME.find(([pattern]) => pattern.test(name))?.[1];
+  if (!role) throw new Error(`a recorded stage is one of the run's own (got "${name}")`);
+  return role;
+}
+
 /** A stage's tables on both sides and where they disagree. */
 export interface StageVerdict {
   readonly placement: string;
   readonly stage: string;
+  readonly role: StageRole;
   readonly real: readonly SeenTable[];
   readonly model: readonly SeenTable[];
   readonly disagreements: readonly Disagreement[];
@@ -168,6 +192,10 @@ export function predict(obs: Observation): StageVerdict[] {
     bootSize: obs.bootMiB * MiB,
     trace: false,
   });
+  // The guest's percpu allocator maps its chunks at the top of the vmalloc space (pcpu_get_vm_areas
+  // allocates from VMALLOC_END down); the model maps a page there too, so that a table vmalloc shares
+  // with vmemmap holds a vmalloc entry, as the guest's does (the area's guard page is the last one).
+  k.vmalloc.vmalloc(geo.pageSize, 'percpu', k.layout.vmallocEnd - 2 * geo.pageSize);
   const { blockSize } = obs.region;
   const present = new Set<number>();
   return obs.stages.map((stage) => {
@@ -189,6 +217,7 @@ export function predict(obs: Observation): StageVerdict[] {
     return {
       placement: stage.placement,
       stage: stage.name,
+      role: stageRole(stage.name),
       real,
       model,
       disagreements: compareTables(geo, real, model),
@@ -218,4 +247,33 @@ export function layoutDisagreements(obs: Observation): Disagreement[] {
   return Object.entries(obs.layout)
     .filter(([key, real]) => model[key] !== undefined && model[key] !== real)
     .map(([key, real]) => ({ table: 'VMCOREINFO', what: key, real, model: model[key] as string }));
+}
+
+/** The verdict of a placement's stage; a placement or stage the run did not record is refused. */
+export function stageOf(verdicts: readonly StageVerdict[], placement: string, role: StageRole): StageVerdict {
+  const v = verdicts.find((x) => x.placement === placement && x.role === role);
+  if (!v) {
+    const known = [...new Set(verdicts.map((x) => `${x.placement}/${x.role}`))].join(', ');
+    throw new Error(`the run recorded no "${role}" stage in the ${placement} placement (recorded: ${known})`);
+  }
+  return v;
+}
+
+/** Tables of `to` not in `from` (appeared) and of `from` not in `to` (gone), by level and span. */
+export function tableChange(
+  from: readonly SeenTable[],
+  to: readonly SeenTable[],
+): { appeared: SeenTable[]; gone: SeenTable[] } {
+  const had = new Set(from.map(tableKey));
+  const has = new Set(to.map(tableKey));
+  return { appeared: to.filter((t) => !had.has(tableKey(t))), gone: from.filter((t) => !has.has(tableKey(t))) };
+}
+
+/** Tables counted per level, as `PMD 1, PTE 256` (levels without any left out), or `none`. */
+export function tablesPerLevel(geo: Geometry, tables: readonly SeenTable[]): string {
+  const parts = geo.levels
+    .map((l) => [l.name, tables.filter((t) => t.level === l.name).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${n}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }
