@@ -277,3 +277,8 @@ export function tablesPerLevel(geo: Geometry, tables: readonly SeenTable[]): str
     .map(([name, n]) => `${name} ${n}`);
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
+
+/** The file name a run of a kernel on a CPU is recorded under: `6.12-max-lpa2-off.json`. */
+export function recordingName(kernel: string, cpu: string): string {
+  return `${kernel}-${cpu.replace(/[,=]/g, '-')}.json`;
+}

@@ -40,3 +40,10 @@ defineParameterType({
   regexp: /PGD|P4D|PUD|PMD|PTE/,
   transformer: (text: string) => text,
 });
+
+/** Table pages counted per level, as `PMD 1, PTE 256`, or `none` (tablesPerLevel writes them so). */
+defineParameterType({
+  name: 'levelCounts',
+  regexp: /none|(?:PGD|P4D|PUD|PMD|PTE) \d+(?:, (?:PGD|P4D|PUD|PMD|PTE) \d+)*/,
+  transformer: (text: string) => text,
+});

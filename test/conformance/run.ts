@@ -10,6 +10,7 @@ import {
   layoutDisagreements,
   type Observation,
   predict,
+  recordingName,
   recordRuns,
   type StageVerdict,
 } from '../../src/conformance/observation';
@@ -603,7 +604,7 @@ const isDefault = (o: Options): boolean =>
 
 /** Where the observation of a kernel on a CPU is recorded: features/data/real-kernels/6.12-max-lpa2-off.json. */
 const recordPath = (o: Observation): string =>
-  join(__dirname, '..', '..', 'features', 'data', 'real-kernels', `${o.kernel}-${o.cpu.replace(/[,=]/g, '-')}.json`);
+  join(__dirname, '..', '..', 'features', 'data', 'real-kernels', recordingName(o.kernel, o.cpu));
 
 /**
  * Records the observation for `npm test` to check the model against. Returns what changed when a
