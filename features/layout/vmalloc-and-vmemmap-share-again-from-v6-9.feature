@@ -40,7 +40,7 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
 
     Scenario Outline: <config> of v6.12 <cpu>
       Given the configuration <config> of Linux v6.12 <cpu>
-      Then vmalloc and vmemmap share "<shared>"
+      Then vmalloc and vmemmap share <shared>
 
       Examples: LPA2 or not
         | config | cpu          | shared                 | why                                   |
