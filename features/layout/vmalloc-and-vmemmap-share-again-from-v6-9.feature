@@ -81,3 +81,24 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
         | policy     | shared PMD table                          | shared PUD table                          | why                            |
         | v5.7       | kept: outside floor/ceiling (below-floor) | kept: outside floor/ceiling (below-floor) | both begin below VMEMMAP_START |
         | empty-only | freed                                     | freed after a WARN: reserved (boot)       | emptiness alone frees both     |
+
+  Rule: A 52-bit kernel running with 48 bits keeps the 52-bit VMEMMAP_START as its floor, so the table it shares with vmalloc becomes eligible
+
+  vmemmap_free passes the constant VMEMMAP_START, computed for 52 bits, as the floor. On a CPU
+  without LPA2 the kernel uses only the top of vmemmap, from the struct page of _PAGE_OFFSET(48), and
+  VMEMMAP_START lies 60T below the TTBR1 half it runs in: the PUD table vmalloc and vmemmap share now
+  lies wholly above the floor, and only its entries keep it. In the real boot state boot memory's
+  struct pages hold one of them; stripped of them, the table goes, as emptiness alone would free it
+  — a page memblock allocated at boot, so free_hotplug_page_range warns and frees it all the same.
+
+    Scenario Outline: the first memory block's struct pages on 4K/52 of v6.12 <cpu>
+      Given a kernel booted with the configuration 4K/52 of Linux v6.12 <cpu> with rodata_full off
+      And the shared table is stripped of everything it holds (a constructed state)
+      When the section at 0x200000000 is hot-added
+      And the section at 0x200000000 is hot-removed
+      Then the PUD table at <shared PUD table> is <result>
+
+      Examples: The floor against the TTBR1 half
+        | cpu          | shared PUD table   | result                                    | why                                              |
+        | with LPA2    | 0xffffc18000000000 | kept: outside floor/ceiling (below-floor) | VMEMMAP_START is in the half: 0xffffc1ffc0000000 |
+        | without LPA2 | 0xfffffd8000000000 | freed after a WARN: reserved (boot)       | VMEMMAP_START 0xffffc1ffc0000000 lies below it   |
