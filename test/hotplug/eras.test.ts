@@ -17,7 +17,9 @@ const MACHINES = ERA_NAMES.flatMap((era) =>
 );
 
 describe('hot-add then hot-remove in every era', () => {
-  test.prop([fc.constantFrom(...MACHINES), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })], { numRuns: 60 })(
+  test.prop([fc.constantFrom(...MACHINES), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })], {
+    numRuns: 60,
+  })(
     'one section anywhere in reach leaves the tables as before, but for those whose span passes VMEMMAP_END',
     (machine, where) => {
       const k = freshKernel(machine.config, { era: machine.era, lpa2: machine.lpa2 });
