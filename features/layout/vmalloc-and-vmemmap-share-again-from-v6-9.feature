@@ -102,3 +102,24 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
         | cpu          | shared PUD table   | result                                    | why                                              |
         | with LPA2    | 0xffffc18000000000 | kept: outside floor/ceiling (below-floor) | VMEMMAP_START is in the half: 0xffffc1ffc0000000 |
         | without LPA2 | 0xfffffd8000000000 | freed after a WARN: reserved (boot)       | VMEMMAP_START 0xffffc1ffc0000000 lies below it   |
+
+  Rule: There the design merged in v5.7 races vmalloc again, once nothing of boot pins the shared table
+
+  The same race the thread removed, explored as in emptiness-alone-races-vmalloc.feature: hot-remove
+  frees the struct pages at the first vmemmap address the kernel uses while vmalloc maps a page at
+  the top of the vmalloc space, in every interleaving. With the floor inside the running half the
+  shared table is never eligible. With the 52-bit floor below it, hot-remove can free the shared PUD
+  table between vmalloc's read of the PGD entry and its use of the table. In the real boot state
+  boot memory's struct pages, which can never be removed, keep an entry of that table live.
+
+    Scenario Outline: v5.7's policy on <config> of v6.12 <cpu>, <state>
+      Given the <state> on <config> of Linux v6.12 <cpu>
+      When every interleaving of hot-remove and vmalloc at the top of the vmalloc space is explored under the policy v5.7
+      Then the explorer finds <outcome>
+
+      Examples: The floor inside and below the running half
+        | config | cpu          | state             | outcome            | why                                      |
+        | 4K/48  | with LPA2    | constructed state | no violation       | a 48-bit build: the floor is in the half |
+        | 4K/52  | with LPA2    | constructed state | no violation       | 52 bits run: the floor is in the half    |
+        | 4K/52  | without LPA2 | constructed state | a freed-while-held | the floor lies 60T below the half        |
+        | 4K/52  | without LPA2 | real boot state   | no violation       | boot memory's struct pages pin the table |
