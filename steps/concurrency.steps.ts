@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type DataTable, defineParameterType, Given, Then, When } from '@cucumber/cucumber';
-import type { Geometry } from '../src/arch/geometry';
+import { type Geometry, geometryOptions } from '../src/arch/geometry';
 import { sharedTopEntry } from '../src/arch/sharing';
 import { type Exploration, explore } from '../src/concurrency/explorer';
 import { anyPolicy, INJECTED_BUGS } from '../src/concurrency/injected';
@@ -10,6 +10,7 @@ import { type RaceActors, raceScenario, stepsByActor, walkerUseAfterFree } from 
 import { type FreeingPolicy, POLICIES } from '../src/hotplug/policy';
 import { pgtableRangeAligned, type RangeVerdict } from '../src/hotplug/range-aligned';
 import { type TableDecision, vmemmapFree } from '../src/hotplug/remove';
+import type { Machine } from '../src/mappings/kernel';
 import { runToEnd } from '../src/tables/step';
 import type { SpecWorld } from './support/world';
 import { decisionText } from './teardown.steps';
@@ -18,7 +19,8 @@ import { decisionText } from './teardown.steps';
 
 /** What the concurrency steps of one scenario chose and found. */
 interface RaceRecord {
-  config?: string;
+  /** The configuration, with its era and CPU. */
+  machine?: Required<Exclude<Machine, string>>;
   state?: RaceState;
   /** The last race explored and what it found. */
   last?: RaceActors;
@@ -93,8 +95,8 @@ const plain = (line: string): string => line.replace(/\b0x[0-9a-f]{12}\b/g, '…
 
 function run(world: SpecWorld, actors: RaceActors, policy: FreeingPolicy): Exploration {
   const r = record(world);
-  if (!r.config || !r.state) throw new Error('the scenario has not chosen a race state (Given the … state on …)');
-  const scenario = raceScenario(actors, r.config, policy, r.state);
+  if (!r.machine || !r.state) throw new Error('the scenario has not chosen a race state (Given the … state on …)');
+  const scenario = raceScenario(actors, r.machine, policy, r.state);
   const e = explore(scenario);
   world.attach(
     [`${scenario.name}, policy ${policy.name}`, renderCounts(e), ...renderCounterexample(e)].join('\n'),
@@ -111,8 +113,16 @@ function found(e: Exploration): string {
   return e.counterexample?.violation.kind ?? 'no violation';
 }
 
+function chooseRace(world: SpecWorld, state: RaceState, geo: Geometry): void {
+  Object.assign(record(world), { machine: { config: geo.name, ...geometryOptions(geo) }, state });
+}
+
 Given('the {raceState} on {config}', function (this: SpecWorld, state: RaceState, geo: Geometry) {
-  Object.assign(record(this), { config: geo.name, state });
+  chooseRace(this, state, geo);
+});
+
+Given('the {raceState} on {machine}', function (this: SpecWorld, state: RaceState, geo: Geometry) {
+  chooseRace(this, state, geo);
 });
 
 When(
@@ -203,16 +213,16 @@ When(
   'the same struct pages are freed alone under the policy {freeing}',
   function (this: SpecWorld, policy: FreeingPolicy) {
     const r = record(this);
-    const { k, leaf } = raceState(r.config as string, r.state as RaceState);
+    const { k, leaf } = raceState(r.machine as Machine, r.state as RaceState);
     r.decisions = runToEnd(vmemmapFree(k, leaf[0], leaf[1], { policy })).decisions;
   },
 );
 
 function sharedDecision(world: SpecWorld): TableDecision | undefined {
   const r = record(world);
-  const { k } = raceState(r.config as string, 'constructed');
+  const { k } = raceState(r.machine as Machine, 'constructed');
   const shared = sharedTopEntry(k.layout).tables[0];
-  assert.ok(shared, `vmalloc and vmemmap share no table on ${r.config}`);
+  assert.ok(shared, `vmalloc and vmemmap share no table on ${r.machine?.config}`);
   return r.decisions?.find((d) => d.level === shared.level && d.va === shared.start);
 }
 

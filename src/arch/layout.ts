@@ -1,4 +1,4 @@
-import { type Kva, toKva } from './address';
+import { type Kva, toKva, ttbr1Base } from './address';
 import { type EraName, era as eraNamed } from './era';
 import { type Geometry, geometry, geometryOptions } from './geometry';
 
@@ -30,6 +30,13 @@ export interface Layout {
   readonly vmemmapStart: Kva;
   readonly vmemmapEnd: Kva;
   readonly fixaddrTop: Kva;
+  /**
+   * PAGE_OFFSET and VMEMMAP_START as the kernel's constants: the floors of __remove_pgd_mapping and
+   * vmemmap_free. A 52-bit kernel that fell back to fewer bits keeps their 52-bit values, below the
+   * TTBR1 half it runs in (negative model addresses); otherwise they equal pageOffset and vmemmapStart.
+   */
+  readonly pageOffsetConst: Kva;
+  readonly vmemmapStartConst: Kva;
   /** Regions bottom to top. */
   readonly regions: readonly Region[];
 }
@@ -136,6 +143,8 @@ const v57: LayoutEra = (geo, kasan) => {
     vmemmapStart: k(vmemmapStart),
     vmemmapEnd: k(vmemmapStart + vmemmapSize),
     fixaddrTop: k(fixaddrTop),
+    pageOffsetConst: k(pageOffset),
+    vmemmapStartConst: k(vmemmapStart),
     regions,
   };
 };
@@ -175,6 +184,8 @@ function linearAndModules(geo: Geometry, kasan: boolean, modulesSize: bigint) {
   /** Bytes of vmemmap below the struct page of _PAGE_OFFSET(vabits_actual): unused by a fallback. */
   const vmemmapUnused = ((linearStart - pageOffset) >> b.pageShift) * 64n;
   const region = regionOfKernel(geo);
+  /** A constant of the build's VA_BITS as a model address, negative when below the running TTBR1 half. */
+  const constant = (v: bigint): Kva => Number(v - ttbr1Base(geo));
   const regions: Region[] = [region('linear', 'Linear Mapping', linearStart, kasan ? kasanStart : pageEndMin)];
   if (kasan) regions.push(region('kasan', 'Kasan shadow', kasanStart, kasanEnd));
   regions.push(region('modules', 'Modules', pageEndMin, pageEndMin + modulesSize));
@@ -186,16 +197,15 @@ function linearAndModules(geo: Geometry, kasan: boolean, modulesSize: bigint) {
     vmemmapUnused,
     regions,
     region,
+    constant,
+    pageOffsetConst: constant(pageOffset),
   };
 }
 
 /** v5.11 to v6.8 (f4693c2716b3, 8c96400d6a39, 9ad7c6d5e75b), BPF region gone (b89ddf4cca43): Linux 6.1's memory.h and pgtable.h. */
 const v61: LayoutEra = (geo, kasan) => {
-  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region } = linearAndModules(
-    geo,
-    kasan,
-    SZ_128M,
-  );
+  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region, constant, pageOffsetConst } =
+    linearAndModules(geo, kasan, SZ_128M);
   const k = (v: bigint): Kva => toKva(geo, v);
   const vmemmapStart = neg(1n << (BigInt(geo.vaBitsConfig) - BigInt(geo.pageShift - 6)));
   const vmemmapEnd = vmemmapStart + vmemmapSize;
@@ -216,6 +226,8 @@ const v61: LayoutEra = (geo, kasan) => {
     vmemmapStart: k(vmemmapStart + vmemmapUnused),
     vmemmapEnd: k(vmemmapEnd),
     fixaddrTop: k(fixaddrTop),
+    pageOffsetConst,
+    vmemmapStartConst: constant(vmemmapStart),
     regions,
   };
 };
@@ -226,11 +238,8 @@ const v61: LayoutEra = (geo, kasan) => {
  * Linux 6.12's memory.h and pgtable.h.
  */
 const v612: LayoutEra = (geo, kasan) => {
-  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region } = linearAndModules(
-    geo,
-    kasan,
-    SZ_2G,
-  );
+  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region, constant, pageOffsetConst } =
+    linearAndModules(geo, kasan, SZ_2G);
   const k = (v: bigint): Kva => toKva(geo, v);
   const vmemmapEnd = neg(SZ_1G);
   const vmemmapStart = vmemmapEnd - vmemmapSize;
@@ -251,6 +260,8 @@ const v612: LayoutEra = (geo, kasan) => {
     vmemmapStart: k(vmemmapStart + vmemmapUnused),
     vmemmapEnd: k(vmemmapEnd),
     fixaddrTop: k(fixaddrTop),
+    pageOffsetConst,
+    vmemmapStartConst: constant(vmemmapStart),
     regions,
   };
 };

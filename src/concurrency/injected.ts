@@ -2,7 +2,7 @@ import { type Kva, kvaHex } from '../arch/address';
 import { ConfigError } from '../errors';
 import { archAddMemory } from '../hotplug/add';
 import { type FreeingPolicy, POLICIES, policyNamed } from '../hotplug/policy';
-import { sectionVmemmap, vmemmapFree } from '../hotplug/remove';
+import { vmemmapFree } from '../hotplug/remove';
 import { Kernel, type Machine, machineOptions } from '../mappings/kernel';
 import { vmemmapLeafLevel } from '../mappings/vmemmap';
 import { runToEnd } from '../tables/step';
@@ -10,7 +10,7 @@ import { translate } from '../tables/walker';
 import type { Actor } from './actor';
 import { cpuAccessActor, hotRemoveActor, ptdumpActor } from './actors';
 import type { Scenario } from './explorer';
-import { type RaceState, raceState } from './scenarios';
+import { gibVmemmap, type RaceState, raceState } from './scenarios';
 
 const GiB = 2 ** 30;
 const v57 = POLICIES['v5.7'] as FreeingPolicy;
@@ -76,7 +76,7 @@ function lastLeafState(machine: Machine, sections: (k: Kernel) => number[]): { k
   });
   const added = sections(k);
   for (const pa of added) archAddMemory(k, pa, GiB);
-  const [vs, ve] = sectionVmemmap(k, k.sectionOf(added[0] as number));
+  const [vs, ve] = gibVmemmap(k, added[0] as number);
   const leafStart = ve - vmemmapLeafLevel(k).entrySize;
   runToEnd(vmemmapFree(k, vs, leafStart, { policy: 'v5.7', actor: 'setup' }));
   return { k, leaf: [leafStart, ve] };

@@ -1,7 +1,7 @@
 import type { Kva } from '../arch/address';
 import { archAddMemory } from '../hotplug/add';
 import type { FreeingPolicy } from '../hotplug/policy';
-import { sectionVmemmap, vmemmapFree } from '../hotplug/remove';
+import { vmemmapFree } from '../hotplug/remove';
 import { Kernel, type Machine, machineOptions } from '../mappings/kernel';
 import { vmemmapLeafLevel } from '../mappings/vmemmap';
 import { runToEnd } from '../tables/step';
@@ -38,10 +38,15 @@ export function raceState(machine: Machine, state: RaceState): { k: Kernel; leaf
         });
   const section = state === 'real' ? firstSectionWithOwnLeafTable(k) : GiB;
   archAddMemory(k, section, GiB);
-  const [vs, ve] = sectionVmemmap(k, k.sectionOf(section));
+  const [vs, ve] = gibVmemmap(k, section);
   const leafEnd = vs + vmemmapLeafLevel(k).entrySize;
   runToEnd(vmemmapFree(k, leafEnd, ve, { policy: 'v5.7', actor: 'setup' }));
   return { k, leaf: [vs, leafEnd] };
+}
+
+/** The struct pages of the 1G hot-added at `pa`: one section's in v5.7, eight memory blocks' from v5.12. */
+export function gibVmemmap(k: Kernel, pa: number): [Kva, Kva] {
+  return [k.vmemmapVa(pa / k.geo.pageSize), k.vmemmapVa((pa + GiB) / k.geo.pageSize)];
 }
 
 /** The lowest section above boot memory whose vmemmap leaves fill a leaf table no boot struct page shares. */

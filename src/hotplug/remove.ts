@@ -39,7 +39,10 @@ export function bounds(k: Kernel, policy: FreeingPolicy, region: [Kva, Kva], ran
   return [fromKva(k.geo, lo), fromKva(k.geo, hi)];
 }
 
-/** vmemmap_free: unmap with free_mapped, then free empty tables within [VMEMMAP_START, VMEMMAP_END). */
+/**
+ * vmemmap_free: unmap with free_mapped, then free empty tables within [VMEMMAP_START, VMEMMAP_END), the
+ * kernel's constant VMEMMAP_START even when a 52-bit kernel runs with fewer bits and it lies below them.
+ */
 export function* vmemmapFree(k: Kernel, start: Kva, end: Kva, options: TeardownOptions = {}): Steps<TeardownReport> {
   const { vmemmapStart, vmemmapEnd } = k.layout;
   if (start < vmemmapStart || end > vmemmapEnd || start >= end) {
@@ -52,7 +55,8 @@ export function* vmemmapFree(k: Kernel, start: Kva, end: Kva, options: TeardownO
   }
   const policy = resolve(options.policy);
   const shared = policy.skipVmemmapWhenShared && sharedTopEntry(k.layout).shared;
-  return yield* teardown(k, 'vmemmap_free', start, end, true, [vmemmapStart, vmemmapEnd], policy, options, shared);
+  const region: [Kva, Kva] = [k.layout.vmemmapStartConst, vmemmapEnd];
+  return yield* teardown(k, 'vmemmap_free', start, end, true, region, policy, options, shared);
 }
 
 /** __remove_pgd_mapping: unmap the linear map (pages not freed), then free empty tables within [PAGE_OFFSET, PAGE_END). */
@@ -84,7 +88,7 @@ export function* removePgdMapping(
     start,
     end,
     false,
-    [k.layout.pageOffset, k.layout.pageEnd],
+    [k.layout.pageOffsetConst, k.layout.pageEnd],
     policy,
     options,
     false,

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { fromKva, kvaHex, ttbr1Base } from '../../src/arch/address';
+import { fromKva, hex64, kvaHex, ttbr1Base } from '../../src/arch/address';
 import { ERA_NAMES, ERAS } from '../../src/arch/era';
 import { geometry } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
@@ -101,6 +101,26 @@ describe('6.12 against the real guest (Debian linux-image-6.12-arm64, 4K/52, /pr
     expect([lay.geo.vaBits, lay.geo.levelCount, lay.geo.levels[0]?.entries]).toEqual([52, 5, 16]);
     expect(kvaHex(lay.geo, lay.pageOffset)).toBe('0xfff0000000000000');
     expect(kvaHex(lay.geo, lay.vmemmapStart)).toBe('0xffffc1ffc0000000');
+  });
+});
+
+describe('the floors of a 52-bit kernel running with fewer bits', () => {
+  test.prop([anyLayout])(
+    'PAGE_OFFSET and VMEMMAP_START keep their 52-bit values: below the running half exactly when it fell back',
+    (lay) => {
+      const fellBack = lay.geo.vaBits < lay.geo.vaBitsConfig;
+      expect(lay.pageOffsetConst < lay.pageOffset).toBe(fellBack);
+      expect(lay.vmemmapStartConst < lay.vmemmapStart).toBe(fellBack);
+      expect(lay.pageOffsetConst === lay.pageOffset).toBe(!fellBack);
+    },
+  );
+
+  it('4K/52 of v6.12 on cortex-a57: VMEMMAP_START is still 0xffffc1ffc0000000, the floor of vmemmap_free', () => {
+    const lay = layout(geometry('4K/52', { era: 'v6.12', lpa2: false }));
+    expect([hex64(fromKva(lay.geo, lay.vmemmapStartConst)), hex64(fromKva(lay.geo, lay.pageOffsetConst))]).toEqual([
+      '0xffffc1ffc0000000',
+      '0xfff0000000000000',
+    ]);
   });
 });
 

@@ -71,9 +71,9 @@ function boundName(k: Kernel, part: TeardownReport, value: bigint, isCeiling: bo
   if (value === 0n) return isCeiling ? 'the top of the address space' : 'no floor';
   const { layout: l } = k;
   const named: [string, Kva][] = [
-    ['VMEMMAP_START', l.vmemmapStart],
+    ['VMEMMAP_START', l.vmemmapStartConst],
     ['VMEMMAP_END', l.vmemmapEnd],
-    ['PAGE_OFFSET', l.pageOffset],
+    ['PAGE_OFFSET', l.pageOffsetConst],
     ['PAGE_END', l.pageEnd],
     ['start of the range', part.start],
     ['end of the range', part.end],
