@@ -234,7 +234,7 @@ export function modelLayout(obs: Pick<Observation, 'config' | 'era' | 'lpa2'>): 
     ...(modules ? { MODULES_VADDR: kvaHex(geo, modules.start), MODULES_END: kvaHex(geo, modules.end) } : {}),
     VMALLOC_START: kvaHex(geo, lay.vmallocStart),
     VMALLOC_END: kvaHex(geo, lay.vmallocEnd),
-    VMEMMAP_START: kvaHex(geo, lay.vmemmapStart),
+    VMEMMAP_START: kvaHex(geo, lay.vmemmapStartConst),
     VMEMMAP_END: kvaHex(geo, lay.vmemmapEnd),
     SECTION_SIZE_BITS: String(Math.log2(geo.sectionSize)),
     VA_BITS: String(geo.vaBitsConfig),
