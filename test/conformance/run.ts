@@ -23,19 +23,35 @@ import { buildInitramfs } from './initramfs';
 import { Qmp } from './qmp';
 
 /*
- * The real-kernel side of the conformance run: boots a Debian arm64 kernel under QEMU (TCG, -M virt,
- * nokaslr) with a virtio-mem device, plugs and unplugs memory over QMP, and at each stage stops the
- * vCPU, saves the table pages it needs (pmemsave) and walks the kernel's own tables with the model's
- * walker and ptdump printer over that RAM image.
- *
- *   npm run conformance -- [--kernel 6.1|6.12|6.12-16k] [--cpu cortex-a57|max|max,lpa2=off]
- *     [--placement near|far|both] [--far-gib 513] [--boot-mib 512] [--region-mib 1024]
- *     [--out report.json] [--record dir] [--keep]
- *
- * Exit 0 when every stage was observed, 1 on any failure (a guest in a configuration the model has no
- * geometry for included), 2 when QEMU or a package is missing and cannot be installed. TTBR1_EL1 is
- * read once, at boot, through QEMU's gdbstub. Not yet: the model's prediction side by side (issue 9).
+ * The conformance run: boots a Debian arm64 kernel under QEMU (TCG, -M virt, nokaslr) with a
+ * virtio-mem device, plugs and unplugs memory over QMP, and at each stage stops the vCPU, saves the
+ * table pages it needs (pmemsave) and walks the kernel's own tables with the model's walker and
+ * ptdump printer over that RAM image; then runs the model in the kernel's era through the same plugs
+ * (src/conformance) and compares, stage by stage. TTBR1_EL1 is read once, at boot, through QEMU's
+ * gdbstub.
  */
+const USAGE = `Usage: npm run conformance -- [--kernel 6.1|6.12|6.12-16k] [--cpu cortex-a57|max|max,lpa2=off]
+         [--placement near|far|both] [--far-gib 513] [--boot-mib 512] [--region-mib 1024]
+         [--out report.json] [--record dir] [--keep]
+       npm run conformance -- --all
+
+Boots the kernel under QEMU, hot-plugs memory with virtio-mem, reads the kernel's page tables at each
+stage and compares them with the model's in the kernel's era. A run with the default machine and plugs
+records what the kernel showed in features/data/real-kernels/ (what npm test reads). --all runs every
+kernel on every CPU QEMU offers it, one after the other.
+
+Exit 0 when the model agrees at every stage, 1 on a disagreement, a changed answer from the kernel or
+any other failure, 2 on bad options or when QEMU or a package is missing and cannot be installed.`;
+
+/** Every kernel on every CPU QEMU offers it: what --all runs (and CI). */
+const ALL_RUNS: readonly (readonly [string, string])[] = [
+  ['6.1', 'cortex-a57'],
+  ['6.12', 'cortex-a57'],
+  ['6.12', 'max'],
+  ['6.12', 'max,lpa2=off'],
+  ['6.12-16k', 'max'],
+  ['6.12-16k', 'max,lpa2=off'],
+];
 
 const MiB = 2 ** 20;
 const U64 = 1n << 64n;
@@ -624,10 +640,33 @@ function recordObservation(o: Observation): string | undefined {
   return undefined;
 }
 
+/** --all: each run in a process of its own; the exit code is the worst of theirs. */
+function runAll(): number {
+  let worst = 0;
+  for (const [kernel, cpu] of ALL_RUNS) {
+    console.log(`\n######## Linux ${kernel} on -cpu ${cpu}`);
+    const t = Date.now();
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--kernel', kernel, '--cpu', cpu], {
+      stdio: 'inherit',
+    });
+    const code = child.status ?? 1;
+    console.log(`######## Linux ${kernel} on -cpu ${cpu}: exit ${code} in ${Math.round((Date.now() - t) / 1000)} s`);
+    if (code === 2) return 2;
+    worst = Math.max(worst, code);
+  }
+  return worst;
+}
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (argv.includes('--all')) process.exit(runAll());
 main().then(
   () => process.exit(0),
   (e: unknown) => {
     console.error(`conformance: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(e instanceof MissingError ? 2 : 1);
+    process.exit(e instanceof MissingError || e instanceof UsageError ? 2 : 1);
   },
 );
