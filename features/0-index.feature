@@ -82,15 +82,17 @@ Feature: The claims of the review thread, and the features that check them
 
     Scenario: where the manual restores the tables and keeps the shared one
       Then the claim is checked by these rules of the manual:
-        | feature                                                       | rule                                                                                                          |
-        | hot-remove/enclosing-region-restores-the-tables.feature       | Hot-add then hot-remove of memory restores the page tables exactly                                            |
-        | hot-remove/enclosing-region-restores-the-tables.feature       | Tables first needed by memory at the top of the linear map's reach span past VMEMMAP_END and are never freed  |
-        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | The shared table survives hot-add and hot-remove, kept as outside floor/ceiling                               |
-        | layout/vmalloc-shares-a-table-with-vmemmap.feature            | The shared table maps addresses below VMEMMAP_START, so a floor of VMEMMAP_START keeps it                     |
-        | hot-remove/an-unusual-range.feature                           | Removing the section that opens a PGD entry frees its own tables only when floor and ceiling are the region   |
-        | concurrency/floor-and-ceiling-leave-no-race.feature           | Under v5.7 no interleaving violates a rule, with or without a shared table, real or constructed               |
-        | hot-remove/later-eras-free-by-memory-block-and-p4d.feature    | With five levels the linear map of a far memory block frees its P4D table; folded, a PUD table is the highest |
-        | layout/vmalloc-and-vmemmap-share-again-from-v6-9.feature      | Stripped of everything they held, the shared tables are still kept — the floor decides                        |
+        | feature                                                       | rule                                                                                                                          |
+        | hot-remove/enclosing-region-restores-the-tables.feature       | Hot-add then hot-remove of memory restores the page tables exactly                                                            |
+        | hot-remove/enclosing-region-restores-the-tables.feature       | Tables first needed by memory at the top of the linear map's reach span past VMEMMAP_END and are never freed                  |
+        | hot-remove/tables-shared-with-vmalloc-are-never-freed.feature | The shared table survives hot-add and hot-remove, kept as outside floor/ceiling                                               |
+        | layout/vmalloc-shares-a-table-with-vmemmap.feature            | The shared table maps addresses below VMEMMAP_START, so a floor of VMEMMAP_START keeps it                                     |
+        | hot-remove/an-unusual-range.feature                           | Removing the section that opens a PGD entry frees its own tables only when floor and ceiling are the region                   |
+        | concurrency/floor-and-ceiling-leave-no-race.feature           | Under v5.7 no interleaving violates a rule, with or without a shared table, real or constructed                               |
+        | hot-remove/later-eras-free-by-memory-block-and-p4d.feature    | With five levels the linear map of a far memory block frees its P4D table; folded, a PUD table is the highest                 |
+        | layout/vmalloc-and-vmemmap-share-again-from-v6-9.feature      | Stripped of everything they held, the shared tables are still kept — the floor decides                                        |
+        | real-kernels/the-design-on-real-kernels.feature               | With the enclosing region as floor and ceiling, unplugging everything frees every table that mapped only the unplugged memory |
+        | real-kernels/the-design-on-real-kernels.feature               | Unplugging part of the memory frees the tables that mapped only that part, and keeps every table that still maps something    |
 
   Rule: One free_empty_tables serves both callers; only floor and ceiling differ
 
