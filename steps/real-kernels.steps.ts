@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Given, Then } from '@cucumber/cucumber';
+import { type Kva, toKva } from '../src/arch/address';
 import type { Geometry } from '../src/arch/geometry';
+import { layout } from '../src/arch/layout';
 import { compareTables, disagreementText } from '../src/conformance/compare';
 import {
   layoutDisagreements,
@@ -14,6 +16,7 @@ import {
   type StageRole,
   type StageVerdict,
   stageOf,
+  stagesWithout,
   tableChange,
   tablesPerLevel,
 } from '../src/conformance/observation';
@@ -157,5 +160,24 @@ Then(
       },
       placement,
     );
+  },
+);
+
+Then(
+  'in the {word} placement the {level} table at {hex} spans the end of vmalloc, maps something besides the plugged memory, and stays at every stage, on the kernel and in the model',
+  function (this: SpecWorld, placement: string, level: string, at: bigint) {
+    const r = run(this);
+    const start: Kva = toKva(r.geo, at);
+    const table = r.verdicts[0]?.real.find((t) => t.level === level && t.start === start);
+    assert.ok(table, `the kernel showed a ${level} table at 0x${at.toString(16)}`);
+    const vmallocLast = layout(r.geo).vmallocEnd - 1;
+    assert.ok(table.start <= vmallocLast && vmallocLast < table.end, 'its span holds the last address of vmalloc');
+    for (const side of ['real', 'model'] as const) {
+      assert.deepEqual(
+        stagesWithout(r.verdicts, placement, side, table, (t) => t.others > 0),
+        [],
+        side,
+      );
+    }
   },
 );

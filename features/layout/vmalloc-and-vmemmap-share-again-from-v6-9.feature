@@ -86,8 +86,9 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
 
   vmemmap_free passes the constant VMEMMAP_START, computed for 52 bits, as the floor. On a CPU
   without LPA2 the kernel uses only the top of vmemmap, from the struct page of _PAGE_OFFSET(48), and
-  VMEMMAP_START lies 60T below the TTBR1 half it runs in: the PUD table vmalloc and vmemmap share now
-  lies wholly above the floor, and only its entries keep it. In the real boot state boot memory's
+  vmalloc reaches up to 8M below that (pgtable.h's VMALLOC_END for a 52-bit build), 60T above
+  VMEMMAP_START: the PUD table vmalloc and vmemmap share now lies wholly above the floor, and only
+  its entries keep it. In the real boot state boot memory's
   struct pages hold one of them; stripped of them, the table goes, as emptiness alone would free it
   — a page memblock allocated at boot, so free_hotplug_page_range warns and frees it all the same.
 
@@ -98,17 +99,17 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
       And the section at 0x200000000 is hot-removed
       Then the PUD table at <shared PUD table> is <result>
 
-      Examples: The floor against the TTBR1 half
-        | cpu          | shared PUD table   | result                                    | why                                              |
-        | with LPA2    | 0xffffc18000000000 | kept: outside floor/ceiling (below-floor) | VMEMMAP_START is in the half: 0xffffc1ffc0000000 |
-        | without LPA2 | 0xfffffd8000000000 | freed after a WARN: reserved (boot)       | VMEMMAP_START 0xffffc1ffc0000000 lies below it   |
+      Examples: The floor against the shared table
+        | cpu          | shared PUD table   | result                                    | why                                                  |
+        | with LPA2    | 0xffffc18000000000 | kept: outside floor/ceiling (below-floor) | it starts below VMEMMAP_START, 0xffffc1ffc0000000    |
+        | without LPA2 | 0xfffffd8000000000 | freed after a WARN: reserved (boot)       | VMEMMAP_START, 0xffffc1ffc0000000, lies 60T below it |
 
   Rule: There the design merged in v5.7 races vmalloc again, once nothing of boot pins the shared table
 
   The same race the thread removed, explored as in emptiness-alone-races-vmalloc.feature: hot-remove
   frees the struct pages at the first vmemmap address the kernel uses while vmalloc maps a page at
-  the top of the vmalloc space, in every interleaving. With the floor inside the running half the
-  shared table is never eligible. With the 52-bit floor below it, hot-remove can free the shared PUD
+  the top of the vmalloc space, in every interleaving. Where the shared table starts below the floor
+  it is never eligible. With the 52-bit floor below it, hot-remove can free the shared PUD
   table between vmalloc's read of the PGD entry and its use of the table. In the real boot state
   boot memory's struct pages, which can never be removed, keep an entry of that table live.
 
@@ -117,9 +118,9 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
       When every interleaving of hot-remove and vmalloc at the top of the vmalloc space is explored under the policy v5.7
       Then the explorer finds <outcome>
 
-      Examples: The floor inside and below the running half
-        | config | cpu          | state             | outcome            | why                                      |
-        | 4K/48  | with LPA2    | constructed state | no violation       | a 48-bit build: the floor is in the half |
-        | 4K/52  | with LPA2    | constructed state | no violation       | 52 bits run: the floor is in the half    |
-        | 4K/52  | without LPA2 | constructed state | a freed-while-held | the floor lies 60T below the half        |
-        | 4K/52  | without LPA2 | real boot state   | no violation       | boot memory's struct pages pin the table |
+      Examples: The floor above and below the shared table's start
+        | config | cpu          | state             | outcome            | why                                              |
+        | 4K/48  | with LPA2    | constructed state | no violation       | a 48-bit build: the table starts below the floor |
+        | 4K/52  | with LPA2    | constructed state | no violation       | 52 bits run: the table starts below the floor    |
+        | 4K/52  | without LPA2 | constructed state | a freed-while-held | the floor lies 60T below the table               |
+        | 4K/52  | without LPA2 | real boot state   | no violation       | boot memory's struct pages pin the table         |

@@ -81,3 +81,23 @@ Feature: The design on real kernels: Linux 6.1 and 6.12, hot-plugged in QEMU, ag
         | 6.1      | cortex-a57 | near      | PTE 128 |
         | 6.12     | max        | far       | PTE 128 |
         | 6.12-16k | max        | far       | PTE 8   |
+
+  Rule: From v6.9 vmalloc and vmemmap share a table again, and hot-remove never freed it
+
+  In 6.12 the struct pages of the first memory lie right above the end of vmalloc, under one table
+  (the layout chapter shows which, per configuration); on 6.1's 4K/48 layout they do not. The near
+  placement's struct pages are mapped under that table, beside vmalloc's own last entries (the percpu
+  chunks, allocated from the top of vmalloc down). Hot-remove tore the struct pages down and kept the
+  table at every stage. On a CPU without LPA2 the floor, the 52-bit VMEMMAP_START, lies below this
+  table, so only its other entries keep it (the layout chapter shows the race this leaves open).
+
+    Scenario Outline: Linux <kernel> on a <cpu> CPU
+      Given the hot-plug run recorded from Linux <kernel> on a <cpu> CPU
+      Then in the near placement the <level> table at <table> spans the end of vmalloc, maps something besides the plugged memory, and stays at every stage, on the kernel and in the model
+
+      Examples:
+        | kernel   | cpu          | level | table              |
+        | 6.12     | cortex-a57   | PUD   | 0xfffffd8000000000 |
+        | 6.12     | max          | PUD   | 0xffffc18000000000 |
+        | 6.12-16k | max          | PMD   | 0xfffff03000000000 |
+        | 6.12-16k | max,lpa2=off | PMD   | 0xffffffb000000000 |

@@ -32,8 +32,9 @@ export interface Layout {
   readonly fixaddrTop: Kva;
   /**
    * PAGE_OFFSET and VMEMMAP_START as the kernel's constants: the floors of __remove_pgd_mapping and
-   * vmemmap_free. A 52-bit kernel that fell back to fewer bits keeps their 52-bit values, below the
-   * TTBR1 half it runs in (negative model addresses); otherwise they equal pageOffset and vmemmapStart.
+   * vmemmap_free. A 52-bit kernel that fell back to fewer bits keeps their 52-bit values: PAGE_OFFSET
+   * below the TTBR1 half it runs in (a negative model address), VMEMMAP_START far below the struct
+   * pages it uses and below VMALLOC_END; otherwise they equal pageOffset and vmemmapStart.
    */
   readonly pageOffsetConst: Kva;
   readonly vmemmapStartConst: Kva;

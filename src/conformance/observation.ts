@@ -282,3 +282,17 @@ export function tablesPerLevel(geo: Geometry, tables: readonly SeenTable[]): str
 export function recordingName(kernel: string, cpu: string): string {
   return `${kernel}-${cpu.replace(/[,=]/g, '-')}.json`;
 }
+
+/** The stages of a placement at which a table (level and first address) is absent on one side, or fails a test. */
+export function stagesWithout(
+  verdicts: readonly StageVerdict[],
+  placement: string,
+  side: 'real' | 'model',
+  table: { readonly level: string; readonly start: Kva },
+  holds: (t: SeenTable) => boolean,
+): string[] {
+  return verdicts
+    .filter((v) => v.placement === placement)
+    .filter((v) => !v[side].some((t) => t.level === table.level && t.start === table.start && holds(t)))
+    .map((v) => v.stage);
+}
