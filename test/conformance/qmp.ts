@@ -30,7 +30,7 @@ export class Qmp {
   }
 
   /** Connects (retrying while QEMU creates the socket), reads the greeting and leaves negotiation mode. */
-  static async open(path: string, timeoutMs = 10_000): Promise<Qmp> {
+  static async open(path: string, timeoutMs = 120_000): Promise<Qmp> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
