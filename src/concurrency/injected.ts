@@ -3,14 +3,14 @@ import { ConfigError } from '../errors';
 import { archAddMemory } from '../hotplug/add';
 import { type FreeingPolicy, POLICIES, policyNamed } from '../hotplug/policy';
 import { vmemmapFree } from '../hotplug/remove';
-import { Kernel, type Machine, machineOptions } from '../mappings/kernel';
+import type { Kernel, Machine } from '../mappings/kernel';
 import { vmemmapLeafLevel } from '../mappings/vmemmap';
 import { runToEnd } from '../tables/step';
 import { translate } from '../tables/walker';
 import type { Actor } from './actor';
 import { cpuAccessActor, hotRemoveActor, ptdumpActor } from './actors';
 import type { Scenario } from './explorer';
-import { gibVmemmap, type RaceState, raceState } from './scenarios';
+import { constructedKernel, gibVmemmap, type RaceState, raceState } from './scenarios';
 
 const GiB = 2 ** 30;
 const v57 = POLICIES['v5.7'] as FreeingPolicy;
@@ -66,14 +66,7 @@ export function anyPolicy(name: string): FreeingPolicy {
  * hot-remove removes, so that every schedule stays short.
  */
 function lastLeafState(machine: Machine, sections: (k: Kernel) => number[]): { k: Kernel; leaf: [Kva, Kva] } {
-  const k = new Kernel({
-    ...machineOptions(machine),
-    bare: true,
-    physOffset: GiB,
-    bootBase: 2 * GiB,
-    bootSize: GiB,
-    rodataFull: false,
-  });
+  const k = constructedKernel(machine);
   const added = sections(k);
   for (const pa of added) archAddMemory(k, pa, GiB);
   const [vs, ve] = gibVmemmap(k, added[0] as number);

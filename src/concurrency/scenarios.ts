@@ -28,20 +28,28 @@ export function raceState(machine: Machine, state: RaceState): { k: Kernel; leaf
   const k =
     state === 'real'
       ? new Kernel({ ...machineOptions(machine), bootSize: GiB, rodataFull: false })
-      : new Kernel({
-          ...machineOptions(machine),
-          bare: true,
-          physOffset: GiB,
-          bootBase: 2 * GiB,
-          bootSize: GiB,
-          rodataFull: false,
-        });
+      : constructedKernel(machine);
   const section = state === 'real' ? firstSectionWithOwnLeafTable(k) : GiB;
   archAddMemory(k, section, GiB);
   const [vs, ve] = gibVmemmap(k, section);
   const leafEnd = vs + vmemmapLeafLevel(k).entrySize;
   runToEnd(vmemmapFree(k, leafEnd, ve, { policy: 'v5.7', actor: 'setup' }));
   return { k, leaf: [vs, leafEnd] };
+}
+
+/**
+ * The constructed state's kernel: nothing of boot mapped, PHYS_OFFSET at 1G and boot memory above
+ * it, so the first DRAM section is hot-pluggable and no boot structure pins a table.
+ */
+export function constructedKernel(machine: Machine): Kernel {
+  return new Kernel({
+    ...machineOptions(machine),
+    bare: true,
+    physOffset: GiB,
+    bootBase: 2 * GiB,
+    bootSize: GiB,
+    rodataFull: false,
+  });
 }
 
 /** The struct pages of the 1G hot-added at `pa`: one section's in v5.7, eight memory blocks' from v5.12. */

@@ -5,7 +5,7 @@ import { archAddMemory } from '../hotplug/add';
 import { archRemoveMemory } from '../hotplug/remove';
 import { Kernel } from '../mappings/kernel';
 import { compareTables, type Disagreement } from './compare';
-import { type SeenTable, tableKey, tablesOver } from './tables';
+import { type SeenTable, tableKey, tableRuns, tablesOver } from './tables';
 
 /*
  * What a real kernel showed in a conformance run (test/conformance/run.ts), as recorded in small JSON
@@ -79,38 +79,23 @@ const kva = (geo: Geometry, hex: string): Kva => toKva(geo, BigInt(hex));
 /** An end address: the top of the address space (2^64) is written 0. */
 const endKva = (geo: Geometry, hex: string): Kva => (BigInt(hex) === 0n ? 2 ** geo.vaBits : kva(geo, hex));
 
-/** Tables as runs: consecutive tables of one level, end to end, with the same counts. */
+/** Tables as runs (tableRuns), as recorded. */
 export function recordRuns(geo: Geometry, tables: readonly SeenTable[]): RecordedRun[] {
-  const runs: { first: SeenTable; end: Kva; count: number }[] = [];
-  const same = (a: SeenTable, b: SeenTable): boolean =>
-    a.level === b.level &&
-    a.live === b.live &&
-    a.tables === b.tables &&
-    a.blocks === b.blocks &&
-    a.pages === b.pages &&
-    a.others === b.others &&
-    a.inside.tables === b.inside.tables &&
-    a.inside.blocks === b.inside.blocks &&
-    a.inside.pages === b.inside.pages;
-  for (const t of tables) {
-    const run = runs.at(-1);
-    if (run && same(run.first, t) && run.end === t.start) {
-      run.end = t.end;
-      run.count++;
-    } else runs.push({ first: t, end: t.end, count: 1 });
-  }
-  return runs.map(({ first: t, end, count }) => ({
-    level: t.level,
-    start: kvaHex(geo, t.start),
-    end: kvaHex(geo, end),
-    count,
-    live: t.live,
-    tables: t.tables,
-    blocks: t.blocks,
-    pages: t.pages,
-    others: t.others,
-    inside: t.inside,
-  }));
+  return tableRuns(tables).map((run) => {
+    const t = run[0] as SeenTable;
+    return {
+      level: t.level,
+      start: kvaHex(geo, t.start),
+      end: kvaHex(geo, (run.at(-1) as SeenTable).end),
+      count: run.length,
+      live: t.live,
+      tables: t.tables,
+      blocks: t.blocks,
+      pages: t.pages,
+      others: t.others,
+      inside: t.inside,
+    };
+  });
 }
 
 /** Recorded runs back as tables, in model addresses (physical addresses unknown: 0). */

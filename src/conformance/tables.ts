@@ -70,18 +70,18 @@ export function tablesOver(view: TableView, ranges: readonly { start: Kva; end: 
 /** A table's identity across stages: its level and span (not its physical address). */
 export const tableKey = (t: SeenTable): string => `${t.level}@${t.start}`;
 
-/**
- * One line per run of tables: same level, same entry counts, spans end to end (256 full PTE tables
- * print as one line), with the physical address of the first.
- */
-export function formatTables(geo: Geometry, tables: readonly SeenTable[]): string[] {
+/** Tables in runs: consecutive tables of one level, spans end to end, with the same counts throughout. */
+export function tableRuns(tables: readonly SeenTable[]): SeenTable[][] {
   const same = (a: SeenTable, b: SeenTable): boolean =>
     a.level === b.level &&
     a.live === b.live &&
     a.tables === b.tables &&
     a.blocks === b.blocks &&
     a.pages === b.pages &&
-    a.others === b.others;
+    a.others === b.others &&
+    a.inside.tables === b.inside.tables &&
+    a.inside.blocks === b.inside.blocks &&
+    a.inside.pages === b.inside.pages;
   const runs: SeenTable[][] = [];
   for (const t of tables) {
     const run = runs.at(-1);
@@ -89,7 +89,15 @@ export function formatTables(geo: Geometry, tables: readonly SeenTable[]): strin
     if (run && last && same(last, t) && last.end === t.start) run.push(t);
     else runs.push([t]);
   }
-  return runs.map((run) => {
+  return runs;
+}
+
+/**
+ * One line per run of tables (256 full PTE tables print as one line), with the physical address of
+ * the first.
+ */
+export function formatTables(geo: Geometry, tables: readonly SeenTable[]): string[] {
+  return tableRuns(tables).map((run) => {
     const first = run[0] as SeenTable;
     const last = run.at(-1) as SeenTable;
     const count = run.length > 1 ? ` ×${run.length}` : '';
