@@ -637,7 +637,7 @@ function recordObservation(o: Observation): string | undefined {
   const answer = ({ kernel: _k, release: _r, cpu: _c, qemu: _q, ...rest }: Observation): string => JSON.stringify(rest);
   const before = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Observation) : undefined;
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(o, null, 1)}\n`);
+  writeFileSync(path, `${JSON.stringify(o, null, 2)}\n`);
   console.log(`recorded ${path}`);
   if (before && answer(before) !== answer(o)) {
     return `the kernel's answer changed since ${before.release} was recorded in ${path} (git diff shows how)`;
