@@ -6,10 +6,17 @@ import { type Exploration, explore } from '../src/concurrency/explorer';
 import { anyPolicy, INJECTED_BUGS } from '../src/concurrency/injected';
 import { renderCounterexample, renderCounts } from '../src/concurrency/render';
 import { type RaceState, raceState } from '../src/concurrency/scenarios';
-import { type RaceActors, raceScenario, stepsByActor, walkerUseAfterFree } from '../src/concurrency/story';
+import {
+  essentialSteps,
+  type RaceActors,
+  raceScenario,
+  stepsByActor,
+  walkerUseAfterFree,
+} from '../src/concurrency/story';
 import { type FreeingPolicy, POLICIES } from '../src/hotplug/policy';
 import { pgtableRangeAligned, type RangeVerdict } from '../src/hotplug/range-aligned';
 import { type TableDecision, vmemmapFree } from '../src/hotplug/remove';
+import { raceDiagram } from '../src/present/svg/race-diagram';
 import { runToEnd } from '../src/tables/step';
 import type { SpecWorld } from './support/world';
 import { decisionText } from './teardown.steps';
@@ -100,6 +107,14 @@ function run(world: SpecWorld, actors: RaceActors, policy: FreeingPolicy): Explo
     [`${scenario.name}, policy ${policy.name}`, renderCounts(e), ...renderCounterexample(e)].join('\n'),
     'text/plain',
   );
+  const c = e.counterexample;
+  if (c) {
+    const essential = essentialSteps(c).map((s) => s.n);
+    world.attach(Buffer.from(raceDiagram(e, essential)), {
+      mediaType: 'image/svg+xml',
+      fileName: `${scenario.name}, policy ${policy.name}: ${c.violation.kind} in ${c.steps.length} steps.svg`,
+    });
+  }
   r.byRace.set(actors, e);
   Object.assign(r, { last: actors, explored: e });
   return e;
