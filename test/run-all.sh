@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: the type-check, the unit tests and the features (which also write the living
-# documentation) run side by side — none of them keeps both cores busy on its own — and each one's
-# output is printed whole when all three have ended; then the browser test reads the report.
+# documentation: the stock report, the message stream and the manual built from it) run side by side —
+# none of them keeps both cores busy on its own — and each one's output is printed whole when all three
+# have ended; then the browser test reads the manual and the report.
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -197,6 +197,11 @@ describe('a feature of the manual, from a run of it', () => {
     expect(html).toContain(
       'Checks the claim: <a class="claim-link" href="index.html#0-index--floors-decide">Floors decide</a>',
     );
+    const index = places.features.get('features/0-index.feature') as FeaturePlace;
+    const indexHtml = featureHtml(ctx, index, run.documents.get(index.uri) as GherkinDocument);
+    expect(indexHtml).toContain(
+      '<a class="checked-by" href="floors.html#floors--a-table-within-is-freed">A table within is freed</a> <span class="in">— Floors and ceilings</span>',
+    );
     expect(places.unresolved).toEqual([
       'features/0-index.feature: "Floors decide" names b/floors.feature: "A rule that is not there"',
     ]);

@@ -177,19 +177,28 @@ function backgroundHtml(b: Background | undefined): string {
   return `<details class="background"><summary>Background: every scenario below starts with</summary><ol>${steps}</ol></details>`;
 }
 
+const samePlace = (a: Place, b: Place): boolean => a.page === b.page && a.anchor === b.anchor;
+
+/** Under a Rule of the manual, the claims it checks; under a claim of the index, the Rules that check it. */
 function claimsOf(ctx: FeatureContext, place: Place | undefined): string {
   if (!place) return '';
-  const links = ctx.places.claims.filter((c) => c.rule.page === place.page && c.rule.anchor === place.anchor);
-  if (!links.length) return '';
-  const items = links.map((l) => `<a class="claim-link" href="${href(l.claim)}">${esc(l.claim.title)}</a>`);
-  return `<p class="claims">Checks the claim: ${items.join('; ')}</p>`;
+  const claims = ctx.places.claims.filter((c) => samePlace(c.rule, place));
+  const rules = ctx.places.claims.filter((c) => samePlace(c.claim, place));
+  const checks = claims.length
+    ? `<p class="claims">Checks the claim: ${claims.map((l) => `<a class="claim-link" href="${href(l.claim)}">${esc(l.claim.title)}</a>`).join('; ')}</p>`
+    : '';
+  const checkedBy = rules.map(
+    (l) =>
+      `<li><a class="checked-by" href="${href(l.rule)}">${esc(l.rule.title)}</a> <span class="in">— ${esc(l.feature)}</span></li>`,
+  );
+  return `${checks}${checkedBy.length ? `<div class="checked"><p>Checked by:</p><ul>${checkedBy.join('')}</ul></div>` : ''}`;
 }
 
 function ruleHtml(ctx: FeatureContext, keywords: ReadonlyMap<string, string>, r: Rule): string {
   const place = ctx.places.nodes.get(r.id);
   const background = r.children.find((c) => c.background)?.background;
   const scenarios = r.children.flatMap((c) => (c.scenario ? [scenarioHtml(ctx, keywords, c.scenario)] : []));
-  return `<section class="rule"${anchorOf(place)}><h3><span class="keyword">Rule:</span> ${esc(r.name)} ${permalink(place)}</h3>${claimsOf(ctx, place)}${description(ctx, r.description)}${backgroundHtml(background)}${scenarios.join('')}</section>`;
+  return `<section class="rule"${anchorOf(place)}><h3><span class="keyword">Rule:</span> ${esc(r.name)} ${permalink(place)}</h3>${description(ctx, r.description)}${claimsOf(ctx, place)}${backgroundHtml(background)}${scenarios.join('')}</section>`;
 }
 
 /** Every step of the feature by id, with its keyword (pickles keep the text, not the keyword). */

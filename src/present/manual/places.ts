@@ -22,6 +22,8 @@ export interface FeaturePlace extends Place {
 export interface ClaimLink {
   readonly claim: Place & { readonly title: string };
   readonly rule: Place & { readonly title: string };
+  /** The title of the feature the Rule belongs to. */
+  readonly feature: string;
 }
 
 export interface Places {
@@ -151,7 +153,9 @@ function claimLinks(
           const file = row[col('feature')] ?? '';
           const name = row[col('rule')] ?? '';
           const rule = ruleNamed(places, file, name);
-          if (rule) claims.push({ claim: { ...claimPlace, title: claimRule.name }, rule });
+          const feature = places.features.get(`${FEATURES_DIR}/${file}`);
+          if (rule && feature)
+            claims.push({ claim: { ...claimPlace, title: claimRule.name }, rule, feature: feature.title });
           else unresolved.push(`${uri}: "${claimRule.name}" names ${file}: "${name}"`);
         }
       }
