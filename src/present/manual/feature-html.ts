@@ -50,12 +50,18 @@ function cell(ctx: FeatureContext, header: readonly string[], row: readonly stri
   return rule ? `<a class="rule-link" href="${href(rule)}">${esc(value)}</a>` : esc(value);
 }
 
-function table(ctx: FeatureContext, rows: readonly (readonly string[])[], extra?: readonly string[]): string {
+/** A table; `marks`, when given, is a first column of each body row's result, and `ids` the rows' anchors. */
+function table(
+  ctx: FeatureContext,
+  rows: readonly (readonly string[])[],
+  marks?: readonly string[],
+  ids?: readonly (Place | undefined)[],
+): string {
   const [header = [], ...body] = rows;
-  const head = `<tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}${extra ? '<th></th>' : ''}</tr>`;
+  const head = `<tr>${marks ? '<th></th>' : ''}${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
   const lines = body.map(
     (row, r) =>
-      `<tr>${row.map((_, i) => `<td>${cell(ctx, header, row, i)}</td>`).join('')}${extra ? `<td>${extra[r] ?? ''}</td>` : ''}</tr>`,
+      `<tr${anchorOf(ids?.[r])}>${marks ? `<td>${marks[r] ?? ''}</td>` : ''}${row.map((_, i) => `<td>${cell(ctx, header, row, i)}</td>`).join('')}</tr>`,
   );
   return `<div class="table"><table><thead>${head}</thead><tbody>${lines.join('')}</tbody></table></div>`;
 }
@@ -142,15 +148,21 @@ function outline(ctx: FeatureContext, keywords: ReadonlyMap<string, string>, s: 
       const run = runs[i];
       return `<a href="${place ? href(place) : '#'}">${run ? mark(run.status) : mark(TestStepResultStatus.UNKNOWN)}</a>`;
     });
-    const details = ex.tableBody.map((row, i) => {
+    // A row that attached nothing and passed is all in the table; the others show their evidence below it,
+    // the first of them open.
+    const shown = ex.tableBody.flatMap((row, i) => {
       const run = runs[i];
-      if (!run) return '';
+      const attached = run && [...run.steps.flatMap((st) => st.attachments), ...run.hookAttachments].length > 0;
+      return run && (attached || run.status !== TestStepResultStatus.PASSED) ? [{ row, run }] : [];
+    });
+    const details = shown.map(({ row, run }, i) => {
       const values = row.cells.map((c) => c.value).join(' · ');
       const open = i === 0 || run.status !== TestStepResultStatus.PASSED ? ' open' : '';
-      return `<details class="row"${anchorOf(ctx.places.nodes.get(row.id))}${open}><summary>${mark(run.status)} ${esc(values)}</summary>${evidence(ctx, keywords, run, own)}</details>`;
+      return `<details class="row"${open}><summary>${mark(run.status)} ${esc(values)}</summary>${evidence(ctx, keywords, run, own)}</details>`;
     });
+    const ids = ex.tableBody.map((row) => ctx.places.nodes.get(row.id));
     const title = ex.name ? `${esc(ex.keyword)}: ${esc(ex.name)}` : esc(ex.keyword);
-    return `<div class="examples"><h5>${title}</h5>${description(ctx, ex.description)}${table(ctx, [header, ...rows], marks)}${details.join('')}</div>`;
+    return `<div class="examples"><h5>${title}</h5>${description(ctx, ex.description)}${table(ctx, [header, ...rows], marks, ids)}${details.join('')}</div>`;
   });
   return `<details class="steps"><summary>Steps (outline)</summary><ol>${template}</ol></details>${blocks.join('')}`;
 }

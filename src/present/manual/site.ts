@@ -50,7 +50,7 @@ const EXTRA_PAGES = [
 function nav(sources: ManualSources, current: string): string {
   const items = sources.chapters.map((c, i) => {
     const page = pageOf(c, i);
-    const here = page === current;
+    const here = page === current || featuresOf(sources, c).some(([p]) => p.page === current);
     const features = here
       ? `<ol>${c.features
           .flatMap((f) => {
@@ -139,7 +139,7 @@ function chapterPage(sources: ManualSources, ctx: FeatureContext, i: number): st
     sources,
     page,
     chapter.title,
-    `${head}${i === 0 ? contents(sources) : ''}${body.join('')}`,
+    `${head}${body.join('')}${i === 0 ? contents(sources) : ''}`,
     pager(sources, page),
   );
 }
