@@ -1,10 +1,8 @@
 // Gherkin sources and a made-up run of them, as the message stream of `cucumber-js --format message`
 // would carry it, for the manual's unit tests.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { generateMessages } from '@cucumber/gherkin';
 import { type Envelope, IdGenerator, type SourceMediaType, TestStepResultStatus } from '@cucumber/messages';
-import { featureFilesUnder } from '../../src/present/manual/chapters';
+import { readFeatureFiles } from '../../src/cli/glossary';
 
 const TIME = { seconds: 0, nanos: 0 };
 
@@ -87,9 +85,7 @@ export function madeUpRun(
   return out;
 }
 
-/** The manual's own feature files, parsed (no run), keyed by uri. */
+/** The manual's own feature files, keyed by uri. */
 export function realSources(): Record<string, string> {
-  return Object.fromEntries(
-    featureFilesUnder('features').map((f) => [`features/${f}`, readFileSync(join('features', f), 'utf8')]),
-  );
+  return Object.fromEntries(readFeatureFiles('.').map((f) => [f.path, f.text]));
 }
