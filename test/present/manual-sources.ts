@@ -35,9 +35,18 @@ export function madeUpRun(
   }
   for (const pickle of out.flatMap((e) => (e.pickle ? [e.pickle] : []))) {
     const hook = `hook-${pickle.id}`;
+    // Each number in a step's text is matched as an {int}, as cucumber would report it.
+    const ints = (text: string) => [
+      {
+        stepMatchArguments: [...text.matchAll(/\d+/g)].map((m) => ({
+          group: { value: m[0], start: m.index, children: [] },
+          parameterTypeName: 'int',
+        })),
+      },
+    ];
     const testSteps = [
       { id: hook, hookId: 'h' },
-      ...pickle.steps.map((s) => ({ id: `ts-${s.id}`, pickleStepId: s.id })),
+      ...pickle.steps.map((s) => ({ id: `ts-${s.id}`, pickleStepId: s.id, stepMatchArgumentsLists: ints(s.text) })),
     ];
     const testCaseStartedId = `started-${pickle.id}`;
     out.push(

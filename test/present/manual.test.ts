@@ -180,6 +180,7 @@ describe('a feature of the manual, from a run of it', () => {
     expect(inside?.steps.map((s) => s.attachments.length)).toEqual([0, 3]);
     expect(inside?.hookAttachments.map((a) => a.body)).toEqual(['from a hook']);
     expect(runs[2]?.steps[1]?.message).toBe('expected 1, got 2');
+    expect([...run.phrases]).toEqual([['int', new Set(['1', '2'])]]);
   });
 
   it('gives every feature, Rule, scenario and example row a permalink, on a page of its chapter', () => {

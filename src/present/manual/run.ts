@@ -8,6 +8,7 @@ import {
   type Pickle,
   type PickleStep,
   parseEnvelope,
+  type StepMatchArgumentsList,
   type TestStepResult,
   TestStepResultStatus,
 } from '@cucumber/messages';
@@ -34,6 +35,8 @@ export interface Run {
   readonly documents: ReadonlyMap<string, GherkinDocument>;
   /** What ran, by the id of the scenario (or of the example row) it came from. */
   readonly byAstNode: ReadonlyMap<string, ScenarioRun>;
+  /** Each parameter type, by name, with the phrases the features passed for it, as cucumber matched them. */
+  readonly phrases: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export function parseMessages(ndjson: string): Envelope[] {
@@ -51,10 +54,12 @@ export function readRun(envelopes: readonly Envelope[]): Run {
   const started = new Map<string, string>();
   const results = new Map<string, Map<string, TestStepResult>>();
   const attached = new Map<string, Attachment[]>();
+  const phrases = new Map<string, Set<string>>();
   for (const e of envelopes) {
     if (e.gherkinDocument?.uri) documents.set(e.gherkinDocument.uri, e.gherkinDocument);
     if (e.pickle) pickles.set(e.pickle.id, e.pickle);
     if (e.testCase) {
+      for (const step of e.testCase.testSteps) collectPhrases(step.stepMatchArgumentsLists, phrases);
       const stepOf = new Map(e.testCase.testSteps.map((s) => [s.id, s.pickleStepId]));
       cases.set(e.testCase.id, { pickleId: e.testCase.pickleId, stepOf });
     }
@@ -93,7 +98,20 @@ export function readRun(envelopes: readonly Envelope[]): Run {
     const status = getWorstTestStepResult([...stepResults.values()]).status;
     byAstNode.set(pickle.astNodeIds.at(-1) ?? pickle.id, { pickle, status, steps, hookAttachments });
   }
-  return { documents, byAstNode };
+  return { documents, byAstNode, phrases };
+}
+
+/** The value of each argument of an unambiguous step match, under its parameter type's name. */
+function collectPhrases(lists: readonly StepMatchArgumentsList[] | undefined, into: Map<string, Set<string>>): void {
+  if (lists?.length !== 1) return;
+  for (const arg of lists[0]?.stepMatchArguments ?? []) {
+    const { parameterTypeName: name } = arg;
+    const value = arg.group.value;
+    if (name === undefined || value === undefined) continue;
+    const set = into.get(name) ?? new Set<string>();
+    set.add(value);
+    into.set(name, set);
+  }
 }
 
 /** The body of an attachment as bytes (pictures are attached base64-encoded, text as is). */

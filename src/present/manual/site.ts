@@ -78,6 +78,22 @@ function shell(sources: ManualSources, page: string, title: string, main: string
 `;
 }
 
+/** Phrases listed in full up to this many; past it, the first ones and how many more. */
+const PHRASES_SHOWN = 24;
+
+/** What each parameter type of the steps accepts, as the phrases the features pass for it. */
+function phrasesHtml(run: Run): string {
+  const items = [...run.phrases]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, values]) => {
+      const all = [...values].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      const shown = all.slice(0, PHRASES_SHOWN).map((v) => `<code>${esc(v)}</code>`);
+      const more = all.length > PHRASES_SHOWN ? `, and ${all.length - PHRASES_SHOWN} more` : '';
+      return `<dt><code>{${esc(name)}}</code></dt><dd>${shown.join(', ')}${more}</dd>`;
+    });
+  return `<section class="phrases" id="phrases"><h2>The phrases each parameter type accepts, as the features use them</h2><dl class="glossary">${items.join('')}</dl></section>`;
+}
+
 /** Every page in reading order: each chapter, then the pages of its features. */
 function readingOrder(sources: ManualSources): { page: string; title: string }[] {
   return sources.chapters.flatMap((c, i) => {
@@ -213,7 +229,7 @@ export function writeManual(dir: string, sources: ManualSources): string[] {
   });
   const glossary = termsHtml(sources.terms, sources.places, sources.run.documents);
   writeFileSync(join(dir, 'glossary.html'), shell(sources, 'glossary.html', 'Glossary', glossary, ''));
-  const steps = `<div class="prose">${prose(sources.stepGlossary, sources.places.features)}</div>`;
+  const steps = `${phrasesHtml(sources.run)}<div class="prose">${prose(sources.stepGlossary, sources.places.features)}</div>`;
   writeFileSync(join(dir, 'steps.html'), shell(sources, 'steps.html', 'Step glossary', steps, ''));
   for (const asset of ['manual.css', 'manual.js']) copyFileSync(join(ASSETS, asset), join(dir, 'assets', asset));
   copyFileSync(MINISEARCH, join(dir, 'assets', 'minisearch.js'));
