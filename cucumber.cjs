@@ -7,6 +7,7 @@ const base = {
 
 module.exports = {
   default: { ...base, format: ['progress'] },
-  // npm run docs: every feature, strict, and the living documentation as one HTML page.
-  docs: { ...base, format: ['progress', 'html:reports/living-documentation.html'] },
+  // npm run docs: every feature, strict; the stock report as one HTML page, and the message stream
+  // from which `npm run manual` then writes the manual (reports/manual/).
+  docs: { ...base, format: ['progress', 'html:reports/living-documentation.html', 'message:reports/messages.ndjson'] },
 };

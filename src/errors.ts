@@ -73,3 +73,6 @@ export class OutOfMemoryError extends ModelError {}
 
 /** Memory hotplug refused the request (boot memory, overlap, mappable range). */
 export class HotplugError extends ModelError {}
+
+/** The manual's sources disagree: a feature in no chapter or in two, a chapter naming a missing file. */
+export class ManualError extends ModelError {}

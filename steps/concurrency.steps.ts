@@ -6,11 +6,18 @@ import { type Exploration, explore } from '../src/concurrency/explorer';
 import { anyPolicy, INJECTED_BUGS } from '../src/concurrency/injected';
 import { renderCounterexample, renderCounts } from '../src/concurrency/render';
 import { type RaceState, raceState } from '../src/concurrency/scenarios';
-import { type RaceActors, raceScenario, stepsByActor, walkerUseAfterFree } from '../src/concurrency/story';
+import {
+  essentialSteps,
+  type RaceActors,
+  raceScenario,
+  stepsByActor,
+  walkerUseAfterFree,
+} from '../src/concurrency/story';
 import { type FreeingPolicy, POLICIES } from '../src/hotplug/policy';
 import { pgtableRangeAligned, type RangeVerdict } from '../src/hotplug/range-aligned';
 import { type TableDecision, vmemmapFree } from '../src/hotplug/remove';
 import type { Machine } from '../src/mappings/kernel';
+import { raceDiagram } from '../src/present/svg/race-diagram';
 import { runToEnd } from '../src/tables/step';
 import type { SpecWorld } from './support/world';
 import { decisionText } from './teardown.steps';
@@ -102,6 +109,14 @@ function run(world: SpecWorld, actors: RaceActors, policy: FreeingPolicy): Explo
     [`${scenario.name}, policy ${policy.name}`, renderCounts(e), ...renderCounterexample(e)].join('\n'),
     'text/plain',
   );
+  const c = e.counterexample;
+  if (c) {
+    const essential = essentialSteps(c).map((s) => s.n);
+    world.attach(Buffer.from(raceDiagram(e, essential)), {
+      mediaType: 'image/svg+xml',
+      fileName: `${scenario.name}, policy ${policy.name}: ${c.violation.kind} in ${c.steps.length} steps.svg`,
+    });
+  }
   r.byRace.set(actors, e);
   Object.assign(r, { last: actors, explored: e });
   return e;
@@ -178,17 +193,12 @@ Then(
   },
 );
 
-function assertRows(world: SpecWorld, rows: string[][], table: DataTable): void {
-  world.attach(rows.map((r) => r.join('  ')).join('\n'), 'text/plain');
-  assert.deepEqual(rows, table.rows());
-}
-
 Then('the counterexample reads:', function (this: SpecWorld, table: DataTable) {
+  // The table is the trace: the exploration's own attachment and picture show it, so nothing is attached again.
   const steps = explored(this).counterexample?.steps ?? [];
-  assertRows(
-    this,
+  assert.deepEqual(
     steps.map((s, i) => [String(i + 1), plain(s.text)]),
-    table,
+    table.rows(),
   );
 });
 
@@ -200,10 +210,9 @@ Then('what went wrong reads {string}', function (this: SpecWorld, text: string) 
 Then('its four essential steps are:', function (this: SpecWorld, table: DataTable) {
   const c = explored(this).counterexample;
   assert.ok(c, 'the exploration found no violation');
-  assertRows(
-    this,
+  assert.deepEqual(
     walkerUseAfterFree(c).map((s) => [String(s.n), plain(s.step.text)]),
-    table,
+    table.rows(),
   );
 });
 

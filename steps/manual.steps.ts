@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type DataTable, Then } from '@cucumber/cucumber';
 import { generateMessages } from '@cucumber/gherkin';
 import type { SourceMediaType } from '@cucumber/messages';
+import { featureFilesUnder } from '../src/present/manual/chapters';
 import type { SpecWorld } from './support/world';
 
 // The index of the manual (features/0-index.feature): each claim names the feature files and rules that check it.
@@ -43,14 +44,6 @@ function readOutline(file: string): FeatureOutline {
   return { title: feature.name, rules };
 }
 
-function featureFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return featureFiles(path);
-    return e.name.endsWith('.feature') ? [relative(FEATURES, path)] : [];
-  });
-}
-
 Then('the claim is checked by these rules of the manual:', function (this: SpecWorld, table: DataTable) {
   const lines: string[] = [];
   for (const { feature, rule } of table.hashes() as { feature: string; rule: string }[]) {
@@ -71,7 +64,7 @@ Then(
     const text = readFileSync(join(FEATURES, index), 'utf8');
     const parts = (table.hashes() as { part: string }[]).map((r) => r.part);
     for (const part of parts) assert.ok(existsSync(join(FEATURES, part)), `features/${part} does not exist`);
-    const uncited = featureFiles(FEATURES).filter(
+    const uncited = featureFilesUnder(FEATURES).filter(
       (f) => f !== index && !text.includes(`| ${f} `) && !parts.some((p) => f === p || f.startsWith(`${p}/`)),
     );
     assert.deepEqual(uncited, [], `features neither cited in ${index} nor in a listed part: ${uncited.join(', ')}`);

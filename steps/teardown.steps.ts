@@ -415,14 +415,6 @@ Then(
 );
 
 Then(
-  '{caller} ran with floor {hex} and ceiling {hex}',
-  function (this: SpecWorld, caller: TeardownReport['caller'], floor: bigint, ceiling: bigint) {
-    const r = teardownBy(this, caller);
-    assert.deepEqual([hex64(r.floor), hex64(r.ceiling)], [hex64(floor), hex64(ceiling)]);
-  },
-);
-
-Then(
   '{caller} tore down {size} from {hex}',
   function (this: SpecWorld, caller: TeardownReport['caller'], size: number, start: bigint) {
     const r = teardownBy(this, caller);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the type-check, the unit tests and the features (which also write the living
-# documentation) run side by side — none of them keeps both cores busy on its own — and each one's
-# output is printed whole when all three have ended, with its time; then the browser test reads the
-# report. With SUITE_TIMES=FILE the stage times also go to FILE as one JSON object (npm run bench -- suite).
+# documentation: the stock report, the message stream and the manual built from it) run side by side —
+# none of them keeps both cores busy on its own — and each one's output is printed whole when all three
+# have ended, with its time; then the browser test reads the manual and the report. With
+# SUITE_TIMES=FILE the stage times also go to FILE as one JSON object (npm run bench -- suite).
 set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -9,48 +9,46 @@ Feature: With floor and ceiling, no interleaving of hot-remove with vmalloc, ptd
   cached walk is invalidated before the table it names is freed.
 
   The explorer tries every interleaving of hot-remove with each of those actors, up to swapping
-  independent steps, and runs each to its end. "Schedules run to the end" are the interleavings it
-  executed; "cut short by sleep sets" are the ones it abandoned as soon as every step it could take
-  next was already covered by an equivalent order. The actors are those of
+  independent steps, and runs each to its end. The actors are those of
   emptiness-alone-races-vmalloc.feature: hot-remove frees one leaf of struct pages (in the real boot
   state, the first one above boot memory in a table of its own; in the constructed state, the one at
   VMEMMAP_START); vmalloc maps one page at the top of the vmalloc space; ptdump walks the removed
   struct pages; the CPU touches them with its walk cache already holding the path there. With the
-  lock, ptdump and hot-remove cannot overlap at all: one goes first, so two schedules.
+  lock, ptdump and hot-remove cannot overlap at all: one goes first.
 
   Rule: Under v5.7 no interleaving violates a rule, with or without a shared table, real or constructed
 
     Scenario Outline: v5.7 on <config>, <state>, against <actor>
       Given the <state> on <config>
       When every interleaving of hot-remove and <actor> is explored under the policy v5.7
-      Then no interleaving violates a rule; schedules run to the end: <schedules>, cut short by sleep sets: <cut short>
+      Then the explorer finds no violation
 
       Examples: 4K/48 — vmalloc shares the PUD table of PGD entry 507
-        | config | state             | actor                                   | schedules | cut short | why                              |
-        | 4K/48  | real boot state   | vmalloc at the top of the vmalloc space | 1         | 16        | struct pages under PGD entry 508 |
-        | 4K/48  | real boot state   | ptdump holding mem_hotplug_lock         | 2         | 0         | the lock orders them             |
-        | 4K/48  | real boot state   | a CPU whose walk cache holds the path   | 9         | 8         | invalidated before freed         |
-        | 4K/48  | constructed state | vmalloc at the top of the vmalloc space | 3         | 21        | the floor keeps the shared table |
-        | 4K/48  | constructed state | ptdump holding mem_hotplug_lock         | 2         | 0         | the lock orders them             |
-        | 4K/48  | constructed state | a CPU whose walk cache holds the path   | 6         | 6         | invalidated before freed         |
+        | config | state             | actor                                   | why                              |
+        | 4K/48  | real boot state   | vmalloc at the top of the vmalloc space | struct pages under PGD entry 508 |
+        | 4K/48  | real boot state   | ptdump holding mem_hotplug_lock         | the lock orders them             |
+        | 4K/48  | real boot state   | a CPU whose walk cache holds the path   | invalidated before freed         |
+        | 4K/48  | constructed state | vmalloc at the top of the vmalloc space | the floor keeps the shared table |
+        | 4K/48  | constructed state | ptdump holding mem_hotplug_lock         | the lock orders them             |
+        | 4K/48  | constructed state | a CPU whose walk cache holds the path   | invalidated before freed         |
 
       Examples: 16K/48 — vmalloc shares the PUD table of PGD entry 1
-        | config | state             | actor                                   | schedules | cut short | why                              |
-        | 16K/48 | real boot state   | vmalloc at the top of the vmalloc space | 3         | 38        | the floor keeps the shared table |
-        | 16K/48 | real boot state   | ptdump holding mem_hotplug_lock         | 2         | 0         | the lock orders them             |
-        | 16K/48 | real boot state   | a CPU whose walk cache holds the path   | 9         | 9         | invalidated before freed         |
-        | 16K/48 | constructed state | vmalloc at the top of the vmalloc space | 3         | 23        | the floor keeps the shared table |
-        | 16K/48 | constructed state | ptdump holding mem_hotplug_lock         | 2         | 0         | the lock orders them             |
-        | 16K/48 | constructed state | a CPU whose walk cache holds the path   | 6         | 7         | invalidated before freed         |
+        | config | state             | actor                                   | why                              |
+        | 16K/48 | real boot state   | vmalloc at the top of the vmalloc space | the floor keeps the shared table |
+        | 16K/48 | real boot state   | ptdump holding mem_hotplug_lock         | the lock orders them             |
+        | 16K/48 | real boot state   | a CPU whose walk cache holds the path   | invalidated before freed         |
+        | 16K/48 | constructed state | vmalloc at the top of the vmalloc space | the floor keeps the shared table |
+        | 16K/48 | constructed state | ptdump holding mem_hotplug_lock         | the lock orders them             |
+        | 16K/48 | constructed state | a CPU whose walk cache holds the path   | invalidated before freed         |
 
       Examples: 4K/39 — three levels, vmalloc ends in the PGD entry before vmemmap's
-        | config | state             | actor                                   | schedules | cut short | why                      |
-        | 4K/39  | real boot state   | vmalloc at the top of the vmalloc space | 6         | 39        | no table is shared       |
-        | 4K/39  | real boot state   | ptdump holding mem_hotplug_lock         | 2         | 0         | the lock orders them     |
-        | 4K/39  | real boot state   | a CPU whose walk cache holds the path   | 9         | 5         | invalidated before freed |
-        | 4K/39  | constructed state | vmalloc at the top of the vmalloc space | 3         | 18        | no table is shared       |
-        | 4K/39  | constructed state | ptdump holding mem_hotplug_lock         | 2         | 0         | the lock orders them     |
-        | 4K/39  | constructed state | a CPU whose walk cache holds the path   | 6         | 4         | invalidated before freed |
+        | config | state             | actor                                   | why                      |
+        | 4K/39  | real boot state   | vmalloc at the top of the vmalloc space | no table is shared       |
+        | 4K/39  | real boot state   | ptdump holding mem_hotplug_lock         | the lock orders them     |
+        | 4K/39  | real boot state   | a CPU whose walk cache holds the path   | invalidated before freed |
+        | 4K/39  | constructed state | vmalloc at the top of the vmalloc space | no table is shared       |
+        | 4K/39  | constructed state | ptdump holding mem_hotplug_lock         | the lock orders them     |
+        | 4K/39  | constructed state | a CPU whose walk cache holds the path   | invalidated before freed |
 
   Rule: floor and ceiling = the removed range is race-free too, and pays in tables left behind
 
@@ -61,16 +59,16 @@ Feature: With floor and ceiling, no interleaving of hot-remove with vmalloc, ptd
     Scenario Outline: range on <config>, <state>, against <actor>
       Given the <state> on <config>
       When every interleaving of hot-remove and <actor> is explored under the policy range
-      Then no interleaving violates a rule; schedules run to the end: <schedules>, cut short by sleep sets: <cut short>
+      Then the explorer finds no violation
 
       Examples: the two configurations that share a table
-        | config | state             | actor                                   | schedules | cut short | why                              | why                                 |
-        | 4K/48  | real boot state   | vmalloc at the top of the vmalloc space | 1         | 11        | struct pages under PGD entry 508 | struct pages under PGD entry 508    |
-        | 4K/48  | constructed state | vmalloc at the top of the vmalloc space | 3         | 21        | the floor keeps the shared table | the shared table is below the floor |
-        | 4K/48  | constructed state | a CPU whose walk cache holds the path   | 6         | 6         | invalidated before freed         | invalidated before freed            |
-        | 16K/48 | real boot state   | vmalloc at the top of the vmalloc space | 3         | 23        | the floor keeps the shared table | the shared table is below the floor |
-        | 16K/48 | constructed state | vmalloc at the top of the vmalloc space | 3         | 23        | the floor keeps the shared table | the shared table is below the floor |
-        | 16K/48 | constructed state | a CPU whose walk cache holds the path   | 6         | 7         | invalidated before freed         | invalidated before freed            |
+        | config | state             | actor                                   | why                                 |
+        | 4K/48  | real boot state   | vmalloc at the top of the vmalloc space | struct pages under PGD entry 508    |
+        | 4K/48  | constructed state | vmalloc at the top of the vmalloc space | the shared table is below the floor |
+        | 4K/48  | constructed state | a CPU whose walk cache holds the path   | invalidated before freed            |
+        | 16K/48 | real boot state   | vmalloc at the top of the vmalloc space | the shared table is below the floor |
+        | 16K/48 | constructed state | vmalloc at the top of the vmalloc space | the shared table is below the floor |
+        | 16K/48 | constructed state | a CPU whose walk cache holds the path   | invalidated before freed            |
 
     Scenario Outline: what range leaves behind on <config>
       Given a kernel booted with the configuration <config> with rodata_full off

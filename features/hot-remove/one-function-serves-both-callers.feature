@@ -19,19 +19,18 @@ Feature: One free_empty_tables serves vmemmap_free and __remove_pgd_mapping; onl
       When the section at 0x200000000 is hot-added
       And the section at 0x200000000 is hot-removed
       Then vmemmap_free tore down <struct pages> from <first struct page>
-      And vmemmap_free ran with floor <floor> and ceiling <ceiling>
       And vmemmap_free ran with floor VMEMMAP_START and ceiling VMEMMAP_END
 
       Examples:
-        | config | struct pages | first struct page  | floor              | ceiling            | why       |
-        | 4K/39  | 16M          | 0xffffffff06e00000 | 0xfffffffeffe00000 | 0xffffffffffe00000 | 3 levels  |
-        | 4K/48  | 16M          | 0xfffffe0006e00000 | 0xfffffdffffe00000 | 0xffffffffffe00000 | 4 levels  |
-        | 16K/36 | 4M           | 0xfffffffff9a00000 | 0xfffffffff7e00000 | 0xffffffffffe00000 | 2 levels  |
-        | 16K/47 | 4M           | 0xffffffc001a00000 | 0xffffffbfffe00000 | 0xffffffffffe00000 | 3 levels  |
-        | 16K/48 | 4M           | 0xffffff8001a00000 | 0xffffff7fffe00000 | 0xffffffffffe00000 | 4 levels  |
-        | 64K/42 | 1M           | 0xffffffff80500000 | 0xffffffff7fe00000 | 0xffffffffffe00000 | 2 levels  |
-        | 64K/48 | 1M           | 0xffffffe000500000 | 0xffffffdfffe00000 | 0xffffffffffe00000 | 3 levels  |
-        | 64K/52 | 1M           | 0xfffffc2000500000 | 0xfffffc1fffe00000 | 0xffffffffffe00000 | 52-bit VA |
+        | config | struct pages | first struct page  | why       |
+        | 4K/39  | 16M          | 0xffffffff06e00000 | 3 levels  |
+        | 4K/48  | 16M          | 0xfffffe0006e00000 | 4 levels  |
+        | 16K/36 | 4M           | 0xfffffffff9a00000 | 2 levels  |
+        | 16K/47 | 4M           | 0xffffffc001a00000 | 3 levels  |
+        | 16K/48 | 4M           | 0xffffff8001a00000 | 4 levels  |
+        | 64K/42 | 1M           | 0xffffffff80500000 | 2 levels  |
+        | 64K/48 | 1M           | 0xffffffe000500000 | 3 levels  |
+        | 64K/52 | 1M           | 0xfffffc2000500000 | 52-bit VA |
 
   Rule: __remove_pgd_mapping unmaps the section's linear map with floor PAGE_OFFSET and ceiling PAGE_END
 
@@ -41,19 +40,18 @@ Feature: One free_empty_tables serves vmemmap_free and __remove_pgd_mapping; onl
       And the section at 0x200000000 is hot-removed
       Then the teardowns ran in the order "vmemmap_free, __remove_pgd_mapping"
       And __remove_pgd_mapping tore down 1G from <linear address>
-      And __remove_pgd_mapping ran with floor <floor> and ceiling <ceiling>
       And __remove_pgd_mapping ran with floor PAGE_OFFSET and ceiling PAGE_END
 
       Examples:
-        | config | linear address     | floor              | ceiling            | why       |
-        | 4K/39  | 0xffffff81c0000000 | 0xffffff8000000000 | 0xffffffc000000000 | 3 levels  |
-        | 4K/48  | 0xffff0001c0000000 | 0xffff000000000000 | 0xffff800000000000 | 4 levels  |
-        | 16K/36 | 0xfffffff1c0000000 | 0xfffffff000000000 | 0xfffffff800000000 | 2 levels  |
-        | 16K/47 | 0xffff8001c0000000 | 0xffff800000000000 | 0xffffc00000000000 | 3 levels  |
-        | 16K/48 | 0xffff0001c0000000 | 0xffff000000000000 | 0xffff800000000000 | 4 levels  |
-        | 64K/42 | 0xfffffc01c0000000 | 0xfffffc0000000000 | 0xfffffe0000000000 | 2 levels  |
-        | 64K/48 | 0xffff0001c0000000 | 0xffff000000000000 | 0xffff800000000000 | 3 levels  |
-        | 64K/52 | 0xfff00001c0000000 | 0xfff0000000000000 | 0xfff8000000000000 | 52-bit VA |
+        | config | linear address     | why       |
+        | 4K/39  | 0xffffff81c0000000 | 3 levels  |
+        | 4K/48  | 0xffff0001c0000000 | 4 levels  |
+        | 16K/36 | 0xfffffff1c0000000 | 2 levels  |
+        | 16K/47 | 0xffff8001c0000000 | 3 levels  |
+        | 16K/48 | 0xffff0001c0000000 | 4 levels  |
+        | 64K/42 | 0xfffffc01c0000000 | 2 levels  |
+        | 64K/48 | 0xffff0001c0000000 | 3 levels  |
+        | 64K/52 | 0xfff00001c0000000 | 52-bit VA |
 
   Rule: Apart from floor and ceiling, the callers differ only in whether what the leaves mapped is freed
 

@@ -85,6 +85,36 @@ export function walkerUseAfterFree(c: Counterexample): NumberedStep[] {
   return clear && free ? [take, clear, free, read] : [];
 }
 
+/** Steps that change a page another actor may hold: what a race is made of. */
+const CHANGES: readonly Step['op'][] = ['write', 'install', 'clear', 'allocate', 'free', 'invalidate'];
+
+/**
+ * The steps a reader needs to see how a counterexample goes wrong: a walker's use-after-free in its
+ * four steps when it is one; otherwise the other actor's last step before the violation (what it holds
+ * or has done), the violating actor's changes after it to a page that step or the violation touches,
+ * and the violating step.
+ */
+export function essentialSteps(c: Counterexample): NumberedStep[] {
+  const uaf = walkerUseAfterFree(c);
+  if (uaf.length) return uaf;
+  const steps = c.steps.map((step, i) => ({ n: i + 1, step }));
+  const last = steps.at(-1);
+  if (!last) return [];
+  const actor = last.step.actor;
+  const take = steps.filter((s) => s.step.actor !== actor && s.n < last.n).pop();
+  if (!take) return [last];
+  const pages = new Set([...take.step.pages, ...last.step.pages]);
+  const changes = steps.filter(
+    (s) =>
+      s.n > take.n &&
+      s.n < last.n &&
+      s.step.actor === actor &&
+      CHANGES.includes(s.step.op) &&
+      s.step.pages.some((p) => pages.has(p)),
+  );
+  return [take, ...changes, last];
+}
+
 /** How many steps of a trace each actor took, in order of first appearance. */
 export function stepsByActor(steps: readonly Step[]): Map<string, number> {
   const counts = new Map<string, number>();

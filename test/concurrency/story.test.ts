@@ -3,6 +3,7 @@ import { explore } from '../../src/concurrency/explorer';
 import { anyPolicy, INJECTED_BUGS } from '../../src/concurrency/injected';
 import { ptdumpRace } from '../../src/concurrency/scenarios';
 import {
+  essentialSteps,
   multinomial,
   naiveSchedules,
   RACES,
@@ -68,6 +69,26 @@ describe('walkerUseAfterFree', () => {
     const c = explore(tiny('empty-only', ['ptdump_check_wx'])).counterexample;
     expect(c?.violation.kind).toBe('freed-while-held');
     expect(walkerUseAfterFree(c as NonNullable<typeof c>)).toEqual([]);
+  });
+});
+
+describe('essentialSteps', () => {
+  it('is the four steps of a walker reading a freed table, when that is what went wrong', () => {
+    const c = explore(ptdumpRace('4K/48', 'v5.7', 'ptdump_check_wx')).counterexample;
+    const counterexample = c as NonNullable<typeof c>;
+    expect(essentialSteps(counterexample)).toHaveLength(4);
+    expect(essentialSteps(counterexample)).toEqual(walkerUseAfterFree(counterexample));
+  });
+
+  it("is otherwise the holder's last step, the changes to what it holds, and the violation", () => {
+    const c = explore(tiny('empty-only', ['ptdump_check_wx'])).counterexample;
+    const essential = essentialSteps(c as NonNullable<typeof c>);
+    expect(essential.map((s) => [s.n, s.step.actor, s.step.op])).toEqual([
+      [9, 'ptdump_check_wx', 'read'],
+      [10, 'hot-remove', 'clear'],
+      [12, 'hot-remove', 'free'],
+    ]);
+    expect(essential[0]?.step.pages).toEqual(essential[1]?.step.pages);
   });
 });
 

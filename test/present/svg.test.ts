@@ -222,6 +222,16 @@ describe('raceDiagram', () => {
     expect(svg).toContain('⇒ freed-while-held: frees the PUD table at 0x82201000');
   });
 
+  it("names its essential steps instead of the explorer's figures, in bold, and fades the others", () => {
+    const marked = raceDiagram(exploration(steps), [3, 5]);
+    expectDrawable(marked);
+    expect(marked).toContain('essential steps in bold: 3, 5');
+    expect(marked).not.toContain('schedules');
+    expect(marked.match(/opacity="0.45"/g)).toHaveLength(3);
+    expect(marked).toContain('font-weight="bold">reads PGD[507]</text>');
+    expect(svg).not.toContain('opacity="0.45"');
+  });
+
   it('says so when no schedule violates', () => {
     const clean = raceDiagram(exploration([], false));
     expectDrawable(clean);

@@ -33,9 +33,11 @@ interface Row {
 /**
  * A race counterexample as a sequence diagram: one lane per actor, the steps numbered top to bottom in
  * the order they ran, a dashed hand-over wherever the schedule switches actor, and the violation at the
- * end. An exploration without a counterexample draws its figures and "no violation".
+ * end. An exploration without a counterexample draws its figures and "no violation". Given the numbers
+ * of its essential steps, the diagram says which instead of the explorer's figures, draws them in bold
+ * and fades the others.
  */
-export function raceDiagram(e: Exploration): string {
+export function raceDiagram(e: Exploration, essential?: readonly number[]): string {
   const steps = e.counterexample?.steps ?? [];
   const actors = [
     ...new Set([...steps.map((s) => s.actor), ...(e.counterexample ? [e.counterexample.violation.actor] : [])]),
@@ -47,9 +49,15 @@ export function raceDiagram(e: Exploration): string {
   const end = verdict(e, width, last ? last.y + last.h + 14 : TOP - 8);
   const body = [
     text(16, 30, e.scenario, { 'font-size': 18, 'font-weight': 'bold', fill: INK.text }),
-    text(16, 52, renderCounts(e), { 'font-size': 12.5, fill: INK.muted }),
+    text(16, 52, essential ? `essential steps in bold: ${essential.join(', ')}` : renderCounts(e), {
+      'font-size': 12.5,
+      fill: INK.muted,
+    }),
     ...(last ? actors.map((a, i) => lifeline(a, laneX(i), last.y + last.h + 14)) : []),
-    ...rows.flatMap((r, i) => drawRow(r, i, rows[i - 1], i === rows.length - 1)),
+    ...rows.flatMap((r, i) => {
+      const emphasis = essential === undefined ? 'plain' : essential.includes(i + 1) ? 'bold' : 'faded';
+      return drawRow(r, i, rows[i - 1], i === rows.length - 1, emphasis);
+    }),
     end.svg,
     last ? legend(width, end.bottom + 18) : '',
   ];
@@ -92,15 +100,22 @@ function lifeline(actor: string, x: number, bottom: number): string {
   );
 }
 
-/** One step in its lane, numbered; the step that violated is outlined in red. */
-function drawRow(r: Row, i: number, previous: Row | undefined, violating: boolean): string[] {
+/** One step in its lane, numbered; the step that violated is outlined in red; an essential step in bold, others faded. */
+function drawRow(
+  r: Row,
+  i: number,
+  previous: Row | undefined,
+  violating: boolean,
+  emphasis: 'plain' | 'bold' | 'faded',
+): string[] {
+  const faded = emphasis === 'faded';
   const kind = kindOf(r.step.op);
   const x = laneX(r.lane);
   const out = [
     text(LEFT - 12, r.y + 15, String(i + 1), {
       'font-size': 12,
       'font-weight': 'bold',
-      fill: INK.muted,
+      fill: faded ? INK.line : INK.muted,
       'text-anchor': 'end',
     }),
     el('rect', {
@@ -111,9 +126,16 @@ function drawRow(r: Row, i: number, previous: Row | undefined, violating: boolea
       rx: 4,
       fill: kind.fill,
       stroke: violating ? RANGE.fill : kind.stroke,
-      'stroke-width': violating ? 3 : 1,
+      'stroke-width': violating ? 3 : emphasis === 'bold' ? 2 : 1,
+      ...(faded ? { opacity: '0.45' } : {}),
     }),
-    ...r.lines.map((l, j) => text(x + 10, r.y + 16 + j * LINE, l, { 'font-size': FONT, fill: INK.text })),
+    ...r.lines.map((l, j) =>
+      text(x + 10, r.y + 16 + j * LINE, l, {
+        'font-size': FONT,
+        fill: faded ? INK.muted : INK.text,
+        ...(emphasis === 'bold' ? { 'font-weight': 'bold' } : {}),
+      }),
+    ),
   ];
   if (previous && previous.lane !== r.lane) out.unshift(handOver(previous, r));
   return out;
