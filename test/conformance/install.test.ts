@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,10 @@ describe('the conformance run where QEMU is missing and cannot be installed', ()
     try {
       for (const tool of ['bash', 'id', 'dpkg-query', 'sed', 'head', 'grep'])
         symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
-      const script = join(__dirname, 'install.sh');
+      // A copy nobody can read, wherever the project was cloned.
+      const script = join(bin, 'install.sh');
+      copyFileSync(join(__dirname, 'install.sh'), script);
+      chmodSync(script, 0o644);
       // As root the installer would install; run it as nobody, who cannot.
       const asUser =
         process.getuid?.() === 0 ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
