@@ -16,7 +16,7 @@ describe('the conformance run where QEMU is missing and cannot be installed', ()
     try {
       for (const tool of ['bash', 'id', 'dpkg-query', 'sed', 'head', 'grep'])
         symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
-      // A copy nobody can read, wherever the project was cloned.
+      // A copy the user nobody can read, wherever the project was cloned.
       const script = join(bin, 'install.sh');
       copyFileSync(join(__dirname, 'install.sh'), script);
       chmodSync(script, 0o644);
