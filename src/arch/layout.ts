@@ -97,7 +97,7 @@ const v57: LayoutEra = (geo, kasan) => {
     key,
     name,
     start: k(start),
-    end: end === U64 ? Number(1n << va) : k(end),
+    end: k(end),
   });
   const regions: Region[] = [region('linear', 'Linear Mapping', pageOffset, pageEnd)];
   if (kasan) regions.push(region('kasan', 'Kasan shadow', kasanStart, kasanEnd));

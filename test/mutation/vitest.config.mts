@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// The unit tests Stryker runs against each mutant: only test/<folder> of the folder being mutated
+// (MUTATE_FOLDER, set by stryker.config.mjs), with fast-check's seed pinned so that every run draws
+// the same examples and the test names (which carry the seed) stay the same between runs.
+const folder = process.env.MUTATE_FOLDER;
+export default defineConfig({
+  test: {
+    include: folder ? [`test/${folder}/**/*.test.ts`] : ['test/{arch,hotplug,tables,memory,mappings}/**/*.test.ts'],
+    setupFiles: ['test/mutation/pin-seed.ts'],
+    environment: 'node',
+    testTimeout: 0,
+    hookTimeout: 0,
+  },
+});
