@@ -31,6 +31,7 @@ describe('parseSize: a whole number with an optional unit', () => {
     (text) => {
       expect(() => parseSize(text)).toThrow(RangeRuleError);
       expect(() => parseSize(text)).toThrow(/a size is a whole number with an optional unit K, M, G, T or P/);
+      expect(() => parseSize(text)).toThrow(expect.objectContaining({ values: { text } }));
     },
   );
 });
