@@ -22,17 +22,17 @@ function walkedBlind(geo: Geometry, level: Level): boolean {
 }
 
 /**
- * What pass 1 warns about in one entry, by the p*d_* helpers v5.7 applies at its level: none is all 64
- * bits zero and is skipped; present is valid or PROT_NONE (bit 58); above the PTE level a present
- * entry must be a block (bits[1:0] = 01) or a table (11) — so one present only through PROT_NONE is
- * "neither a block nor a table". Where the kernel walks in without looking, the model, which cannot
+ * What pass 1 warns about in one entry above the PTE level (checkLeaves checks the PTEs), by the p*d_*
+ * helpers v5.7 applies at its level: none is all 64 bits zero and is skipped; present is valid or
+ * PROT_NONE (bit 58); a present entry must be a block (bits[1:0] = 01) or a table (11) — so one
+ * present only through PROT_NONE is "neither a block nor a table". Where the kernel walks in without looking, the model, which cannot
  * follow a non-table into a page, refuses too and says so.
  */
 export function entryWarning(geo: Geometry, level: Level, lo: number, hi: number): string | undefined {
   if (isNone(lo, hi)) return undefined;
   if (walkedBlind(geo, level)) return isTable(lo) ? undefined : WARN_RULES.blind;
   if (!isPresent(lo, hi)) return WARN_RULES.notPresent;
-  if (level.name === 'PTE' || isSect(lo) || isTable(lo)) return undefined;
+  if (isSect(lo) || isTable(lo)) return undefined;
   return WARN_RULES.neither;
 }
 

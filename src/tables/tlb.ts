@@ -9,7 +9,7 @@ export interface CachedEntry {
   readonly depth: number;
   /** First address the cached entry covers. */
   readonly va: Kva;
-  /** For walk entries: the table page pointed at; for leaves: the output address. */
+  /** For walk entries: the page frame of the table pointed at; for leaves: the output address. */
   readonly target: number;
 }
 
@@ -121,6 +121,8 @@ export class Tlb {
   /** One line per cached entry, for reports. */
   describe(entry: CachedEntry): string {
     const where = `${this.geo.levels[entry.depth]?.name}[${kvaHex(this.geo, entry.va)}]`;
-    return entry.kind === 'walk' ? `${where} → table ${physHex(entry.target)}` : `${where} → ${physHex(entry.target)}`;
+    return entry.kind === 'walk'
+      ? `${where} → table ${physHex(entry.target * this.geo.pageSize)}`
+      : `${where} → ${physHex(entry.target)}`;
   }
 }
