@@ -190,24 +190,27 @@ function linearAndModules(geo: Geometry, kasan: boolean, modulesSize: bigint) {
   const regions: Region[] = [region('linear', 'Linear Mapping', linearStart, kasan ? kasanStart : pageEndMin)];
   if (kasan) regions.push(region('kasan', 'Kasan shadow', kasanStart, kasanEnd));
   regions.push(region('modules', 'Modules', pageEndMin, pageEndMin + modulesSize));
-  return {
-    linearStart,
-    pageEnd: kasan ? kasanStart : pageEndMin,
-    modulesEnd: pageEndMin + modulesSize,
-    vmemmapSize,
-    vmemmapUnused,
-    regions,
-    region,
-    constant,
+  const modulesEnd = pageEndMin + modulesSize;
+  const k = (v: bigint): Kva => toKva(geo, v);
+  /** The layout from what the era places after the modules; vmalloc starts where they end. */
+  const laidOut = (e: { vmallocEnd: bigint; vmemmapStart: bigint; vmemmapEnd: bigint; fixaddrTop: bigint }) => ({
+    pageOffset: k(linearStart),
+    pageEnd: k(kasan ? kasanStart : pageEndMin),
+    vmallocStart: k(modulesEnd),
+    vmallocEnd: k(e.vmallocEnd),
+    vmemmapStart: k(e.vmemmapStart + vmemmapUnused),
+    vmemmapEnd: k(e.vmemmapEnd),
+    fixaddrTop: k(e.fixaddrTop),
     pageOffsetConst: constant(pageOffset),
-  };
+    vmemmapStartConst: constant(e.vmemmapStart),
+    regions,
+  });
+  return { modulesEnd, vmemmapSize, vmemmapUnused, regions, region, laidOut };
 }
 
 /** v5.11 to v6.8 (f4693c2716b3, 8c96400d6a39, 9ad7c6d5e75b), BPF region gone (b89ddf4cca43): Linux 6.1's memory.h and pgtable.h. */
 const v61: LayoutEra = (geo, kasan) => {
-  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region, constant, pageOffsetConst } =
-    linearAndModules(geo, kasan, SZ_128M);
-  const k = (v: bigint): Kva => toKva(geo, v);
+  const { modulesEnd, vmemmapSize, vmemmapUnused, regions, region, laidOut } = linearAndModules(geo, kasan, SZ_128M);
   const vmemmapStart = neg(1n << (BigInt(geo.vaBitsConfig) - BigInt(geo.pageShift - 6)));
   const vmemmapEnd = vmemmapStart + vmemmapSize;
   const pciIoEnd = vmemmapStart - SZ_8M;
@@ -219,18 +222,7 @@ const v61: LayoutEra = (geo, kasan) => {
     region('pci-io', 'PCI I/O', pciIoEnd - SZ_16M, pciIoEnd),
     region('vmemmap', 'vmemmap', vmemmapStart + vmemmapUnused, vmemmapEnd),
   );
-  return {
-    pageOffset: k(linearStart),
-    pageEnd: k(pageEnd),
-    vmallocStart: k(modulesEnd),
-    vmallocEnd: k(vmallocEnd),
-    vmemmapStart: k(vmemmapStart + vmemmapUnused),
-    vmemmapEnd: k(vmemmapEnd),
-    fixaddrTop: k(fixaddrTop),
-    pageOffsetConst,
-    vmemmapStartConst: constant(vmemmapStart),
-    regions,
-  };
+  return laidOut({ vmallocEnd, vmemmapStart, vmemmapEnd, fixaddrTop });
 };
 
 /**
@@ -239,9 +231,7 @@ const v61: LayoutEra = (geo, kasan) => {
  * Linux 6.12's memory.h and pgtable.h.
  */
 const v612: LayoutEra = (geo, kasan) => {
-  const { linearStart, pageEnd, modulesEnd, vmemmapSize, vmemmapUnused, regions, region, constant, pageOffsetConst } =
-    linearAndModules(geo, kasan, SZ_2G);
-  const k = (v: bigint): Kva => toKva(geo, v);
+  const { modulesEnd, vmemmapSize, vmemmapUnused, regions, region, laidOut } = linearAndModules(geo, kasan, SZ_2G);
   const vmemmapEnd = neg(SZ_1G);
   const vmemmapStart = vmemmapEnd - vmemmapSize;
   const pciIoStart = vmemmapEnd + SZ_8M;
@@ -253,18 +243,7 @@ const v612: LayoutEra = (geo, kasan) => {
     region('pci-io', 'PCI I/O', pciIoStart, pciIoStart + SZ_16M),
     region('fixmap', 'Fixmap', fixaddrTop - fixmapBytes(geo), fixaddrTop),
   );
-  return {
-    pageOffset: k(linearStart),
-    pageEnd: k(pageEnd),
-    vmallocStart: k(modulesEnd),
-    vmallocEnd: k(vmallocEnd),
-    vmemmapStart: k(vmemmapStart + vmemmapUnused),
-    vmemmapEnd: k(vmemmapEnd),
-    fixaddrTop: k(fixaddrTop),
-    pageOffsetConst,
-    vmemmapStartConst: constant(vmemmapStart),
-    regions,
-  };
+  return laidOut({ vmallocEnd, vmemmapStart, vmemmapEnd, fixaddrTop });
 };
 
 /** Layout formulas by era: the one function each era supplies; users of `Layout` do not change. */
