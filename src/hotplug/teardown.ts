@@ -155,7 +155,7 @@ function freeBacking(t: Teardown, pfn: number, pages: number, va: Kva): void {
 /** The PTE loop run straight (not step-wise): same order, no per-entry generator overhead. */
 function unmapPtesStraight(t: Teardown, table: number, level: Level, start: Kva, end: Kva): void {
   const { pt, geo } = t.k;
-  const words = pt.words(table, t.actor);
+  const words = pt.writableWords(table, t.actor);
   const recording = pt.trace.recording;
   const cached = pt.tlb.hasLeaves();
   let index = pt.index(level, start);

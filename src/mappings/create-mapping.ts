@@ -187,7 +187,7 @@ function mapPtes(run: Run, table: number, level: Level, start: Kva, end: Kva, ph
   const { pt, req, dry } = run;
   if (dry && table === NEW_TABLE) return;
   const geo = pt.geo;
-  const words = entries(run, table);
+  const words = dry ? entries(run, table) : pt.writableWords(table, req.actor);
   const contSize = level.contEntries * level.entrySize;
   const recording = pt.trace.recording;
   const check = !run.fresh?.has(table);

@@ -55,25 +55,44 @@ export class PhysMem {
   readonly violations: MemViolation[] = [];
   /** Live table pages by depth (0 = PGD level), counting static tables too. */
   readonly liveTables: number[];
-  private readonly contents = new Map<number, Uint32Array>();
+  private contents = new Map<number, Uint32Array>();
   private slab?: ArrayBuffer;
   private slabUsed = 0;
-  private readonly depthOf = new Map<number, number>();
+  private depthOf = new Map<number, number>();
   private last?: MemBlock;
+  /**
+   * Table pages and blocks whose arrays this memory alone holds. A clone shares every array with its
+   * original and neither owns them any more: the first write on either side copies (copy on write).
+   */
+  private ownedTables = new Set<number>();
+  private ownedBlocks = new Set<MemBlock>();
 
   constructor(readonly geo: Geometry) {
     this.liveTables = geo.levels.map(() => 0);
   }
 
-  /** A deep copy: blocks, page states, table contents, counts and violations. */
+  /** An independent copy: blocks, page states, table contents, counts and violations. */
   clone(): PhysMem {
     const copy = new PhysMem(this.geo);
-    for (const b of this.blocks) copy.blocks.push({ ...b, state: b.state.slice(), owner: b.owner.slice() });
+    copy.blocks.push(...this.blocks);
     copy.violations.push(...this.violations);
     copy.liveTables.splice(0, copy.liveTables.length, ...this.liveTables);
-    for (const [pfn, words] of this.contents) copy.contents.set(pfn, words.slice());
-    for (const [pfn, depth] of this.depthOf) copy.depthOf.set(pfn, depth);
+    copy.contents = new Map(this.contents);
+    copy.depthOf = new Map(this.depthOf);
+    this.ownedTables = new Set();
+    this.ownedBlocks = new Set();
     return copy;
+  }
+
+  /** The block holding pfn, as this memory's own: copied first if a clone shares its arrays. */
+  private ownBlock(pfn: number): MemBlock | undefined {
+    const b = this.blockOf(pfn);
+    if (!b || this.ownedBlocks.has(b)) return b;
+    const own = { ...b, state: b.state.slice(), owner: b.owner.slice() };
+    this.blocks[this.blocks.indexOf(b)] = own;
+    this.ownedBlocks.add(own);
+    this.last = own;
+    return own;
   }
 
   /** Makes [base, base + size) present; it must be page-aligned and overlap nothing present. */
@@ -108,6 +127,7 @@ export class PhysMem {
       owner: new Uint8Array(pages),
     };
     this.blocks.push(block);
+    this.ownedBlocks.add(block);
     this.blocks.sort((a, b) => a.base - b.base);
     return block;
   }
@@ -126,8 +146,9 @@ export class PhysMem {
   removeBlock(base: number, size: number): void {
     const at = this.blocks.findIndex((b) => b.base === base && b.size === size);
     if (at < 0) throw new RangeRuleError('only a whole present block can be removed', { base: physHex(base), size });
-    if (this.last === this.blocks[at]) this.last = undefined;
-    this.blocks.splice(at, 1);
+    const [gone] = this.blocks.splice(at, 1);
+    if (this.last === gone) this.last = undefined;
+    if (gone) this.ownedBlocks.delete(gone);
   }
 
   /** The present block holding a page frame, if any. */
@@ -150,7 +171,7 @@ export class PhysMem {
   }
 
   setPages(pfn: number, count: number, state: PageState, owner: Owner): void {
-    const b = this.blockOf(pfn);
+    const b = this.ownBlock(pfn);
     if (!b || pfn + count > b.firstPfn + b.pages) {
       throw new RangeRuleError('pages must lie in one present block', { pfn, count });
     }
@@ -162,6 +183,7 @@ export class PhysMem {
   makeTable(pfn: number, depth: number): Uint32Array {
     const words = this.freshTableWords();
     this.contents.set(pfn, words);
+    this.ownedTables.add(pfn);
     this.depthOf.set(pfn, depth);
     this.liveTables[depth] = (this.liveTables[depth] ?? 0) + 1;
     return words;
@@ -184,7 +206,7 @@ export class PhysMem {
 
   /** Poisons a freed table page (its contents stay readable, as freed memory is) and uncounts it. */
   poisonTable(pfn: number): void {
-    const words = this.contents.get(pfn);
+    const words = this.ownTable(pfn);
     const depth = this.depthOf.get(pfn);
     if (!words || depth === undefined) return;
     words.fill(POISON_WORD);
@@ -209,6 +231,23 @@ export class PhysMem {
     return words ?? new Uint32Array(this.geo.ptrsPerTable * 2).fill(POISON_WORD);
   }
 
+  /** The descriptors of a table page for an accessor that writes them: table(), on this memory's own copy. */
+  writableTable(pfn: number, accessor: string): Uint32Array {
+    const words = this.table(pfn, accessor);
+    return this.ownTable(pfn) ?? words;
+  }
+
+  /** A table page's contents as this memory's own: copied first if a clone shares them. */
+  private ownTable(pfn: number): Uint32Array | undefined {
+    const words = this.contents.get(pfn);
+    if (!words || this.ownedTables.has(pfn)) return words;
+    const own = this.freshTableWords();
+    own.set(words);
+    this.contents.set(pfn, own);
+    this.ownedTables.add(pfn);
+    return own;
+  }
+
   /** Whether the page is a live table a walker may read without a violation. */
   isLiveTable(pfn: number): boolean {
     return this.depthOf.has(pfn);
@@ -217,6 +256,7 @@ export class PhysMem {
   /** Drops the contents of a page handed out again for another use. */
   forget(pfn: number): void {
     this.contents.delete(pfn);
+    this.ownedTables.delete(pfn);
   }
 
   private report(pfn: number, accessor: string, state: PageState | undefined): void {

@@ -63,6 +63,11 @@ export class PageTables implements TableView {
     return this.mem.table(pfn, accessor);
   }
 
+  /** The descriptor words of a table page, for an accessor about to write entries in it. */
+  writableWords(pfn: number, accessor: string): Uint32Array {
+    return this.mem.writableTable(pfn, accessor);
+  }
+
   /** pgtable_alloc: a zeroed page for a table of the given depth. */
   allocTable(depth: number, actor: string): number {
     const pfn = this.alloc.alloc(0, Owner.PageTable);
@@ -73,7 +78,7 @@ export class PageTables implements TableView {
 
   /** p*d_populate: points an empty entry of a table at a child table page. */
   install(table: number, depth: number, index: number, child: number, va: Kva, actor: string): void {
-    const words = this.mem.table(table, actor);
+    const words = this.mem.writableTable(table, actor);
     const desc = tableDesc(child * this.geo.pageSize, this.geo.pageShift);
     words[2 * index] = desc.lo;
     words[2 * index + 1] = desc.hi;
@@ -82,7 +87,7 @@ export class PageTables implements TableView {
 
   /** Writes a leaf descriptor (set_pte, p*d_set_huge). */
   writeEntry(table: number, depth: number, index: number, lo: number, hi: number, va: Kva, actor: string): void {
-    const words = this.mem.table(table, actor);
+    const words = this.mem.writableTable(table, actor);
     words[2 * index] = lo;
     words[2 * index + 1] = hi;
     this.trace.record({ op: 'write', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
@@ -90,7 +95,7 @@ export class PageTables implements TableView {
 
   /** p*d_clear / pte_clear. */
   clearEntry(table: number, depth: number, index: number, va: Kva, actor: string): void {
-    const words = this.mem.table(table, actor);
+    const words = this.mem.writableTable(table, actor);
     words[2 * index] = 0;
     words[2 * index + 1] = 0;
     this.trace.record({ op: 'clear', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });

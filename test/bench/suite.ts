@@ -4,8 +4,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /*
- * Benchmark: `npm test` as a newcomer runs it, its stages' wall-clock seconds (typecheck, unit and
- * features side by side, then the browser test) and the total, from test/run-all.sh's own clock.
+ * Benchmark: `npm test` as a newcomer runs it, its stages' wall-clock seconds (the unit tests beside
+ * the features and then the browser test) and the total, from test/run-all.sh's own clock.
  * Goal: total ≤ 30 s on the 2-core machine with both cores free. Read the load average with it.
  */
 
