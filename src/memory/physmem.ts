@@ -190,13 +190,15 @@ export class PhysMem {
   }
 
   /**
-   * Zeroed descriptor storage for one table page, cut from 1 MiB slabs: one granule per table and no
-   * buffer of its own, so a million table pages cost their granules and little more.
+   * Zeroed descriptor storage for one table page, cut from slabs: one granule per table and no buffer
+   * of its own, so a million table pages cost their granules and little more. Slabs start at four
+   * granules and double up to 1 MiB, so a clone that writes a few tables zeroes little.
    */
   private freshTableWords(): Uint32Array {
     const bytes = this.geo.pageSize;
     if (!this.slab || this.slabUsed + bytes > this.slab.byteLength) {
-      this.slab = new ArrayBuffer(Math.max(bytes, SLAB_BYTES));
+      const last = this.slab?.byteLength ?? 2 * bytes;
+      this.slab = new ArrayBuffer(Math.max(bytes, Math.min(2 * last, SLAB_BYTES)));
       this.slabUsed = 0;
     }
     const words = new Uint32Array(this.slab, this.slabUsed, bytes / 4);
