@@ -10,9 +10,11 @@ export function snapshot(k: Kernel): string {
   const hash = createHash('sha1');
   hash.update(tablesFingerprint(k));
   const areas = k.vmalloc.areas.map((a) => `${a.start}+${a.size}:${a.pages.length}`).join(',');
-  const blocks = k.mem.blocks.map(
-    (b) => `${b.base}+${b.size}:${createHash('sha1').update(b.state).update(b.owner).digest('hex')}`,
-  );
+  const blocks = k.mem.blocks.map((b) => {
+    const pages = createHash('sha1');
+    for (const chunk of [...b.state, ...b.owner]) pages.update(chunk);
+    return `${b.base}+${b.size}:${pages.digest('hex')}`;
+  });
   hash.update(
     JSON.stringify({
       live: k.mem.liveTables,

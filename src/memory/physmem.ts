@@ -6,6 +6,10 @@ import { type Owner, PageState, POISON_WORD } from './page';
 
 const SLAB_BYTES = 2 ** 20;
 
+/** Page states and owners are kept in chunks of 2^14 pages, each one copied on its first write. */
+const CHUNK_SHIFT = 14;
+const CHUNK_MASK = 2 ** CHUNK_SHIFT - 1;
+
 /** A contiguous block of present physical memory, with one state and owner byte per page. */
 export interface MemBlock {
   readonly kind: 'boot' | 'hotplug';
@@ -13,8 +17,16 @@ export interface MemBlock {
   readonly size: number;
   readonly firstPfn: number;
   readonly pages: number;
-  readonly state: Uint8Array;
-  readonly owner: Uint8Array;
+  /** The state of each page, in chunks of 2^14 pages (the last one shorter). */
+  readonly state: Uint8Array[];
+  /** The owner of each page, chunked as state. */
+  readonly owner: Uint8Array[];
+}
+
+/** Zeroed bytes for `pages` pages, in chunks. */
+function chunks(pages: number): Uint8Array[] {
+  const count = Math.ceil(pages / (CHUNK_MASK + 1));
+  return Array.from({ length: count }, (_, i) => new Uint8Array(Math.min(CHUNK_MASK + 1, pages - i * (CHUNK_MASK + 1))));
 }
 
 /**
@@ -61,11 +73,13 @@ export class PhysMem {
   private depthOf = new Map<number, number>();
   private last?: MemBlock;
   /**
-   * Table pages and blocks whose arrays this memory alone holds. A clone shares every array with its
-   * original and neither owns them any more: the first write on either side copies (copy on write).
+   * Table pages, blocks and chunks of page states whose arrays this memory alone holds. A clone shares
+   * every array with its original and neither owns them any more: the first write on either side
+   * copies (copy on write).
    */
   private ownedTables = new Set<number>();
   private ownedBlocks = new Set<MemBlock>();
+  private ownedChunks = new Set<Uint8Array>();
 
   constructor(readonly geo: Geometry) {
     this.liveTables = geo.levels.map(() => 0);
@@ -81,17 +95,28 @@ export class PhysMem {
     copy.depthOf = new Map(this.depthOf);
     this.ownedTables = new Set();
     this.ownedBlocks = new Set();
+    this.ownedChunks = new Set();
     return copy;
   }
 
-  /** The block holding pfn, as this memory's own: copied first if a clone shares its arrays. */
+  /** The block holding pfn, as this memory's own: its lists of chunks copied first if a clone shares them. */
   private ownBlock(pfn: number): MemBlock | undefined {
     const b = this.blockOf(pfn);
     if (!b || this.ownedBlocks.has(b)) return b;
-    const own = { ...b, state: b.state.slice(), owner: b.owner.slice() };
+    const own = { ...b, state: [...b.state], owner: [...b.owner] };
     this.blocks[this.blocks.indexOf(b)] = own;
     this.ownedBlocks.add(own);
     this.last = own;
+    return own;
+  }
+
+  /** Chunk c of an own block's states or owners, as this memory's own: copied first if shared. */
+  private ownChunk(list: Uint8Array[], c: number): Uint8Array {
+    const chunk = list[c] as Uint8Array;
+    if (this.ownedChunks.has(chunk)) return chunk;
+    const own = chunk.slice();
+    list[c] = own;
+    this.ownedChunks.add(own);
     return own;
   }
 
@@ -123,11 +148,12 @@ export class PhysMem {
       size,
       firstPfn: base / page,
       pages,
-      state: new Uint8Array(pages),
-      owner: new Uint8Array(pages),
+      state: chunks(pages),
+      owner: chunks(pages),
     };
     this.blocks.push(block);
     this.ownedBlocks.add(block);
+    for (const chunk of [...block.state, ...block.owner]) this.ownedChunks.add(chunk);
     this.blocks.sort((a, b) => a.base - b.base);
     return block;
   }
@@ -162,12 +188,14 @@ export class PhysMem {
 
   state(pfn: number): PageState | undefined {
     const b = this.blockOf(pfn);
-    return b ? (b.state[pfn - b.firstPfn] as PageState) : undefined;
+    const i = pfn - (b?.firstPfn ?? 0);
+    return b ? (b.state[i >>> CHUNK_SHIFT]?.[i & CHUNK_MASK] as PageState) : undefined;
   }
 
   owner(pfn: number): Owner | undefined {
     const b = this.blockOf(pfn);
-    return b ? (b.owner[pfn - b.firstPfn] as Owner) : undefined;
+    const i = pfn - (b?.firstPfn ?? 0);
+    return b ? (b.owner[i >>> CHUNK_SHIFT]?.[i & CHUNK_MASK] as Owner) : undefined;
   }
 
   setPages(pfn: number, count: number, state: PageState, owner: Owner): void {
@@ -175,8 +203,15 @@ export class PhysMem {
     if (!b || pfn + count > b.firstPfn + b.pages) {
       throw new RangeRuleError('pages must lie in one present block', { pfn, count });
     }
-    b.state.fill(state, pfn - b.firstPfn, pfn - b.firstPfn + count);
-    b.owner.fill(owner, pfn - b.firstPfn, pfn - b.firstPfn + count);
+    const first = pfn - b.firstPfn;
+    const end = first + count;
+    const size = CHUNK_MASK + 1;
+    for (let c = Math.floor(first / size); c * size < end; c++) {
+      const from = Math.max(first - c * size, 0);
+      const to = Math.min(end - c * size, size);
+      this.ownChunk(b.state, c).fill(state, from, to);
+      this.ownChunk(b.owner, c).fill(owner, from, to);
+    }
   }
 
   /** Gives a page zeroed table contents and counts it as a live table of a depth. */

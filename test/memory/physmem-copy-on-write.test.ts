@@ -1,0 +1,52 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { geometry } from '../../src/arch/geometry';
+import { Owner, PageState } from '../../src/memory/page';
+import { PhysMem } from '../../src/memory/physmem';
+
+// Page states and owners live in chunks shared by clones until one side writes. Against a plain array
+// per memory: any writes, on ranges that cross chunk boundaries, on the original or on any clone, change
+// exactly the pages written in exactly that memory.
+
+const geo = geometry('64K/42');
+/** Two and a half chunks of 2^14 pages, so ranges start, end and cross inside and between chunks. */
+const PAGES = 2.5 * 2 ** 14;
+const BASE = 2 ** 32;
+const FIRST_PFN = BASE / geo.pageSize;
+
+const write = fc.record({
+  /** Which memory writes: 0 is the original, n the n-th clone made so far (modulo their number). */
+  who: fc.nat(),
+  first: fc.nat({ max: PAGES - 1 }),
+  count: fc.integer({ min: 1, max: 2 ** 15 }),
+  state: fc.constantFrom(PageState.Free, PageState.InUse, PageState.Poisoned, PageState.Reserved),
+  owner: fc.constantFrom(Owner.None, Owner.PageTable, Owner.Vmalloc),
+  /** Whether the writer is cloned after the write. */
+  clone: fc.boolean(),
+});
+
+describe('page states of cloned memory (copy on write)', () => {
+  test.prop([fc.array(write, { minLength: 1, maxLength: 12 })], { numRuns: 25 })(
+    'every memory holds exactly the states and owners written to it, clones included',
+    (writes) => {
+      const first = new PhysMem(geo);
+      first.addBlock('hotplug', BASE, PAGES * geo.pageSize);
+      const memories = [{ mem: first, state: new Uint8Array(PAGES), owner: new Uint8Array(PAGES) }];
+      for (const w of writes) {
+        const m = memories[w.who % memories.length] as (typeof memories)[number];
+        const count = Math.min(w.count, PAGES - w.first);
+        m.mem.setPages(FIRST_PFN + w.first, count, w.state, w.owner);
+        m.state.fill(w.state, w.first, w.first + count);
+        m.owner.fill(w.owner, w.first, w.first + count);
+        if (w.clone) memories.push({ mem: m.mem.clone(), state: m.state.slice(), owner: m.owner.slice() });
+      }
+      memories.forEach((m, n) => {
+        // The first page whose state or owner differs from what was written (none: -1).
+        const wrong = m.state.findIndex(
+          (state, i) => m.mem.state(FIRST_PFN + i) !== state || m.mem.owner(FIRST_PFN + i) !== m.owner[i],
+        );
+        expect({ memory: n, wrong }).toEqual({ memory: n, wrong: -1 });
+      });
+    },
+  );
+});
