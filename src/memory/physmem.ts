@@ -8,7 +8,8 @@ const SLAB_BYTES = 2 ** 20;
 
 /** Page states and owners are kept in chunks of 2^14 pages, each one copied on its first write. */
 const CHUNK_SHIFT = 14;
-const CHUNK_MASK = 2 ** CHUNK_SHIFT - 1;
+const CHUNK_PAGES = 2 ** CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_PAGES - 1;
 
 /** A contiguous block of present physical memory, with one state and owner byte per page. */
 export interface MemBlock {
@@ -25,8 +26,8 @@ export interface MemBlock {
 
 /** Zeroed bytes for `pages` pages, in chunks. */
 function chunks(pages: number): Uint8Array[] {
-  const count = Math.ceil(pages / (CHUNK_MASK + 1));
-  return Array.from({ length: count }, (_, i) => new Uint8Array(Math.min(CHUNK_MASK + 1, pages - i * (CHUNK_MASK + 1))));
+  const count = Math.ceil(pages / CHUNK_PAGES);
+  return Array.from({ length: count }, (_, i) => new Uint8Array(Math.min(CHUNK_PAGES, pages - i * CHUNK_PAGES)));
 }
 
 /**
@@ -205,10 +206,9 @@ export class PhysMem {
     }
     const first = pfn - b.firstPfn;
     const end = first + count;
-    const size = CHUNK_MASK + 1;
-    for (let c = Math.floor(first / size); c * size < end; c++) {
-      const from = Math.max(first - c * size, 0);
-      const to = Math.min(end - c * size, size);
+    for (let c = Math.floor(first / CHUNK_PAGES); c * CHUNK_PAGES < end; c++) {
+      const from = Math.max(first - c * CHUNK_PAGES, 0);
+      const to = Math.min(end - c * CHUNK_PAGES, CHUNK_PAGES);
       this.ownChunk(b.state, c).fill(state, from, to);
       this.ownChunk(b.owner, c).fill(owner, from, to);
     }
