@@ -173,6 +173,15 @@ describe('treePicture: the VA axis zooms to the range, floor and ceiling as cont
     }
   });
 
+  it('is as narrow as a one-column tree allows, and widens for a long title', () => {
+    expect(size(v57).width).toBeLessThanOrEqual(720);
+    const k = added.clone();
+    const title = `a title of a hundred characters ${'x'.repeat(68)}`;
+    expect(
+      size(treePicture(undefined, k, { title, start: k.linearVa(4 * GiB), end: k.linearVa(5 * GiB) })).width,
+    ).toBeGreaterThan(title.length * 18 * 0.56 + 32);
+  });
+
   test.prop(
     [
       fc.constantFrom(...SUPPORTED_CONFIGS),
