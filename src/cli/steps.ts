@@ -132,7 +132,8 @@ export function renderVocabulary(vocabulary: Vocabulary): string {
 /** The phrases a parameter type accepts, or its regexp when they are not few. */
 function accepts(p: ParameterTypeDoc): string {
   if (!p.phrases) return `/${p.regexp}/`;
-  return `${p.phrases.join(' | ')}${p.joinedBy ? ` (several joined by "${p.joinedBy.trim()}")` : ''}`;
+  const phrases = p.phrases.map((phrase) => `"${phrase}"`).join(', ');
+  return `${phrases}${p.joinedBy ? `, several joined by "${p.joinedBy.trim()}"` : ''}`;
 }
 
 /** Every `.ts` file under a folder, depth first, in name order. */

@@ -91,7 +91,7 @@ describe('scanning step files', () => {
     const text = renderVocabulary(vocabulary);
     expect(text).toContain('Step vocabulary: 4 step patterns');
     expect(text).toMatch(/Given \(1\)\n {2}a \{colour\} page at \{int\} +steps\/sample\.steps\.ts:3/);
-    expect(text).toMatch(/\{colour\} +red \| green {2}— A colour such as `red` \(steps\/support\/colours\.ts\)/);
+    expect(text).toMatch(/\{colour\} +"red", "green" {2}— A colour such as `red` \(steps\/support\/colours\.ts\)/);
     expect(text).toMatch(/\{int\} +\/-\?\\d\+\|\\d\+\/ {2}— an integer \(built-in\)/);
     expect(text).not.toContain('{float}');
   });
