@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { type DataTable, defineParameterType, Given, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import { type Geometry, geometryOptions } from '../src/arch/geometry';
 import { sharedTopEntry } from '../src/arch/sharing';
 import { type Exploration, explore } from '../src/concurrency/explorer';
-import { anyPolicy, INJECTED_BUGS } from '../src/concurrency/injected';
+import { anyPolicy } from '../src/concurrency/injected';
 import { renderCounterexample, renderCounts } from '../src/concurrency/render';
 import { type RaceState, raceState } from '../src/concurrency/scenarios';
 import {
@@ -13,7 +13,7 @@ import {
   stepsByActor,
   walkerUseAfterFree,
 } from '../src/concurrency/story';
-import { type FreeingPolicy, POLICIES } from '../src/hotplug/policy';
+import type { FreeingPolicy } from '../src/hotplug/policy';
 import { pgtableRangeAligned, type RangeVerdict } from '../src/hotplug/range-aligned';
 import { type TableDecision, vmemmapFree } from '../src/hotplug/remove';
 import type { Machine } from '../src/mappings/kernel';
@@ -48,48 +48,6 @@ function record(world: SpecWorld): RaceRecord {
   }
   return r;
 }
-
-const ACTOR_WORDS: Readonly<Record<string, RaceActors>> = {
-  'vmalloc at the top of the vmalloc space': 'vmalloc',
-  'ptdump_check_wx without mem_hotplug_lock': 'check-wx',
-  'ptdump holding mem_hotplug_lock': 'ptdump',
-  'a CPU whose walk cache holds the path': 'cpu',
-  'a CPU walking from the PGD': 'cold-cpu',
-  'ptdump_check_wx of the addresses above VMEMMAP_END': 'check-wx-above-ceiling',
-  'a CPU on the struct pages of the next section': 'neighbour',
-};
-
-const literally = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Who races hot-remove, in words (src/concurrency/story.ts names the races). */
-defineParameterType({
-  name: 'actors',
-  regexp: new RegExp(Object.keys(ACTOR_WORDS).map(literally).join('|')),
-  transformer: (text: string) => ACTOR_WORDS[text] as RaceActors,
-});
-
-/** Which state a race starts from. */
-defineParameterType({
-  name: 'raceState',
-  regexp: /real boot state|constructed state/,
-  transformer: (text: string): RaceState => (text === 'real boot state' ? 'real' : 'constructed'),
-});
-
-/** A policy of the thread or an injected bug (src/concurrency/injected.ts), longest names first. */
-defineParameterType({
-  name: 'freeing',
-  regexp: new RegExp(
-    [...Object.values(INJECTED_BUGS).map((p) => p.name), ...Object.keys(POLICIES)].map(literally).join('|'),
-  ),
-  transformer: (text: string) => anyPolicy(text),
-});
-
-/** What an exploration found: nothing, or the kind of its shortest counterexample. */
-defineParameterType({
-  name: 'outcome',
-  regexp: /no violation|an? (?:use-after-free|lost-mapping|stale-walk|freed-while-held|double-free|kernel-warning)/,
-  transformer: (text: string) => text.replace(/^an? /, ''),
-});
 
 function explored(world: SpecWorld): Exploration {
   const e = record(world).explored;

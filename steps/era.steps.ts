@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { defineParameterType, Given, Then } from '@cucumber/cucumber';
+import { Given, Then } from '@cucumber/cucumber';
 import { hex64, kvaHex } from '../src/arch/address';
 import { ERA_NAMES } from '../src/arch/era';
 import { type Geometry, geometry, geometryOptions } from '../src/arch/geometry';
@@ -61,13 +61,6 @@ function sharedTables(lay: Layout): string {
   if (levels.length === 0) return 'no table';
   return levels.length === 1 ? `the ${levels[0]} table` : `the ${levels.join(' and ')} tables`;
 }
-
-/** The tables below the PGD two walks share, in words: `no table`, `the PUD table`, `the P4D and PUD tables`. */
-defineParameterType({
-  name: 'sharedTables',
-  regexp: /no table|the (?:P4D|PUD|PMD)(?: and (?:PUD|PMD))? tables?/,
-  transformer: (text: string) => text,
-});
 
 Then(
   'vmalloc and vmemmap share {sharedTables} in v5.7, {sharedTables} in v6.1 and {sharedTables} in v6.12',

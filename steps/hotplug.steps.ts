@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type DataTable, defineParameterType, Given, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import { hex64, kvaHex, physHex } from '../src/arch/address';
 import { DescType, descAddr, descType } from '../src/arch/descriptor';
 import type { Geometry, Level, LevelName } from '../src/arch/geometry';
@@ -21,20 +21,6 @@ import type { SpecWorld } from './support/world';
 import { describeTeardowns, levelCounts } from './teardown.steps';
 
 // Memory hotplug as arch_add_memory and arch_remove_memory see it: whole sections added and removed.
-
-/** A table-freeing policy of src/hotplug/policy.ts, by name. */
-defineParameterType({
-  name: 'policy',
-  regexp: /v5\.7|range|empty-only|v7|x86|never/,
-  transformer: (text: string) => policyNamed(text),
-});
-
-/** Where a page came from: carved from the hot-added section itself, or handed out by the page allocator. */
-defineParameterType({
-  name: 'backing',
-  regexp: /the section itself|the altmap|the page allocator/,
-  transformer: (text: string) => (text === 'the page allocator' ? 'allocator' : 'section'),
-});
 
 Given(
   'a kernel booted with the configuration {config} and {size} of boot memory',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { defineParameterType, Given, Then } from '@cucumber/cucumber';
+import { Given, Then } from '@cucumber/cucumber';
 import type { Geometry } from '../src/arch/geometry';
 import { layoutSymbols } from '../src/arch/symbols';
 import type { KernelOptions } from '../src/mappings/kernel';
@@ -9,20 +9,6 @@ import { walk } from '../src/tables/walker';
 import type { SpecWorld } from './support/world';
 
 // The boot state: a kernel booted as paging_init leaves it, and what that state holds.
-
-const BOOT_OPTIONS: Readonly<Record<string, Partial<KernelOptions>>> = {
-  KASAN: { kasan: true },
-  'rodata_full off': { rodataFull: false },
-  'no vmalloc areas': { vmallocAreas: [] },
-};
-
-/** Boot options after "with": `KASAN`, `rodata_full off`, `no vmalloc areas`, joined by `and`. */
-defineParameterType({
-  name: 'bootOptions',
-  regexp: /(?:KASAN|rodata_full off|no vmalloc areas)(?: and (?:KASAN|rodata_full off|no vmalloc areas))*/,
-  transformer: (text: string): Partial<KernelOptions> =>
-    Object.assign({}, ...text.split(' and ').map((option) => BOOT_OPTIONS[option])),
-});
 
 Given('a kernel booted with the configuration {config}', function (this: SpecWorld, geo: Geometry) {
   this.boot({ config: geo.name });

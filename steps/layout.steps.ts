@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { type DataTable, defineParameterType, Given, Then } from '@cucumber/cucumber';
+import { type DataTable, Given, Then } from '@cucumber/cucumber';
 import { fromKva, hex64, kvaHex } from '../src/arch/address';
 import type { LevelName } from '../src/arch/geometry';
 import { sharedTopEntry } from '../src/arch/sharing';
 import { formatSize } from '../src/arch/size';
-import { LAYOUT_SYMBOLS, type LayoutSymbol, layoutSymbols } from '../src/arch/symbols';
+import { type LayoutSymbol, layoutSymbols } from '../src/arch/symbols';
 import { pgtableRangeAligned, spanMask } from '../src/hotplug/range-aligned';
 import { layoutRows, memoryRstSize } from '../src/present/layout-text';
 import type { SpecWorld } from './support/world';
-
-/** A kernel layout symbol such as `VMALLOC_END`. */
-defineParameterType({
-  name: 'symbol',
-  regexp: new RegExp([...LAYOUT_SYMBOLS].sort((a, b) => b.length - a.length).join('|')),
-  transformer: (text: string) => text as LayoutSymbol,
-});
 
 function symbolHex(world: SpecWorld, name: LayoutSymbol): string {
   const kva = layoutSymbols(world.layout)[name];

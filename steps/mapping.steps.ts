@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { defineParameterType, Then, When } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
 import { kvaHex, physHex } from '../src/arch/address';
 import { descAddr, PAGE_KERNEL } from '../src/arch/descriptor';
-import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../src/mappings/create-mapping';
+import { createPgdMapping } from '../src/mappings/create-mapping';
 import type { Kernel } from '../src/mappings/kernel';
 import { vmemmapPopulate } from '../src/mappings/vmemmap';
 import { OWNER_NAMES, Owner } from '../src/memory/page';
@@ -10,16 +10,6 @@ import { walk } from '../src/tables/walker';
 import type { SpecWorld } from './support/world';
 
 // Building mappings: __create_pgd_mapping into the linear map (or any kernel VA) and vmemmap_populate.
-
-const FLAGS: Readonly<Record<string, number>> = { NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS };
-
-/** Flags of __create_pgd_mapping: `none`, `NO_BLOCK_MAPPINGS`, `NO_CONT_MAPPINGS` or both joined by ` | `. */
-defineParameterType({
-  name: 'mapFlags',
-  regexp: /none|NO_(?:BLOCK|CONT)_MAPPINGS(?: \| NO_(?:BLOCK|CONT)_MAPPINGS)?/,
-  transformer: (text: string) =>
-    text === 'none' ? 0 : text.split(' | ').reduce((flags, name) => flags | (FLAGS[name] ?? 0), 0),
-});
 
 function mapInto(world: SpecWorld, size: number, pa: bigint, virt: (k: Kernel) => number, flags?: number): void {
   world.change((k) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type DataTable, defineParameterType, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Then, When } from '@cucumber/cucumber';
 import { type Kva, kvaHex, physHex } from '../src/arch/address';
 import { DescType, HI_CONT } from '../src/arch/descriptor';
 import { type LevelName, levelNamed } from '../src/arch/geometry';
@@ -9,47 +9,10 @@ import { snapshot } from '../src/mappings/snapshot';
 import { ptdumpLines, ptdumpRuns } from '../src/present/ptdump';
 import { leavesBelow, reachableTables, type TableNode } from '../src/tables/tree';
 import { type Walk, walk } from '../src/tables/walker';
+import { countsText } from './support/counts';
 import type { SpecWorld } from './support/world';
 
 // Page tables as a reader sees them: walks, leaves over a range, tables allocated, live counts.
-
-/** Counts of table pages by level, e.g. `1 PUD, 1 PMD, 1 PTE`, or `none`. */
-defineParameterType({
-  name: 'tableCounts',
-  regexp: /none|\d+ (?:PGD|PUD|PMD|PTE)(?:, \d+ (?:PGD|PUD|PMD|PTE))*/,
-  transformer: (text: string) => countsText(parseCounts(text)),
-});
-
-/** Leaves by level and kind, e.g. `1 PMD block, 16 PTE pages`. */
-defineParameterType({
-  name: 'leaves',
-  regexp: /\d+ (?:PGD|PUD|PMD|PTE) (?:blocks?|pages?)(?:, \d+ (?:PGD|PUD|PMD|PTE) (?:blocks?|pages?))*/,
-  transformer: (text: string) => countsText(parseCounts(text.replace(/(block|page)s\b/g, '$1'))),
-});
-
-/** The entries a walk read, top level first, e.g. `PGD[0] → PUD[1] → PMD[434]`. */
-defineParameterType({
-  name: 'walkPath',
-  regexp: /(?:PGD|PUD|PMD|PTE)\[\d+\](?: → (?:PGD|PUD|PMD|PTE)\[\d+\])*/,
-  transformer: (text: string) => text,
-});
-
-function parseCounts(text: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  if (text === 'none') return counts;
-  for (const part of text.split(', ')) {
-    const [n, ...what] = part.split(' ');
-    counts.set(what.join(' '), (counts.get(what.join(' ')) ?? 0) + Number(n));
-  }
-  return counts;
-}
-
-/** Counts in a canonical order (by level, top first), so that expected and actual compare as text. */
-function countsText(counts: ReadonlyMap<string, number>): string {
-  const order = (key: string): number => ['PGD', 'PUD', 'PMD', 'PTE'].indexOf(key.split(' ')[0] ?? '');
-  const keys = [...counts.keys()].filter((k) => (counts.get(k) ?? 0) > 0).sort((a, b) => order(a) - order(b));
-  return keys.length ? keys.map((k) => `${counts.get(k)} ${k}`).join(', ') : 'none';
-}
 
 function walkPath(w: Walk): string {
   return w.steps.map((s) => `${s.level.name}[${s.index}]`).join(' → ');

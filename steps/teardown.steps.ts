@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type DataTable, defineParameterType, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Then, When } from '@cucumber/cucumber';
 import { hex64, kvaHex } from '../src/arch/address';
 import { type LevelName, levelNamed } from '../src/arch/geometry';
 import { formatSize } from '../src/arch/size';
@@ -23,44 +23,6 @@ import type { SpecWorld } from './support/world';
 
 // The two-pass teardown: pgtable_range_aligned, the tables free_empty_tables frees or keeps and why,
 // floor and ceiling per caller, the order of clear / invalidate / free, and what stays behind.
-
-const REASONS = [
-  'outside floor/ceiling \\((?:below-floor|beyond-ceiling|ceiling-rounds-to-zero)\\)',
-  'entries left(?: \\(\\d+ live\\))?',
-  'policy leaves tables',
-  'vmemmap shares a PGD entry with vmalloc',
-];
-
-/** Why a table was kept, as `decisionText` writes it, e.g. `outside floor/ceiling (below-floor)`. */
-defineParameterType({ name: 'reason', regexp: new RegExp(REASONS.join('|')), transformer: (text: string) => text });
-
-/** A PageReserved table page, freed with free_hotplug_page_range's WARN. */
-defineParameterType({
-  name: 'reserved',
-  regexp: /static \(kernel image\)|reserved \(boot\)/,
-  transformer: (text: string) => text,
-});
-
-/** What pass 2 decided about a table: `freed`, or `kept: ` and the reason as `decisionText` writes it. */
-defineParameterType({
-  name: 'decision',
-  regexp: new RegExp(`freed|kept: (?:${REASONS.join('|')})`),
-  transformer: (text: string) => text.replace(/^kept: /, ''),
-});
-
-/** The two callers of the two-pass teardown. */
-defineParameterType({
-  name: 'caller',
-  regexp: /vmemmap_free|__remove_pgd_mapping/,
-  transformer: (text: string) => text as TeardownReport['caller'],
-});
-
-/** A verdict of pgtable_range_aligned. */
-defineParameterType({
-  name: 'verdict',
-  regexp: /eligible|below-floor|ceiling-rounds-to-zero|beyond-ceiling/,
-  transformer: (text: string) => text,
-});
 
 /** Why a table was kept, with the failing test of pgtable_range_aligned when that was the reason. */
 export function decisionText(d: TableDecision): string {

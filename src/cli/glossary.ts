@@ -31,8 +31,8 @@ export interface GlossaryEntry {
 }
 
 export interface GlossaryParameterType extends ParameterTypeDoc {
-  /** A value a feature passes for it, if any feature uses it. */
-  readonly example?: string;
+  /** Up to three different values the features pass for it. */
+  readonly examples: readonly string[];
 }
 
 export interface Glossary {
@@ -83,18 +83,15 @@ function stepsOf(feature: GherkinFeature): GherkinStep[] {
 
 type Matcher = CucumberExpression | RegularExpression;
 
-const LITERAL = /^\/(.+)\/([a-z]*)$/;
+/** How many different values the glossary shows of a parameter type without a list of phrases. */
+const EXAMPLES = 3;
 
-const isLiteral = (p: ParameterTypeDoc): boolean => p.path === 'built-in' || LITERAL.test(p.regexp);
-
-/** Matchers for every step pattern; a parameter type built by code (not a literal) matches any text. */
+/** Matchers for every step pattern, with the parameter types' own regexps. */
 function expressions(vocabulary: Vocabulary): Matcher[] {
   const registry = new ParameterTypeRegistry();
   for (const p of vocabulary.parameterTypes) {
     if (p.path === 'built-in') continue;
-    const literal = LITERAL.exec(p.regexp);
-    const regexp = literal ? new RegExp(literal[1] ?? '', literal[2]) : /.+?/;
-    registry.defineParameterType(new ParameterType(p.name, regexp, null, (s: string) => s));
+    registry.defineParameterType(new ParameterType(p.name, new RegExp(p.regexp), null, (s: string) => s));
   }
   return vocabulary.steps.map((s) =>
     s.pattern.startsWith('/')
@@ -104,57 +101,43 @@ function expressions(vocabulary: Vocabulary): Matcher[] {
 }
 
 /**
- * The glossary: each pattern with its first use in the features, each parameter type with a value
+ * The glossary: each pattern with its first use in the features, each parameter type with values
  * passed. Patterns are tried with their plain regexps; the library's slower match, which names the
- * arguments, runs only while a parameter type still lacks an example value.
+ * arguments, runs once per text while a parameter type of the pattern lacks examples.
  */
 export function buildGlossary(vocabulary: Vocabulary, features: readonly SourceFile[]): Glossary {
   const matchers = expressions(vocabulary);
   const uses = vocabulary.steps.map(() => 0);
   const examples: (FeatureStep | undefined)[] = [];
-  const values = new Map<string, string>();
+  const values = new Map<string, Set<string>>();
   const unmatched: FeatureStep[] = [];
   const hitsOf = new Map<string, number[]>();
-  const loose = looseSteps(vocabulary);
+  const lacking = (p: string): boolean => (values.get(p)?.size ?? 0) < EXAMPLES;
   for (const step of features.flatMap(featureSteps)) {
-    const hits =
-      hitsOf.get(step.text) ??
-      preferExact(
-        matchers.flatMap((m, i) => (m.regexp.test(step.text) ? [i] : [])),
-        loose,
-      );
+    const seen = hitsOf.get(step.text);
+    const hits = seen ?? matchers.flatMap((m, i) => (m.regexp.test(step.text) ? [i] : []));
     hitsOf.set(step.text, hits);
     if (hits.length === 0) unmatched.push(step);
     for (const i of hits) {
       uses[i] = (uses[i] ?? 0) + 1;
       examples[i] ??= step;
-      if (vocabulary.steps[i]?.parameters.some((p) => !values.has(p))) collectValues(matchers[i], step.text, values);
+      if (!seen && vocabulary.steps[i]?.parameters.some(lacking)) collectValues(matchers[i], step.text, values);
     }
   }
   return {
     entries: vocabulary.steps.map((step, i) => ({ step, uses: uses[i] ?? 0, example: examples[i] })),
-    parameterTypes: vocabulary.parameterTypes.map((p) => ({ ...p, example: values.get(p.name) })),
+    parameterTypes: vocabulary.parameterTypes.map((p) => ({ ...p, examples: [...(values.get(p.name) ?? [])] })),
     unmatched,
   };
 }
 
-/** Patterns with a parameter type built by code, matched loosely (any text) in the glossary. */
-function looseSteps(vocabulary: Vocabulary): Set<number> {
-  const loose = new Set(vocabulary.parameterTypes.filter((p) => !isLiteral(p)).map((p) => p.name));
-  return new Set(vocabulary.steps.flatMap((s, i) => (s.parameters.some((p) => loose.has(p)) ? [i] : [])));
-}
-
-/** Of several patterns a text matches, the exactly matched ones, when there are any. */
-function preferExact(hits: number[], loose: ReadonlySet<number>): number[] {
-  const exact = hits.filter((i) => !loose.has(i));
-  return exact.length > 0 ? exact : hits;
-}
-
-/** Records the value each parameter type of a match received, for types without one yet. */
-function collectValues(matcher: Matcher | undefined, text: string, values: Map<string, string>): void {
+/** Adds the value each parameter type of a match received to that type's examples, up to EXAMPLES. */
+function collectValues(matcher: Matcher | undefined, text: string, values: Map<string, Set<string>>): void {
   for (const a of matcher?.match(text) ?? []) {
-    const name = a.parameterType.name;
-    if (name !== undefined && !values.has(name)) values.set(name, a.group.value ?? '');
+    const name = a.parameterType.name ?? '';
+    const seen = values.get(name) ?? new Set<string>();
+    if (seen.size < EXAMPLES) seen.add(a.group.value ?? '');
+    values.set(name, seen);
   }
 }
 
@@ -207,6 +190,16 @@ function entryMarkdown(e: GlossaryEntry): string[] {
   ];
 }
 
+/** A parameter type: what it stands for, then its phrases, or what the features pass for it. */
+function parameterTypeMarkdown(p: GlossaryParameterType): string {
+  const head = `- ${code(`{${p.name}}`)} — ${sentence(unpad(p.doc))}`;
+  if (p.phrases) {
+    const joined = p.joinedBy ? `, or several joined by ${code(p.joinedBy.trim())}` : '';
+    return `${head} Accepts ${p.phrases.map(code).join(', ')}${joined}.`;
+  }
+  return p.examples.length ? `${head} E.g. ${p.examples.map(code).join(', ')}.` : head;
+}
+
 /** The glossary as the Markdown committed at features/GLOSSARY.md. */
 export function glossaryMarkdown(g: Glossary): string {
   const used = new Set(g.entries.flatMap((e) => e.step.parameters));
@@ -227,10 +220,7 @@ export function glossaryMarkdown(g: Glossary): string {
     '',
     '## Parameter types',
     '',
-    ...types.map(
-      (p) =>
-        `- ${code(`{${p.name}}`)} — ${sentence(unpad(p.doc))} Matches ${code(p.regexp)}${p.example === undefined ? '' : `; e.g. ${code(p.example)}`}.`,
-    ),
+    ...types.map(parameterTypeMarkdown),
     '',
     ...sections,
   ].join('\n');

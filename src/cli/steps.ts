@@ -1,8 +1,10 @@
-// `npm run steps`: the step vocabulary of the features — every Given/When/Then pattern under steps/
-// with its parameter types — read from the step files' text, so that listing needs no model code;
+// `npm run steps`: the step vocabulary of the features — every Given/When/Then pattern under steps/,
+// read from the step files' text, with the parameter types as the step support code registers them;
 // `--glossary` writes it with one use of each pattern as features/GLOSSARY.md.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ParameterTypeRegistry } from '@cucumber/cucumber-expressions';
+import { PARAMETER_TYPES, type StepParameterType } from '../../steps/support/parameter-types';
 import { formatOptions, type ParsedArgs, parseArgs } from './args';
 import { EXIT, type Io, refusal } from './command';
 import { buildGlossary, GLOSSARY_PATH, glossaryCounts, glossaryMarkdown, readFeatureFiles } from './glossary';
@@ -25,9 +27,13 @@ export interface StepPattern {
 
 export interface ParameterTypeDoc {
   readonly name: string;
+  /** The source of the regular expression it matches with. */
   readonly regexp: string;
-  /** The doc comment above its definition, or what cucumber documents for a built-in type. */
+  /** What it stands for, or what cucumber documents for a built-in type. */
   readonly doc: string;
+  /** Every phrase it accepts, when there are few, and what joins several in one value. */
+  readonly phrases?: readonly string[];
+  readonly joinedBy?: string;
   /** Where it is defined; `built-in` for cucumber's own. */
   readonly path: string;
 }
@@ -37,32 +43,42 @@ export interface Vocabulary {
   readonly parameterTypes: readonly ParameterTypeDoc[];
 }
 
-/** Cucumber's built-in parameter types. */
-const BUILT_IN: readonly ParameterTypeDoc[] = [
-  { name: 'int', regexp: '-?\\d+', doc: 'an integer', path: 'built-in' },
-  { name: 'float', regexp: '-?\\d*\\.?\\d+', doc: 'a decimal number', path: 'built-in' },
-  { name: 'word', regexp: '[^\\s]+', doc: 'one word without whitespace', path: 'built-in' },
-  { name: 'string', regexp: '"…" or \'…\'', doc: 'quoted text, passed without the quotes', path: 'built-in' },
-  { name: '', regexp: '.*', doc: 'anything (the anonymous parameter {})', path: 'built-in' },
-];
+/** Where the project's parameter types are defined, relative to the project root. */
+export const PARAMETER_TYPES_PATH = 'steps/support/parameter-types.ts';
+
+/** What cucumber's built-in parameter types stand for. */
+const BUILT_IN: Readonly<Record<string, string>> = {
+  int: 'an integer',
+  float: 'a decimal number',
+  word: 'one word without whitespace',
+  string: 'quoted text, passed without the quotes',
+  '': 'anything (the anonymous parameter {})',
+};
+
+/** The built-in parameter types with the regexps cucumber matches them with. */
+function builtIns(): ParameterTypeDoc[] {
+  const registry = new ParameterTypeRegistry();
+  return Object.entries(BUILT_IN).map(([name, doc]) => ({
+    name,
+    regexp: registry.lookupByTypeName(name)?.regexpStrings.join('|') ?? '',
+    doc,
+    path: 'built-in',
+  }));
+}
+
+function documented(p: StepParameterType, path: string): ParameterTypeDoc {
+  return { name: p.name, regexp: p.regexp.source, doc: p.doc, phrases: p.phrases, joinedBy: p.joinedBy, path };
+}
 
 const STEP = /\b(Given|When|Then)\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|(\/(?:[^/\\\n]|\\.)+\/[a-z]*))/g;
-const PARAMETER_TYPE = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?defineParameterType\(\s*\{([\s\S]*?)\}\s*\);/g;
-/** The value of `regexp:`: a regular-expression literal, or the code that builds one (up to the next key). */
-const REGEXP_VALUE =
-  /regexp:\s*(\/(?:[^/\\\n]|\\.)+\/[a-z]*|[\s\S]*?)\s*(?:,\s*(?:name|transformer|useForSnippets|preferForRegexpMatch)\s*:|,?\s*$)/;
 
-/** Code spread over lines, on one: single spaces, no space inside the parentheses, no trailing comma. */
-const oneLine = (code: string): string =>
-  code
-    .replace(/\s+/g, ' ')
-    .replace(/\(\s/g, '(')
-    .replace(/,?\s\)/g, ')');
-
-/** The step definitions and parameter types in step files. */
-export function scanSteps(files: readonly SourceFile[]): Vocabulary {
+/** The step definitions in step files, and the parameter types registered for them (the project's by default). */
+export function scanSteps(
+  files: readonly SourceFile[],
+  types: readonly StepParameterType[] = PARAMETER_TYPES,
+  typesPath = PARAMETER_TYPES_PATH,
+): Vocabulary {
   const steps: StepPattern[] = [];
-  const parameterTypes: ParameterTypeDoc[] = [...BUILT_IN];
   for (const file of files) {
     for (const m of file.text.matchAll(STEP)) {
       const pattern = unquote(m[2] ?? m[3] ?? m[4] ?? '');
@@ -74,19 +90,8 @@ export function scanSteps(files: readonly SourceFile[]): Vocabulary {
         line: lineOf(file.text, m.index ?? 0),
       });
     }
-    for (const m of file.text.matchAll(PARAMETER_TYPE)) parameterTypes.push(parameterType(file.path, m[1], m[2] ?? ''));
   }
-  return { steps, parameterTypes };
-}
-
-function parameterType(path: string, comment: string | undefined, body: string): ParameterTypeDoc {
-  const name = /name:\s*['"]([^'"]+)['"]/.exec(body)?.[1] ?? '?';
-  const regexp = oneLine(REGEXP_VALUE.exec(body)?.[1] ?? '?');
-  const doc = (comment ?? '')
-    .replace(/^\s*\*\s?/gm, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return { name, regexp, doc, path };
+  return { steps, parameterTypes: [...builtIns(), ...types.map((p) => documented(p, typesPath))] };
 }
 
 function unquote(text: string): string {
@@ -119,9 +124,16 @@ export function renderVocabulary(vocabulary: Vocabulary): string {
     '',
     ...sections.flatMap((lines) => [...lines, '']),
     'Parameter types',
-    ...types.map((p) => `  ${`{${p.name}}`.padEnd(typeWidth)}  ${p.regexp}  — ${p.doc} (${p.path})`),
+    ...types.map((p) => `  ${`{${p.name}}`.padEnd(typeWidth)}  ${accepts(p)}  — ${p.doc} (${p.path})`),
     '',
   ].join('\n');
+}
+
+/** The phrases a parameter type accepts, or its regexp when they are not few. */
+function accepts(p: ParameterTypeDoc): string {
+  if (!p.phrases) return `/${p.regexp}/`;
+  const phrases = p.phrases.map((phrase) => `"${phrase}"`).join(', ');
+  return `${phrases}${p.joinedBy ? `, several joined by "${p.joinedBy.trim()}"` : ''}`;
 }
 
 /** Every `.ts` file under a folder, depth first, in name order. */

@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT_SYMBOLS } from '../../src/arch/symbols';
 import type { Io } from '../../src/cli/command';
 import {
+  PARAMETER_TYPES_PATH,
   readStepFiles,
   renderVocabulary,
   type SourceFile,
@@ -11,20 +13,15 @@ import {
   stepsMain,
   undefinedParameterTypes,
 } from '../../src/cli/steps';
+import { POLICIES } from '../../src/hotplug/policy';
+import { PARAMETER_TYPES, type StepParameterType } from '../../steps/support/parameter-types';
 
 const ROOT = join(__dirname, '..', '..');
 
 const SAMPLE: SourceFile = {
   path: 'steps/sample.steps.ts',
   text: [
-    "import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';",
-    '',
-    '/** A colour such as `red`. */',
-    'defineParameterType({',
-    "  name: 'colour',",
-    '  regexp: /red|green/,',
-    '  transformer: (text: string) => text,',
-    '});',
+    "import { Given, Then, When } from '@cucumber/cucumber';",
     '',
     "Given('a {colour} page at {int}', function () {});",
     'When(',
@@ -36,6 +33,14 @@ const SAMPLE: SourceFile = {
   ].join('\n'),
 };
 
+const COLOUR: StepParameterType = {
+  name: 'colour',
+  doc: 'A colour such as `red`',
+  regexp: /red|green/,
+  transformer: (text) => text,
+  phrases: ['red', 'green'],
+};
+
 function capture(): { io: Io; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
@@ -43,7 +48,7 @@ function capture(): { io: Io; out: string[]; err: string[] } {
 }
 
 describe('scanning step files', () => {
-  const vocabulary = scanSteps([SAMPLE]);
+  const vocabulary = scanSteps([SAMPLE], [COLOUR], 'steps/support/colours.ts');
 
   it('finds every Given/When/Then with its keyword, pattern, parameters and line', () => {
     expect(vocabulary.steps).toEqual([
@@ -52,20 +57,29 @@ describe('scanning step files', () => {
         pattern: 'a {colour} page at {int}',
         parameters: ['colour', 'int'],
         path: SAMPLE.path,
-        line: 10,
+        line: 3,
       },
-      { keyword: 'When', pattern: "the page's {word} is read", parameters: ['word'], path: SAMPLE.path, line: 11 },
-      { keyword: 'Then', pattern: '/^it is (mapped|none)$/', parameters: [], path: SAMPLE.path, line: 15 },
-      { keyword: 'Then', pattern: 'it has {shade} and {}', parameters: ['shade', ''], path: SAMPLE.path, line: 16 },
+      { keyword: 'When', pattern: "the page's {word} is read", parameters: ['word'], path: SAMPLE.path, line: 4 },
+      { keyword: 'Then', pattern: '/^it is (mapped|none)$/', parameters: [], path: SAMPLE.path, line: 8 },
+      { keyword: 'Then', pattern: 'it has {shade} and {}', parameters: ['shade', ''], path: SAMPLE.path, line: 9 },
     ]);
   });
 
-  it('documents a defined parameter type with its regexp and doc comment', () => {
+  it('documents a parameter type from the object registered: its regexp, doc and phrases', () => {
     expect(vocabulary.parameterTypes.find((p) => p.name === 'colour')).toEqual({
       name: 'colour',
-      regexp: '/red|green/',
-      doc: 'A colour such as `red`.',
-      path: SAMPLE.path,
+      regexp: 'red|green',
+      doc: 'A colour such as `red`',
+      phrases: ['red', 'green'],
+      joinedBy: undefined,
+      path: 'steps/support/colours.ts',
+    });
+  });
+
+  it("documents cucumber's built-in types with the regexps cucumber matches them with", () => {
+    expect(vocabulary.parameterTypes.find((p) => p.name === 'int')).toMatchObject({
+      regexp: '-?\\d+|\\d+',
+      path: 'built-in',
     });
   });
 
@@ -76,31 +90,31 @@ describe('scanning step files', () => {
   it('renders the patterns by keyword and only the parameter types in use', () => {
     const text = renderVocabulary(vocabulary);
     expect(text).toContain('Step vocabulary: 4 step patterns');
-    expect(text).toMatch(/Given \(1\)\n {2}a \{colour\} page at \{int\} +steps\/sample\.steps\.ts:10/);
-    expect(text).toMatch(/\{colour\} +\/red\|green\/ {2}— A colour such as `red`\. \(steps\/sample\.steps\.ts\)/);
+    expect(text).toMatch(/Given \(1\)\n {2}a \{colour\} page at \{int\} +steps\/sample\.steps\.ts:3/);
+    expect(text).toMatch(/\{colour\} +"red", "green" {2}— A colour such as `red` \(steps\/support\/colours\.ts\)/);
+    expect(text).toMatch(/\{int\} +\/-\?\\d\+\|\\d\+\/ {2}— an integer \(built-in\)/);
     expect(text).not.toContain('{float}');
   });
 });
 
-describe('parameter types written on one line', () => {
-  it('are read apart from the multi-line definition after them, with a regexp literal or the code that builds one', () => {
-    const text = [
-      "defineParameterType({ name: 'reason', regexp: new RegExp(REASONS.join('|')), transformer: (t: string) => t });",
-      '',
-      '/** A caller. */',
-      'defineParameterType({',
-      "  name: 'caller',",
-      '  regexp: /vmemmap_free|__remove_pgd_mapping/,',
-      '  transformer: (t: string) => t,',
-      '});',
-      "defineParameterType({ name: 'verdict', regexp: /eligible|below-floor/, transformer: (t: string) => t });",
-    ].join('\n');
-    const types = scanSteps([{ path: 'p.ts', text }]).parameterTypes.filter((p) => p.path === 'p.ts');
-    expect(types.map((p) => [p.name, p.regexp, p.doc])).toEqual([
-      ['reason', "new RegExp(REASONS.join('|'))", ''],
-      ['caller', '/vmemmap_free|__remove_pgd_mapping/', 'A caller.'],
-      ['verdict', '/eligible|below-floor/', ''],
-    ]);
+describe('the project parameter types', () => {
+  const types = new Map(PARAMETER_TYPES.map((p) => [p.name, p]));
+  const accepts = (p: StepParameterType, text: string): boolean => new RegExp(`^(?:${p.regexp.source})$`).test(text);
+
+  it('are documented from the objects steps/support/parameters.ts registers, the policies and symbols from the model', () => {
+    const documented = scanSteps([]).parameterTypes.filter((p) => p.path === PARAMETER_TYPES_PATH);
+    expect(documented.map((p) => [p.name, p.regexp])).toEqual(PARAMETER_TYPES.map((p) => [p.name, p.regexp.source]));
+    expect(types.get('policy')?.phrases).toEqual(Object.keys(POLICIES));
+    expect(types.get('symbol')?.phrases).toEqual(LAYOUT_SYMBOLS);
+  });
+
+  it('accept every phrase they list, one or joined, and nothing longer', () => {
+    for (const p of PARAMETER_TYPES.filter((t) => t.phrases)) {
+      const phrases = p.phrases ?? [];
+      expect(phrases.filter((phrase) => !accepts(p, phrase))).toEqual([]);
+      expect(phrases.filter((phrase) => accepts(p, `${phrase}x`))).toEqual([]);
+      if (p.joinedBy) expect(accepts(p, phrases.join(p.joinedBy))).toBe(true);
+    }
   });
 });
 

@@ -1,16 +1,17 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { geometry, type Level } from '../../src/arch/geometry';
+import { geometry, type Level, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import type { Exploration } from '../../src/concurrency/explorer';
 import { archAddMemory } from '../../src/hotplug/add';
 import { archRemoveMemory, type RemovalReport } from '../../src/hotplug/remove';
 import type { Kernel } from '../../src/mappings/kernel';
-import { SHARED, STATUS } from '../../src/present/svg/palette';
+import { BOUNDS, INK, RANGE, SHARED, STATUS } from '../../src/present/svg/palette';
 import { raceDiagram } from '../../src/present/svg/race-diagram';
 import { wrap } from '../../src/present/svg/svg';
 import { layoutTree } from '../../src/present/svg/tree-layout';
 import { treePicture } from '../../src/present/svg/tree-picture';
 import type { PictureTable, TableStatus } from '../../src/present/svg/tree-tables';
+import { zoomWindow } from '../../src/present/svg/va-axis';
 import type { Step } from '../../src/tables/step';
 import { reachableTables } from '../../src/tables/tree';
 import { GiB, smallKernel } from '../support/kernels';
@@ -113,6 +114,93 @@ describe('treePicture: removing a page-mapped 1 GiB section on 4K/48', () => {
 
   it('names the PUD table kept outside floor/ceiling when floor/ceiling = the removed range', () => {
     expect(visibleText(removal('range').svg)).toContain('kept: outside floor/ceiling (below-floor)');
+  });
+});
+
+/** A number attribute of an element. */
+const attr = (tag: string, name: string): number => Number(new RegExp(` ${name}="([^"]*)"`).exec(tag)?.[1]);
+
+/** The axis line's ends, the range's red bar on it, and the green ticks of a floor or ceiling on the scale. */
+function axis(svg: string): { x1: number; x2: number; range: [number, number]; ticks: number[] } {
+  const line = svg.match(new RegExp(`<line [^>]*stroke="${INK.line}"[^>]*/>`, 'g')) ?? [];
+  expect(line).toHaveLength(1);
+  const bar = svg.match(new RegExp(`<rect [^>]*height="12" fill="${RANGE.fill}"/>`, 'g')) ?? [];
+  expect(bar).toHaveLength(1);
+  const x = attr(bar[0] as string, 'x');
+  const ticks = (svg.match(new RegExp(`<line [^>]*stroke="${BOUNDS.fill}"[^>]*/>`, 'g')) ?? []).map((t) =>
+    attr(t, 'x1'),
+  );
+  return {
+    x1: attr(line[0] as string, 'x1'),
+    x2: attr(line[0] as string, 'x2'),
+    range: [x, x + attr(bar[0] as string, 'width')],
+    ticks,
+  };
+}
+
+const outsideTitles = (svg: string): string => svg.replace(/<title>[^<]*<\/title>/g, '');
+
+describe('treePicture: the VA axis zooms to the range, floor and ceiling as context', () => {
+  const v57 = removal('v5.7').svg;
+  const range = removal('range').svg;
+
+  it('gives the removed range at least four fifths of the axis, though floor/ceiling span the whole linear map', () => {
+    const a = axis(v57);
+    expect(a.range[1] - a.range[0]).toBeGreaterThanOrEqual(0.8 * (a.x2 - a.x1));
+    expect(a.range[0]).toBeGreaterThanOrEqual(a.x1);
+    expect(a.range[1]).toBeLessThanOrEqual(a.x2);
+  });
+
+  it('draws a floor and ceiling far beyond the axis as arrows at its ends, with their addresses', () => {
+    const shown = visibleText(v57);
+    expect(shown).toContain('← floor 0xffff000000000000');
+    expect(shown).toContain('ceiling 0xffff800000000000 →');
+    expect(v57.match(new RegExp(`<path [^>]*fill="${BOUNDS.fill}"/>`, 'g'))).toHaveLength(2);
+    expect(axis(v57).ticks).toEqual([]);
+  });
+
+  it('draws a floor and ceiling on the scale as ticks where the range starts and ends', () => {
+    const a = axis(range);
+    expect(a.ticks).toEqual(a.range);
+    expect(visibleText(range)).toMatch(/(^| )floor 0x[0-9a-f]{16} /);
+    expect(visibleText(range)).not.toMatch(/[←→]/);
+  });
+
+  it('prints the pages of the tables only in tooltips', () => {
+    for (const svg of [v57, range]) {
+      expect(svg).toMatch(/<title>[^<]*page 0x[0-9a-f]{12}/);
+      expect(outsideTitles(svg)).not.toMatch(/pages? 0x|(^|[^0-9a-f])0x[0-9a-f]{12}(?![0-9a-f])/);
+    }
+  });
+
+  it('is as narrow as a one-column tree allows, and widens for a long title', () => {
+    expect(size(v57).width).toBeLessThanOrEqual(720);
+    const k = added.clone();
+    const title = `a title of a hundred characters ${'x'.repeat(68)}`;
+    expect(
+      size(treePicture(undefined, k, { title, start: k.linearVa(4 * GiB), end: k.linearVa(5 * GiB) })).width,
+    ).toBeGreaterThan(title.length * 18 * 0.56 + 32);
+  });
+
+  test.prop(
+    [
+      fc.constantFrom(...SUPPORTED_CONFIGS),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.integer({ min: 1, max: 2 ** 24 }),
+    ],
+    { numRuns: 300 },
+  )('scales to a window around the range, the range four fifths of it from 8 pages up', (config, at, pages) => {
+    const geo = geometry(config);
+    const top = 2 ** geo.vaBits / geo.pageSize;
+    const size = Math.min(pages, top) * geo.pageSize;
+    const start = Math.floor(at * (top - size / geo.pageSize)) * geo.pageSize;
+    const end = start + size;
+    const [lo, hi] = zoomWindow(geo, start, end);
+    expect(lo < start || start === 0).toBe(true);
+    expect(hi > end || end === 2 ** geo.vaBits).toBe(true);
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThanOrEqual(2 ** geo.vaBits);
+    if (end - start >= 8 * geo.pageSize) expect(end - start).toBeGreaterThanOrEqual(0.8 * (hi - lo));
   });
 });
 

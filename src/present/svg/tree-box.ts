@@ -1,11 +1,11 @@
 import { type Kva, physHex } from '../../arch/address';
 import type { Geometry } from '../../arch/geometry';
 import { BOUNDS, INK, RANGE, SHARED, STATUS } from './palette';
-import { charsIn, el, MONO, text, wrap } from './svg';
+import { charsIn, el, escapeXml, MONO, text, wrap } from './svg';
 import type { Item } from './tree-layout';
 import type { PictureTable, TableStatus } from './tree-tables';
 
-export const BOX = { w: 250, h: 104 };
+export const BOX = { w: 250, h: 90 };
 
 /** The VA spans every box's bar is drawn against, as model addresses. */
 export interface Spans {
@@ -16,21 +16,21 @@ export interface Spans {
   readonly ceiling?: Kva;
 }
 
-/** One item as a box at (x, y): what it is, its entries in range, its page, what became of it, its span bar. */
+/**
+ * One item as a box at (x, y): what it is, its entries in range, what became of it, its span bar; its
+ * page(s) only in the tooltip, with the rest, for a reader who hovers or opens the picture on its own.
+ */
 export function drawItem(geo: Geometry, it: Item, x: number, y: number, spans: Spans): string {
   const main = it.tables[0] as PictureTable;
   const status = it.kind === 'mixed' ? majority(it.tables) : main.status;
   const swatch = STATUS[status];
   const shared = it.tables.some((t) => t.shared);
-  const [title, ...lines] = describe(geo, it);
-  const wrapAt = charsIn(BOX.w - 16, 11.5);
-  const notes = lines
-    .slice(2)
-    .flatMap((l) => wrap(l, wrapAt))
-    .slice(0, 2);
+  const d = describe(geo, it);
+  const notes = wrap(d.fate, charsIn(BOX.w - 16, 11.5)).slice(0, 2);
   return el(
     'g',
     {},
+    el('title', {}, escapeXml([d.title, d.entries, d.pages, d.fate].join('\n'))),
     el('rect', {
       x,
       y,
@@ -42,24 +42,36 @@ export function drawItem(geo: Geometry, it: Item, x: number, y: number, spans: S
       'stroke-width': shared ? SHARED.width : 1.4,
       'stroke-dasharray': shared ? undefined : swatch.dash,
     }),
-    text(x + 8, y + 18, title ?? '', { 'font-weight': 'bold', 'font-size': 13, fill: INK.text }),
+    text(x + 8, y + 18, d.title, { 'font-weight': 'bold', 'font-size': 13, fill: INK.text }),
     shared
       ? text(x + BOX.w - 8, y + 18, '⇄ vmalloc', { 'text-anchor': 'end', 'font-size': 11, fill: SHARED.stroke })
       : '',
-    ...lines.slice(0, 2).map((l, i) => text(x + 8, y + 35 + 15 * i, l, { 'font-family': MONO, 'font-size': 11 })),
+    text(x + 8, y + 35, d.entries, { 'font-family': MONO, 'font-size': 11 }),
     ...notes.map((l, i) =>
-      text(x + 8, y + 67 + 14 * i, l, { 'font-size': 11.5, 'font-style': 'italic', fill: INK.text }),
+      text(x + 8, y + 52 + 14 * i, l, { 'font-size': 11.5, 'font-style': 'italic', fill: INK.text }),
     ),
     spanBar(it.tables, x + 8, y + BOX.h - 13, BOX.w - 16, spans),
   );
 }
 
-/** Title, entries in range, page(s), then what became of it. */
-function describe(geo: Geometry, it: Item): string[] {
+interface Description {
+  readonly title: string;
+  readonly entries: string;
+  readonly pages: string;
+  readonly fate: string;
+}
+
+/** Title, entries in range, page(s), and what became of it. */
+function describe(geo: Geometry, it: Item): Description {
   const t = it.tables[0] as PictureTable;
   const of = `of ${t.level.entries}`;
   if (it.kind === 'single')
-    return [t.name, `${entries(t.first, t.last)} ${of}`, `page ${physHex(t.pfn * geo.pageSize)}`, fate(t)];
+    return {
+      title: t.name,
+      entries: `${entries(t.first, t.last)} ${of}`,
+      pages: `page ${physHex(t.pfn * geo.pageSize)}`,
+      fate: fate(t),
+    };
   const z = it.tables.at(-1) as PictureTable;
   const same = it.tables.every((u) => u.first === t.first && u.last === t.last);
   const range = same ? `${entries(t.first, t.last)} ${of} each` : `entries ${t.first}–… ${z.last} ${of}`;
@@ -71,8 +83,9 @@ function describe(geo: Geometry, it: Item): string[] {
     geo,
     pfns.reduce((a, b) => Math.max(a, b)),
   )}`;
-  if (it.kind === 'run') return [`×${it.tables.length} ${t.level.name} tables`, range, pages, withoutCount(fate(t))];
-  return [`${it.tables.length} ${t.level.name} tables`, range, pages, counts(it.tables)];
+  if (it.kind === 'run')
+    return { title: `×${it.tables.length} ${t.level.name} tables`, entries: range, pages, fate: withoutCount(fate(t)) };
+  return { title: `${it.tables.length} ${t.level.name} tables`, entries: range, pages, fate: counts(it.tables) };
 }
 
 const entries = (first: number, last: number): string =>

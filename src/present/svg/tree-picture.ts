@@ -5,7 +5,7 @@ import type { TableDecision } from '../../hotplug/teardown';
 import type { Kernel } from '../../mappings/kernel';
 import { legend } from './legend';
 import { FOLDED, INK, RANGE } from './palette';
-import { el, svgDocument, text } from './svg';
+import { el, svgDocument, text, textWidth } from './svg';
 import { BOX, drawItem, type Spans } from './tree-box';
 import { type Item, items, layoutTree } from './tree-layout';
 import { type Before, type PictureTable, pictureTables, type TableStatus } from './tree-tables';
@@ -28,7 +28,7 @@ const TOP = 82;
 const LEFT = 128;
 const GAP = { x: 18, y: 42 };
 const FOLD_H = 18;
-const MIN_WIDTH = 1000;
+const MIN_WIDTH = 720;
 
 /**
  * The page-table tree around a VA range after a change, with what the change did to each table:
@@ -40,7 +40,7 @@ export function treePicture(before: Before | undefined, after: Kernel, options: 
   const geo = after.geo;
   const tables = pictureTables(before, after, options);
   const root = layoutTree(tables, { box: BOX.w, gap: GAP.x });
-  const width = Math.max(MIN_WIDTH, LEFT + (root?.width ?? 0) + 24);
+  const width = pictureWidth(geo, options.title, tables, root);
   const rowY = (depth: number): number => TOP + depth * (BOX.h + GAP.y) + (depth > 0 ? geo.folded.length * FOLD_H : 0);
   const axisY = rowY(geo.levels.length - 1) + BOX.h + 34;
   const label = options.rangeLabel ?? 'removed';
@@ -59,6 +59,16 @@ export function treePicture(before: Before | undefined, after: Kernel, options: 
     key.svg,
   ];
   return svgDocument(width, axisY + AXIS_HEIGHT + 8 + key.height + 12, options.title, body);
+}
+
+/** Wide enough for the tree, the heading lines (the bold title about a tenth wider a glyph) and the axis. */
+function pictureWidth(geo: Geometry, title: string, tables: readonly PictureTable[], root: Item | undefined): number {
+  const heading = Math.max(
+    textWidth(title, 18 * 1.1),
+    textWidth(subtitle(geo), 12.5),
+    textWidth(summary(geo, tables), 12.5),
+  );
+  return Math.max(MIN_WIDTH, LEFT + (root?.width ?? 0) + 24, 16 + heading + 16);
 }
 
 function spansOf(geo: Geometry, o: TreePictureOptions): Spans {
