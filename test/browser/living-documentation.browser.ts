@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium } from './chromium';
-import { type ReportScenario, reportScenarios } from './report-messages';
+import { isHotRemove, type ReportScenario, reportScenarios } from './report-messages';
 import { type ReportCensus, ReportPage } from './report-page';
 
 // The living documentation as a reader gets it: `npm run docs` wrote reports/living-documentation.html;
@@ -12,14 +12,6 @@ import { type ReportCensus, ReportPage } from './report-page';
 const REPORT = 'reports/living-documentation.html';
 const SCREENSHOT = 'reports/living-documentation.png';
 const PICTURE_SCREENSHOT = 'reports/living-documentation-picture.png';
-
-/** A scenario that hot-removes memory (a section, a linear-map range or vmemmap), as its steps say. */
-const REMOVES = /\bis hot-removed\b|\bis torn down\b|^the vmemmap .* is freed\b/;
-const REFUSED = /\bis refused\b/;
-
-function isHotRemove(s: ReportScenario): boolean {
-  return s.steps.some((st) => REMOVES.test(st.text)) && !s.steps.some((st) => REFUSED.test(st.text));
-}
 
 /** Every feature file under features/, with the name on its `Feature:` line. */
 function featureFiles(dir = 'features'): { uri: string; name: string }[] {

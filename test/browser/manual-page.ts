@@ -25,6 +25,8 @@ declare const Image: new () => DomImage & { src: string };
 declare const window: { innerHeight: number; location: { hash: string } };
 
 export interface PageCensus {
+  /** Where the pager's "next" link leads, if there is one. */
+  readonly next?: string;
   /** Every href of the page, as written. */
   readonly links: string[];
   /** Every picture's address, resolved. */
@@ -38,7 +40,8 @@ function pageCensus(): PageCensus {
   const links = [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? '');
   const images = [...document.querySelectorAll('img')] as DomImage[];
   const eager = images.filter((img) => img.getAttribute('loading') !== 'lazy').map((img) => img.src);
-  return { links, images: images.map((img) => img.src), eager };
+  const next = document.querySelector('footer.pager a[rel="next"]')?.getAttribute('href') ?? undefined;
+  return { next, links, images: images.map((img) => img.src), eager };
 }
 
 /** Runs in the page: loads and decodes each picture; returns those that fail or decode to nothing. */
@@ -83,19 +86,14 @@ function landing(): Landing | null {
 export class ManualPage {
   constructor(readonly page: Page) {}
 
+  /** Goes to a page of the manual; its document is parsed and its scripts have run (lazy pictures may still load). */
   async open(url: string): Promise<void> {
-    await this.page.goto(url);
+    await this.page.goto(url, { waitUntil: 'domcontentloaded' });
   }
 
   /** The chapter titles of the navigation, in order. */
   chapters(): Promise<string[]> {
     return this.page.locator('nav.chapters > ol > li > a.chapter').allTextContents();
-  }
-
-  /** Where the pager's "next" link leads, if there is one. */
-  async next(): Promise<string | undefined> {
-    const next = this.page.locator('footer.pager a[rel="next"]');
-    return (await next.count()) ? ((await next.getAttribute('href')) ?? undefined) : undefined;
   }
 
   census(): Promise<PageCensus> {

@@ -6,11 +6,14 @@ import { loadChapters } from '../../src/present/manual/chapters';
 import { siteWeight, weightReport } from '../../src/present/manual/weight';
 import { type Chromium, launchChromium } from './chromium';
 import { ManualPage, type PageCensus } from './manual-page';
+import { isHotRemove, streamScenarios } from './report-messages';
 
 // The manual as a reader gets it: `npm run docs` wrote reports/manual/; Chromium reads it front to
 // back by the pager's "next" links, then the glossaries, following every link and loading every picture.
 
 const DIR = 'reports/manual';
+/** The message stream of the run the manual was written from. */
+const MESSAGES = 'reports/messages.ndjson';
 const SCREENSHOTS = {
   wide: 'reports/manual-1280.png',
   phone: 'reports/manual-390.png',
@@ -50,7 +53,7 @@ describe(`${DIR} in Chromium`, () => {
     await manual.open(url('index.html'));
     await page.screenshot({ path: SCREENSHOTS.wide, animations: 'disabled' });
     chapters = await manual.chapters();
-    for (let next: string | undefined = 'index.html'; next && !read.has(next); next = await manual.next()) {
+    for (let next: string | undefined = 'index.html'; next && !read.has(next); next = read.get(next)?.next) {
       await manual.open(url(next));
       read.set(next, await manual.census());
     }
@@ -93,6 +96,18 @@ describe(`${DIR} in Chromium`, () => {
     expect(censuses.flatMap((c) => c.eager)).toEqual([]);
     await manual.open(url('index.html'));
     expect(await manual.blankPictures(pictures)).toEqual([]);
+  });
+
+  it('shows every picture the features attached, and at least one in every hot-remove scenario', () => {
+    const scenarios = streamScenarios(MESSAGES);
+    const shown = new Set([...read.values()].flatMap((c) => c.images).map((src) => src.replace(/^.*\/img\//, '')));
+    const missing = scenarios.flatMap((s) =>
+      s.pictureDigests.filter((d) => !shown.has(`${d}.svg`)).map((d) => `${s.uri}: ${s.name}: ${d}`),
+    );
+    expect(missing).toEqual([]);
+    const removals = scenarios.filter(isHotRemove);
+    expect(removals.length).toBeGreaterThan(0);
+    expect(removals.filter((s) => s.pictures === 0).map((s) => `${s.uri}: ${s.name}`)).toEqual([]);
   });
 
   it('logs no error in the console', () => {
