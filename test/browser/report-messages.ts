@@ -67,7 +67,10 @@ function scenarios(envelopes: Envelope[]): ReportScenario[] {
     if (a?.mediaType !== 'image/svg+xml') continue;
     const pickle = pickleOfStart.get(a.testCaseStartedId ?? '');
     const bytes = Buffer.from(a.body, a.contentEncoding === 'BASE64' ? 'base64' : 'utf8');
-    pictures.set(pickle, [...(pictures.get(pickle) ?? []), createHash('sha1').update(bytes).digest('hex').slice(0, 16)]);
+    pictures.set(pickle, [
+      ...(pictures.get(pickle) ?? []),
+      createHash('sha1').update(bytes).digest('hex').slice(0, 16),
+    ]);
   }
   return envelopes.flatMap(({ pickle: p }) =>
     p
