@@ -33,7 +33,21 @@ export function tablesFingerprint(k: Kernel): string {
   const hash = createHash('sha1');
   for (const node of reachableTables(k.pt)) {
     hash.update(`${node.pfn}:${node.level.name}:`);
-    hash.update(k.pt.words(node.pfn, 'snapshot'));
+    hash.update(tableDigest(k, node.pfn));
   }
   return hash.digest('hex');
+}
+
+/** Digests of table contents no one writes any more (shared by clones), kept while the contents live. */
+const FROZEN_DIGESTS = new WeakMap<Uint32Array, Buffer>();
+
+/** The SHA-1 of a table page's contents: computed once for contents clones share, every time otherwise. */
+function tableDigest(k: Kernel, pfn: number): Buffer {
+  const words = k.pt.words(pfn, 'snapshot');
+  const frozen = k.mem.frozenTable(pfn);
+  const known = frozen && FROZEN_DIGESTS.get(frozen);
+  if (known) return known;
+  const digest = createHash('sha1').update(words).digest();
+  if (frozen) FROZEN_DIGESTS.set(frozen, digest);
+  return digest;
 }

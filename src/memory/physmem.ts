@@ -285,6 +285,14 @@ export class PhysMem {
     return own;
   }
 
+  /**
+   * A table page's contents if this memory shares them with a clone: then no one ever writes them
+   * again (a write copies first), so what is computed from them may be kept.
+   */
+  frozenTable(pfn: number): Uint32Array | undefined {
+    return this.ownedTables.has(pfn) ? undefined : this.contents.get(pfn);
+  }
+
   /** Whether the page is a live table a walker may read without a violation. */
   isLiveTable(pfn: number): boolean {
     return this.depthOf.has(pfn);
