@@ -34,10 +34,10 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       Then the KASAN shadow spans <shadow> from <KASAN_SHADOW_START> to <KASAN_SHADOW_END>
 
       Examples: Kconfig default shadow offsets
-        | config | shadow | KASAN_SHADOW_START | KASAN_SHADOW_END   | why                                  |
+        | config | shadow | KASAN_SHADOW_START | KASAN_SHADOW_END   | why                                        |
         | 4K/48  | 32T    | 0xffff800000000000 | 0xffffa00000000000 | starts at PAGE_END, as memory.rst draws it |
-        | 16K/36 | 8G     | 0xfffffff800000000 | 0xfffffffa00000000 | the smallest shadow                  |
-        | 64K/52 | 512T   | 0xfffda00000000000 | 0xffffa00000000000 | ends where 48-bit's ends: a gap      |
+        | 16K/36 | 8G     | 0xfffffff800000000 | 0xfffffffa00000000 | the smallest shadow                        |
+        | 64K/52 | 512T   | 0xfffda00000000000 | 0xffffa00000000000 | ends where 48-bit's ends: a gap            |
 
   Rule: vmalloc starts 256M above the end of the KASAN shadow, after BPF JIT and modules
 
@@ -53,9 +53,9 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
         | 64K/52 | off   | 0xffff800010000000 | 48-bit PAGE_END: far above the linear map |
 
       Examples: With KASAN vmalloc moves up by the shadow
-        | config | KASAN | VMALLOC_START      | why                                       |
-        | 4K/48  | on    | 0xffffa00010000000 | as memory.rst draws it                    |
-        | 16K/36 | on    | 0xfffffffa10000000 | 256M above the smallest shadow's end      |
+        | config | KASAN | VMALLOC_START      | why                                  |
+        | 4K/48  | on    | 0xffffa00010000000 | as memory.rst draws it               |
+        | 16K/36 | on    | 0xfffffffa10000000 | 256M above the smallest shadow's end |
 
   Rule: VMALLOC_END stays a PUD_SIZE, the vmemmap and 64K short of the top, whatever KASAN does
 
@@ -72,8 +72,8 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
         | 64K/48 | off   | 0xfffffbdfffff0000 | 4T       | 128G         | PUD_SIZE is a whole PGD entry    |
 
       Examples: KASAN does not move it
-        | config | KASAN | VMALLOC_END        | PUD_SIZE | VMEMMAP_SIZE | why                              |
-        | 64K/52 | on    | 0xfffff81fffff0000 | 4T       | 3968G        | as memory.rst draws it           |
+        | config | KASAN | VMALLOC_END        | PUD_SIZE | VMEMMAP_SIZE | why                    |
+        | 64K/52 | on    | 0xfffff81fffff0000 | 4T       | 3968G        | as memory.rst draws it |
 
   Rule: vmemmap holds a 64-byte struct page for every page the linear map can cover, and ends 2M below the top
 
