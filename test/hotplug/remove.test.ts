@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromKva } from '../../src/arch/address';
+import { fromKva, kvaHex } from '../../src/arch/address';
 import { PAGE_KERNEL, PROT_SECT_NORMAL, TABLE_BIT, VALID } from '../../src/arch/descriptor';
 import { geometry, levelNamed, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
@@ -18,9 +18,11 @@ import {
 import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import { PageState } from '../../src/memory/page';
-import { runToEnd } from '../../src/tables/step';
+import { runToEnd, type Steps } from '../../src/tables/step';
 import type { TraceEvent } from '../../src/tables/trace';
 import { walk } from '../../src/tables/walker';
+import { sharedKernel } from '../support/kernels';
+import { refusal } from '../support/refusal';
 
 const GiB = 2 ** 30;
 
@@ -233,6 +235,32 @@ describe('WARN_ON conditions: refused before anything changes', () => {
     const [start, end] = range(k) as [number, number];
     refuses(k, () => runToEnd(vmemmapFree(k, start, end)), /VMEMMAP_START, VMEMMAP_END/);
   });
+
+  // Every configuration: the edges features/hot-remove/warnings-refuse-bad-input.feature shows on a few.
+  it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
+    '%s: a page across PAGE_OFFSET or PAGE_END, or 64K across VMEMMAP_START or VMEMMAP_END, is refused by its own start or end',
+    (config) => {
+      const k = sharedKernel(config);
+      const { pageOffset, pageEnd, vmemmapStart, vmemmapEnd } = k.layout;
+      const page = k.geo.pageSize;
+      const [linear, vmemmap] = [/PAGE_OFFSET, PAGE_END/, /VMEMMAP_START, VMEMMAP_END/];
+      const hex = (va: number) => kvaHex(k.geo, va);
+      const cases: [() => Steps<unknown>, RegExp, Record<string, string>][] = [
+        [() => removePgdMapping(k, k.pt.pgd, pageOffset - page, page), linear, { start: hex(pageOffset - page) }],
+        [() => removePgdMapping(k, k.pt.pgd, pageEnd - page, 2 * page), linear, { end: hex(pageEnd + page) }],
+        [
+          () => vmemmapFree(k, vmemmapStart - 0x10000, vmemmapStart + 0x10000),
+          vmemmap,
+          { start: hex(vmemmapStart - 0x10000) },
+        ],
+        [() => vmemmapFree(k, vmemmapEnd - 0x10000, vmemmapEnd + 0x10000), vmemmap, { end: hex(vmemmapEnd + 0x10000) }],
+      ];
+      for (const [steps, rule, values] of cases) {
+        refuses(k, () => runToEnd(steps()), rule);
+        expect((refusal(() => runToEnd(steps())) as KernelWarning).values).toMatchObject(values);
+      }
+    },
+  );
 
   it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
     '%s: vmemmap_free of boot memory would free reserved (memblock) pages',
