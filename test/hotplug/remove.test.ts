@@ -15,8 +15,10 @@ import {
   sectionVmemmap,
   vmemmapFree,
 } from '../../src/hotplug/remove';
+import type { TableDecision } from '../../src/hotplug/teardown';
 import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
+import { vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { PageState } from '../../src/memory/page';
 import { runToEnd, type Steps } from '../../src/tables/step';
 import type { TraceEvent } from '../../src/tables/trace';
@@ -170,6 +172,70 @@ describe('what each policy keeps', () => {
     expect(shared).toMatchObject({ freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' });
     expect(shared?.va).toBe(sharedTopEntry(k.layout).tables[0]?.start);
   });
+
+  // features/hot-remove/tables-shared-with-vmalloc-are-never-freed.feature shows a few of these.
+  it.each(['4K/48', '16K/48'].flatMap((config) => ['v5.7', 'range'].map((policy) => [config, policy])))(
+    '%s, %s: a section next to boot memory, in the middle or last in reach leaves the shared table — kept below the floor, or never visited',
+    (config, policy) => {
+      const boot = new Kernel({ config, rodataFull: false });
+      const reach = boot.layout.pageEnd - boot.layout.pageOffset;
+      for (const pa of [0x2_0000_0000, boot.physOffset + reach / 2, boot.physOffset + reach - GiB]) {
+        const k = boot.clone();
+        archAddMemory(k, pa, GiB);
+        const report = archRemoveMemory(k, pa, GiB, { policy });
+        const sharedVa = sharedTopEntry(k.layout).tables[0]?.start;
+        const seen = report.parts.flatMap((p) => p.decisions).filter((d) => d.level === 'PUD' && d.va === sharedVa);
+        const kept = { freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' };
+        expect(seen, `section at ${pa}`).toEqual(config === '4K/48' ? [] : [expect.objectContaining(kept)]);
+      }
+    },
+  );
+
+  /** Clears every entry of the table vmalloc and vmemmap share (the feature's constructed state). */
+  const stripShared = (k: Kernel): number => {
+    const first = sharedTopEntry(k.layout).tables[0];
+    const step = first && walk(k.pt, first.start).steps[1];
+    if (!first || !step) throw new Error('no shared table');
+    const level = step.level;
+    const words = k.pt.words(step.table, 'test');
+    for (let i = 0; i < level.entries; i++) {
+      if ((words[2 * i] ?? 0) | (words[2 * i + 1] ?? 0)) {
+        k.pt.clearEntry(step.table, level.depth, i, first.start + i * level.entrySize, 'constructed');
+      }
+    }
+    return first.start;
+  };
+  const belowFloor = { freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' };
+  const v7Kept = { freed: false, reason: 'vmemmap shares a PGD entry with vmalloc' };
+
+  it.each([
+    ['4K/48', 'v5.7', belowFloor, belowFloor],
+    ['4K/48', 'empty-only', { freed: true }, { freed: true, warning: 'static (kernel image)' }],
+    ['4K/48', 'v7', v7Kept, v7Kept],
+    ['16K/48', 'v5.7', { freed: true }, belowFloor],
+    ['16K/48', 'empty-only', { freed: true }, { freed: true, warning: 'reserved (boot)' }],
+    ['16K/48', 'v7', v7Kept, v7Kept],
+  ])(
+    '%s, %s, the shared table stripped of everything: the PMD table below it and the shared table',
+    (config, policy, pmd, pud) => {
+      const k = new Kernel({ config, rodataFull: false });
+      const sharedVa = stripShared(k);
+      // 4K/48: the struct pages under PGD entry 507, its last 2M; 16K/48: a hot-added section's.
+      const start = config === '4K/48' ? k.layout.vmemmapStart : k.vmemmapVa(0x2_0000_0000 / k.geo.pageSize);
+      let decisions: readonly TableDecision[];
+      if (config === '4K/48') {
+        const end = start + 2 * 2 ** 20;
+        vmemmapPopulate(k, start, end, undefined, 'vmemmap');
+        decisions = runToEnd(vmemmapFree(k, start, end, { policy })).decisions;
+      } else {
+        archAddMemory(k, 0x2_0000_0000, GiB);
+        decisions = archRemoveMemory(k, 0x2_0000_0000, GiB, { policy }).parts.flatMap((p) => p.decisions);
+      }
+      const pmdDecision = decisions.find((d) => d.level === 'PMD' && d.va <= start && start < d.va + d.span);
+      expect(pmdDecision).toMatchObject(pmd);
+      expect(decisions.find((d) => d.level === 'PUD' && d.va === sharedVa)).toMatchObject(pud);
+    },
+  );
 
   it('v5.7 frees the tables that held only the section: 4K/48 vmemmap PMD tables and the linear PUD table', () => {
     const { report } = removeSection('4K/48', 'v5.7');

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { kvaHex } from '../../src/arch/address';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { sharedTopEntry } from '../../src/arch/sharing';
 import { ConfigError } from '../../src/errors';
 import { Kernel } from '../../src/mappings/kernel';
 import { Owner, PageState } from '../../src/memory/page';
-import { reachableTables } from '../../src/tables/tree';
+import { reachableTables, tablesReachingBoth } from '../../src/tables/tree';
 import { translate } from '../../src/tables/walker';
 import { MiB, smallKernel } from '../support/kernels';
 import { refusal } from '../support/refusal';
@@ -69,5 +70,18 @@ describe('booting a kernel', () => {
     const k = smallKernel('4K/48');
     expect(kvaHex(k.geo, k.linearVa(0x4000_0000))).toBe('0xffff000000000000');
     expect(kvaHex(k.geo, k.vmemmapVa(0x4000_0000 / 4096 + 1))).toBe('0xfffffdffffe00040');
+  });
+});
+
+// Every configuration; features/hot-remove/tables-shared-with-vmalloc-are-never-freed.feature shows a few.
+describe('the live tables of a booted kernel that map both vmalloc and vmemmap', () => {
+  it.each(SUPPORTED_CONFIGS)('%s: exactly the tables the layout says the two share', (config) => {
+    const k = new Kernel({ config, rodataFull: false });
+    const { vmallocStart, vmallocEnd, vmemmapStart, vmemmapEnd } = k.layout;
+    const live = tablesReachingBoth(k.pt, [vmallocStart, vmallocEnd], [vmemmapStart, vmemmapEnd]);
+    expect(live.map((n) => [n.level.name, n.va])).toEqual(
+      sharedTopEntry(k.layout).tables.map((t) => [t.level, t.start]),
+    );
+    expect(live.length).toBe(config === '4K/48' || config === '16K/48' ? 1 : 0);
   });
 });
