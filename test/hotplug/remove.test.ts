@@ -16,6 +16,7 @@ import {
   vmemmapFree,
 } from '../../src/hotplug/remove';
 import type { TableDecision } from '../../src/hotplug/teardown';
+import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../../src/mappings/create-mapping';
 import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import { vmemmapPopulate } from '../../src/mappings/vmemmap';
@@ -144,6 +145,35 @@ describe('floor and ceiling per policy', () => {
 });
 
 describe('what each policy keeps', () => {
+  // Every configuration: features/hot-remove/freed-only-within-floor-and-ceiling.feature shows a few.
+  it.each(SUPPORTED_CONFIGS.flatMap((config) => ['range', 'v5.7'].map((policy) => [config, policy])))(
+    '%s, %s: two PTE tables torn down from their second page: the first kept (below the floor, or for its entry), the second freed',
+    (config, policy) => {
+      const k = sharedKernel(config).clone();
+      const pa = 0x2_0000_0000;
+      const span = k.geo.levels.at(-2)?.entrySize ?? 0;
+      const flags = NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
+      createPgdMapping(k.pt, {
+        phys: pa,
+        virt: k.linearVa(pa),
+        size: 2 * span,
+        prot: PAGE_KERNEL,
+        flags,
+        actor: 'test',
+      });
+      const from = k.linearVa(pa) + k.geo.pageSize;
+      const report = runToEnd(removePgdMapping(k, k.pt.pgd, from, 2 * span - k.geo.pageSize, { policy }));
+      const ptes = report.decisions.filter((d) => d.level === 'PTE');
+      expect(ptes.map((d) => d.va)).toEqual([k.linearVa(pa), k.linearVa(pa) + span]);
+      expect(ptes[0]).toMatchObject(
+        policy === 'range'
+          ? { freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' }
+          : { freed: false, reason: 'entries left', live: 1 },
+      );
+      expect(ptes[1]).toMatchObject({ freed: true });
+    },
+  );
+
   it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
     '%s: never keeps every table, for the policy, and frees none',
     (config) => {
