@@ -137,6 +137,31 @@ describe('when populating the vmemmap fails, arch_add_memory tears the new linea
     },
   );
 
+  // Every configuration: features/hot-add/a-failed-hot-add-restores-the-tables.feature shows a few.
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: page-mapped next to boot memory, and block-mapped in the middle of the reach, the tables are as before',
+    (config) => {
+      const paged = new Kernel({ config, bootSize: 256 * MiB, trace: false });
+      const blocks = new Kernel({ config, rodataFull: false, trace: false });
+      const middle = blocks.physOffset + (blocks.layout.pageEnd - blocks.layout.pageOffset) / 2;
+      for (const [k, pa] of [
+        [paged, 0x2_0000_0000],
+        [blocks, middle],
+      ] as const) {
+        const tables = tablesFingerprint(k);
+        const report = archAddMemory(k, pa, GiB, { failAtSection: 0 });
+        expect(report.error).toBeInstanceOf(OutOfMemoryError);
+        expect(tablesFingerprint(k)).toBe(tables);
+        expect(k.mem.blocks.some((b) => b.base === pa)).toBe(false);
+      }
+      // The page-mapped section's PTE tables: one per PTE table span of the section.
+      const pte = paged.geo.levels.at(-1);
+      const rollback = archAddMemory(paged, 0x2_0000_0000, GiB, { failAtSection: 0 }).rollback;
+      const freedPtes = rollback?.decisions.filter((d) => d.level === 'PTE' && d.freed).length;
+      expect(freedPtes).toBe(GiB / (pte?.tableSpan ?? 1));
+    },
+  );
+
   it('two sections, the second fails: the first stays present with its vmemmap, as __add_pages leaves it', () => {
     const k = boot('64K/48', true);
     const pa = 4 * GiB;
