@@ -19,7 +19,7 @@ import type { TableDecision } from '../../src/hotplug/teardown';
 import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../../src/mappings/create-mapping';
 import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
-import { vmemmapPopulate } from '../../src/mappings/vmemmap';
+import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { PageState } from '../../src/memory/page';
 import { runToEnd, type Steps } from '../../src/tables/step';
 import type { TraceEvent } from '../../src/tables/trace';
@@ -142,6 +142,38 @@ describe('floor and ceiling per policy', () => {
     for (const part of removeSection('4K/48', policy).report.parts)
       expect([part.floor, part.ceiling]).toEqual([0n, 0n]);
   });
+});
+
+// Every configuration: features/hot-remove/one-function-serves-both-callers.feature shows a few.
+describe('both callers of free_empty_tables on the section at 8 GiB', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: the ranges they unmap, their floor and ceiling under v5.7 and range, and only vmemmap_free frees what its leaves mapped',
+    (config) => {
+      const base = new Kernel({ config, rodataFull: false });
+      const pa = 0x2_0000_0000;
+      for (const policy of ['v5.7', 'range']) {
+        const k = base.clone();
+        archAddMemory(k, pa, GiB);
+        const mark = k.pt.trace.mark();
+        const [vmemmap, linear] = archRemoveMemory(k, pa, GiB, { policy }).parts;
+        const u64 = (kva: number) => fromKva(k.geo, kva);
+        const [vmStart, vmEnd] = sectionVmemmap(k, k.sectionOf(pa));
+        expect([vmemmap?.caller, vmemmap?.start, vmemmap?.end]).toEqual(['vmemmap_free', vmStart, vmEnd]);
+        expect([linear?.caller, linear?.start, linear?.end]).toEqual([
+          '__remove_pgd_mapping',
+          k.linearVa(pa),
+          k.linearVa(pa) + GiB,
+        ]);
+        const bounds =
+          policy === 'v5.7'
+            ? [k.layout.vmemmapStart, k.layout.vmemmapEnd, k.layout.pageOffset, k.layout.pageEnd]
+            : [vmStart, vmEnd, k.linearVa(pa), k.linearVa(pa) + GiB];
+        expect([vmemmap?.floor, vmemmap?.ceiling, linear?.floor, linear?.ceiling]).toEqual(bounds.map(u64));
+        const backing = k.pt.trace.since(mark).filter((e) => e.op === 'free' && e.note !== 'table page');
+        expect(backing.length).toBe(k.sectionVmemmapSize / vmemmapLeafLevel(k).entrySize);
+      }
+    },
+  );
 });
 
 describe('what each policy keeps', () => {
