@@ -53,6 +53,24 @@ describe('vmemmap_populate refuses a range outside the region it serves', () => 
   });
 });
 
+// Every configuration: features/vmemmap/population-outside-vmemmap-is-refused.feature shows a few.
+describe('the first section past what the linear map can reach', () => {
+  // Not 64K/52: its vmemmap is sized for 52 bits of VA, its linear map reaches 51 bits of memory.
+  it.each(SUPPORTED_CONFIGS.filter((c) => c !== '64K/52'))(
+    '%s: its struct pages would start at VMEMMAP_END, and are refused',
+    (config) => {
+      const k = sharedKernel(config);
+      const pa = k.physOffset + (k.layout.pageEnd - k.layout.pageOffset);
+      const start = k.vmemmapVa(pa / k.geo.pageSize);
+      expect(start).toBe(k.layout.vmemmapEnd);
+      const before = snapshot(k);
+      const error = refusal(() => vmemmapPopulate(k, start, start + k.sectionVmemmapSize, undefined, 'test'));
+      expect([error instanceof RangeRuleError, error.message.includes(RULE)]).toEqual([true, true]);
+      expect(snapshot(k)).toBe(before);
+    },
+  );
+});
+
 const kernels = new Map<string, Kernel>();
 
 /** A small kernel with room for a few more vmemmap blocks (a fresh one once the pool runs low). */
