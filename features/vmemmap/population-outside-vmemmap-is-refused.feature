@@ -18,9 +18,9 @@ Feature: vmemmap is populated only inside [VMEMMAP_START, VMEMMAP_END)
       And the kernel state is unchanged
 
       Examples: straddling VMEMMAP_START
-        | config | start              | end                | why                          |
-        | 4K/48  | 0xfffffdffffdf0000 | 0xfffffdffffe10000 | into PCI I/O space, 2M below |
-        | 16K/36 | 0xfffffffff7df0000 | 0xfffffffff7e10000 | the smallest vmemmap: 128M   |
+        | config | start              | end                | why                        |
+        | 4K/48  | 0xfffffdffffdf0000 | 0xfffffdffffe10000 | the thread's configuration |
+        | 16K/36 | 0xfffffffff7df0000 | 0xfffffffff7e10000 | the smallest vmemmap: 128M |
 
       Examples: straddling VMEMMAP_END (0xffffffffffe00000 on every configuration)
         | config | start              | end                | why                          |

@@ -5,7 +5,7 @@ import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { HotplugError, RangeRuleError } from '../../src/errors';
 import { archAddMemory } from '../../src/hotplug/add';
 import { SUBSECTION_SIZE, subsectionVmemmap, vmemmapFree } from '../../src/hotplug/remove';
-import type { Kernel } from '../../src/mappings/kernel';
+import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { Owner } from '../../src/memory/page';
@@ -13,6 +13,7 @@ import { runToEnd } from '../../src/tables/step';
 import { translate, walk } from '../../src/tables/walker';
 import { assertEveryConfig } from '../support/assert';
 import { freshKernel, GiB, MiB, sharedKernel, smallKernel } from '../support/kernels';
+import { leavesIn } from '../support/leaves';
 import { configArb } from '../support/ranges';
 import { refusal } from '../support/refusal';
 
@@ -123,6 +124,36 @@ describe('vmemmap_populate maps struct pages', () => {
     }
     expect(translate(k.pt, start + k.sectionVmemmapSize)).toBe(-1);
   });
+});
+
+// Every configuration: features/vmemmap/a-section-is-populated-by-blocks-or-base-pages.feature shows a few.
+describe('the vmemmap of a section just above 2G of boot memory, and of one at 128G', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: one leaf per block or page of struct pages, and a table for each level the walk found none',
+    (config) => {
+      const base = new Kernel({ config, rodataFull: false });
+      for (const pa of [0xc000_0000, 128 * GiB]) {
+        if (pa >= base.physOffset + (base.layout.pageEnd - base.layout.pageOffset)) continue;
+        const k = base.clone();
+        const start = k.vmemmapVa(pa / k.geo.pageSize);
+        const leaf = vmemmapLeafLevel(k);
+        const before = walk(k.pt, start);
+        const needed = k.geo.levels.slice(before.stoppedAt.depth + 1, leaf.depth + 1).map((l) => l.name);
+        const mark = k.pt.trace.mark();
+        vmemmapPopulate(k, start, start + k.sectionVmemmapSize, undefined, 'test');
+        const allocated = k.pt.trace.since(mark).filter((e) => e.op === 'allocate' && e.note === 'table page');
+        expect(
+          allocated.map((e) => e.level),
+          `${pa}`,
+        ).toEqual(needed);
+        const leaves = leavesIn(k.pt, start, start + k.sectionVmemmapSize);
+        expect(leaves.length).toBe(k.sectionVmemmapSize / leaf.entrySize);
+        expect(leaves.every((l) => l.level === leaf && k.mem.owner(l.pa / k.geo.pageSize) === Owner.Vmemmap)).toBe(
+          true,
+        );
+      }
+    },
+  );
 });
 
 // The dry run replays the allocations in order: the new PMD table comes first and misaligns the bump
