@@ -62,3 +62,45 @@ describe('one PMD-sized block at a PMD-aligned address above boot memory', () =>
     },
   );
 });
+
+// The requests features/linear-map/the-largest-leaf-that-alignment-allows.feature shows a few of, each
+// checked leaf by leaf against the kernel's rules, with the tables each had to allocate.
+describe('the largest leaf that alignment allows, without flags', () => {
+  const M = 2 ** 20;
+  it.each(SUPPORTED_CONFIGS)('%s: 1G at physical 4G is one block, or a run of the largest blocks', (config) => {
+    const k = new Kernel({ config, rodataFull: false, trace: false });
+    const req = { virt: k.linearVa(2 ** 32), size: 2 ** 30, phys: 2 ** 32, flags: 0 };
+    createPgdMapping(k.pt, { ...req, prot: PAGE_KERNEL, actor: 'test' });
+    expect(leafMismatches(k.pt, req)).toEqual([]);
+  });
+
+  it.each([
+    ['4K/48', 2 * M, 0x1_0020_0000, 'PMD'],
+    ['4K/48', 1024 * M, 0x1_0020_0000, 'PMD PMD'],
+    ['4K/48', 64 * 1024, 0x1_0001_0000, 'PMD PTE'],
+    ['4K/48', 2112 * 1024, 0x1_0020_0000, 'PMD PTE'],
+    ['4K/39', 2112 * 1024, 0x1_0020_0000, 'PMD PTE'],
+    ['16K/47', 34 * M, 0x1_0200_0000, 'PTE'],
+    ['16K/36', 34 * M, 0x1_0200_0000, 'PTE'],
+    ['64K/48', 2 * M, 0x1_0020_0000, 'PTE'],
+    ['64K/52', 2 * M, 0x1_0020_0000, 'PTE'],
+    ['4K/48', 32 * M, 0x1_0200_0000, 'PMD'],
+    ['4K/48', 64 * 1024, 0x1_0001_0000, 'PMD PTE'],
+    ['16K/47', 2 * M, 0x1_0020_0000, 'PTE'],
+    ['64K/48', 2 * M, 0x1_0020_0000, 'PTE'],
+    ['4K/48', 30 * M, 0x1_0200_0000, 'PMD'],
+    ['4K/48', 60 * 1024, 0x1_0001_0000, 'PMD PTE'],
+    ['64K/48', 16 * 2 ** 30, 0x4_4000_0000, ''],
+    ['16K/36', 2 ** 30, 0x1_0000_0000, ''],
+    ['64K/42', 16 * 2 ** 30, 0x4_0000_0000, ''],
+    ['16K/47', 2 ** 30, 0x1_0000_0000, ''],
+  ] as const)('%s: %i bytes at physical %i, allocating tables "%s"', (config, size, phys, tables) => {
+    const k = new Kernel({ config, rodataFull: false });
+    const req = { virt: k.linearVa(phys), size, phys, flags: 0 };
+    const mark = k.pt.trace.mark();
+    createPgdMapping(k.pt, { ...req, prot: PAGE_KERNEL, actor: 'test' });
+    expect(leafMismatches(k.pt, req)).toEqual([]);
+    const allocated = k.pt.trace.since(mark).filter((e) => e.op === 'allocate' && e.note === 'table page');
+    expect(allocated.map((e) => e.level).join(' ')).toBe(tables);
+  });
+});
