@@ -72,6 +72,20 @@ describe('the first section past what the linear map can reach', () => {
   );
 });
 
+// Every configuration: features/vmemmap/the-struct-page-of-a-pfn.feature shows a few.
+describe('the struct page of a pfn', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: VMEMMAP_START + (pfn − PHYS_OFFSET / PAGE_SIZE) × 64, mapped only where memory is',
+    (config) => {
+      const k = new Kernel({ config, rodataFull: false, trace: false });
+      const page = k.geo.pageSize;
+      const [first, above] = [0x4000_0000, 0x1_4000_0000].map((pa) => k.vmemmapVa(pa / page));
+      expect([first, above]).toEqual([k.layout.vmemmapStart, k.layout.vmemmapStart + (2 ** 32 / page) * 64]);
+      expect([translate(k.pt, first as number) > 0, translate(k.pt, above as number)]).toEqual([true, -1]);
+    },
+  );
+});
+
 const kernels = new Map<string, Kernel>();
 
 /** A small kernel with room for a few more vmemmap blocks (a fresh one once the pool runs low). */
