@@ -223,7 +223,7 @@ Then(
 );
 
 Then(
-  'the removal gave {int} pages of vmemmap backing back to {backing}',
+  'hot-remove gave {int} pages of vmemmap backing back to {backing}',
   function (this: SpecWorld, pages: number, backing: string) {
     const k = this.kernel;
     const vmemmap = this.hotplug.lastTeardowns.find((t) => t.caller === 'vmemmap_free');

@@ -3,7 +3,7 @@ Feature: A hot-add that fails part-way gives back the tables it took
   arch_add_memory maps the new memory into the linear map first, then populates the struct pages of
   each section (__add_pages → vmemmap_populate). If that fails — no memory for a vmemmap block — it
   tears the new linear map down again with __remove_pgd_mapping, the same two passes and the same
-  floor and ceiling as a removal, and returns the error. The model injects the failure into the
+  floor and ceiling as hot-remove, and returns the error. The model injects the failure into the
   first section, before any of its struct pages are populated; the linear map must then be the only
   thing to undo, and undoing it must leave the page tables exactly as they were.
   test/hotplug/add.test.ts fails the same hot-adds on all eight configurations.

@@ -20,7 +20,7 @@ Feature: With an altmap, a hot-added section's struct pages live in the section 
       When the section at 0x200000000 is hot-added with an altmap
       Then the struct pages of the section at 0x200000000 are backed by pages from the section itself
       When the section at 0x200000000 is hot-removed
-      Then the removal gave <pages> pages of vmemmap backing back to the altmap
+      Then hot-remove gave <pages> pages of vmemmap backing back to the altmap
       And the page tables are exactly as before the hot-add
 
       Examples: 4K, 2M blocks carved from the section
@@ -39,7 +39,7 @@ Feature: With an altmap, a hot-added section's struct pages live in the section 
       When the section at 0x200000000 is hot-added
       Then the struct pages of the section at 0x200000000 are backed by pages from the page allocator
       When the section at 0x200000000 is hot-removed
-      Then the removal gave <pages> pages of vmemmap backing back to the page allocator
+      Then hot-remove gave <pages> pages of vmemmap backing back to the page allocator
 
       Examples:
         | config | pages | why              |

@@ -31,7 +31,7 @@ Feature: A block in the linear map is cleared whole, with one TLB invalidation
   v5.7 never splits a block on the way out. unmap_hotplug_range meets the one entry that maps the
   range's first address, finds it a block (p*d_sect), and clears it whole: every address that block
   mapped is gone, inside the range or not, while the next block is left as it was. (A 2026 fix
-  refuses a removal whose edge would split a block instead.)
+  refuses a hot-remove whose edge would split a block instead.)
 
     Scenario Outline: <removed> of a <block> block on <config>
       Given a kernel booted with the configuration <config> with rodata_full off

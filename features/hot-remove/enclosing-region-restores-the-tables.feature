@@ -2,14 +2,14 @@
 Feature: With floor and ceiling = the enclosing region, hot-remove gives back every table hot-add took
   The design the thread settled on, and v5.7 merged: vmemmap_free passes [VMEMMAP_START, VMEMMAP_END)
   as floor and ceiling, __remove_pgd_mapping passes [PAGE_OFFSET, PAGE_END), and only the range
-  actually unmapped is the removed section. A table that maps nothing after the removal is then
+  actually unmapped is the removed section. A table that maps nothing after hot-remove is then
   eligible as long as its span stays inside the region, which is true of every table under the
   section except those that also reach outside the region. Hot-adding a section and removing it again
   therefore leaves the page tables exactly as they were — the same table pages, the same entries.
 
   The exceptions are the tables whose span crosses the floor or the ceiling. VMEMMAP_START is 2M
   short of a block boundary, so the tables holding it reach below the floor; they also hold boot
-  memory's struct pages and existed before the hot-add, so the removal keeps them without loss.
+  memory's struct pages and existed before the hot-add, so hot-remove keeps them without loss.
   VMEMMAP_END is 2M below the top of the address space, so the tables holding it reach past the
   ceiling: if a hot-add is the first to need them — memory at the very top of the linear map's
   reach — they are never given back.

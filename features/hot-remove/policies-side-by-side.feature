@@ -45,7 +45,7 @@ Feature: The freeing policies of the thread side by side
       And the section at <section> is hot-removed with the policy <policy>, step by step
       Then <freed> tables were freed
       And <left> tables were left behind, mapping nothing
-      And at worst <stale at worst> cached walks pointed at a freed table during the removal, and <stale after> after it
+      And at worst <stale at worst> cached walks pointed at a freed table during the hot-remove, and <stale after> after it
 
       Examples: 4K/48 — four levels, vmalloc shares a PUD table with vmemmap
         | config | section        | policy | freed | left | stale at worst | stale after | why                                                                |

@@ -2,7 +2,7 @@
 Feature: With floor and ceiling = the removed range, at most six tables stay behind
   The first fix the review thread proposed for the race with vmalloc was to pass the removed range
   itself as floor and ceiling to free_empty_tables. A table whose span sticks out of the range on
-  either side is then never freed, even when the removal leaves it mapping nothing. At each end of the
+  either side is then never freed, even when hot-remove leaves it mapping nothing. At each end of the
   range that is at most one table per level that can be freed (PTE, PMD and PUD tables; the PGD never
   is): two ends times three levels, six tables on a four-level configuration, four with three levels,
   two with two. The thread judged that acceptable — such tables are reused when something is mapped

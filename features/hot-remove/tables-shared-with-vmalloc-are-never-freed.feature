@@ -15,8 +15,8 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
   Rule: The shared table survives hot-add and hot-remove, kept as outside floor/ceiling
 
   On 16K/48 the shared PUD table covers the whole upper half of the kernel VA space, vmemmap
-  included, so every removal visits it. On 4K/48 vmemmap enters PGD entry 507 for its first 2M only:
-  the struct pages of the first 128M above PHYS_OFFSET, which is always boot memory. A removal there
+  included, so every hot-remove visits it. On 4K/48 vmemmap enters PGD entry 507 for its first 2M only:
+  the struct pages of the first 128M above PHYS_OFFSET, which is always boot memory. A hot-remove there
   never reaches the shared table at all. test/hotplug/remove.test.ts removes the section next to
   boot memory, the one in the middle and the last in reach on both, under v5.7 and range.
 
