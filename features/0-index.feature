@@ -66,12 +66,12 @@ Feature: The claims of the review thread, and the features that check them
 
     Scenario: where the manual reaches the bound and measures real sections
       Then the claim is checked by these rules of the manual:
-        | feature                                                   | rule                                                                                                     |
-        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | A two-page range across a top-level boundary strands one table per level at each end, reaching the bound |
-        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Removing a real section with floor and ceiling = the section leaves fewer, mostly in vmemmap             |
-        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Whatever the range, no teardown leaves more than 2 × (levels − 1) tables behind                          |
-        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Tables left behind are reused: adding the memory again allocates no new table in their place             |
-        | concurrency/floor-and-ceiling-leave-no-race.feature       | floor and ceiling = the removed range is race-free too, and pays in tables left behind                   |
+        | feature                                                   | rule                                                                                                           |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | A two-page range across a top-level boundary leaves one table per level behind at each end, reaching the bound |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Removing a real section with floor and ceiling = the section leaves fewer, mostly in vmemmap                   |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Whatever the range, no teardown leaves more than 2 × (levels − 1) tables behind                                |
+        | hot-remove/range-floor-ceiling-leaves-at-most-six.feature | Tables left behind are reused: adding the memory again allocates no new table in their place                   |
+        | concurrency/floor-and-ceiling-leave-no-race.feature       | floor and ceiling = the removed range is race-free too, and pays in tables left behind                         |
 
   Rule: With floor and ceiling = the enclosing region, nothing is left behind at the edges of the removed range
 

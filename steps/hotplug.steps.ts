@@ -15,7 +15,7 @@ import { tablesFingerprint } from '../src/mappings/snapshot';
 import { vmemmapLeafLevel } from '../src/mappings/vmemmap';
 import { Owner } from '../src/memory/page';
 import { runToEnd, type Steps } from '../src/tables/step';
-import { reachableTables } from '../src/tables/tree';
+import { reachableTables, tablesReachingBoth } from '../src/tables/tree';
 import { mmuTranslate, walk } from '../src/tables/walker';
 import type { SpecWorld } from './support/world';
 import { describeTeardowns, levelCounts } from './teardown.steps';
@@ -209,7 +209,7 @@ Then(
 );
 
 Then(
-  'the removal gave {int} pages of vmemmap backing back to {backing}',
+  'hot-remove gave {int} pages of vmemmap backing back to {backing}',
   function (this: SpecWorld, pages: number, backing: string) {
     const k = this.kernel;
     const vmemmap = this.hotplug.lastTeardowns.find((t) => t.caller === 'vmemmap_free');
@@ -319,14 +319,9 @@ Then(
   },
 );
 
-/** Table pages below the PGD whose span reaches into both of two address ranges. */
-function tablesMappingBoth(k: Kernel, [s1, e1]: [number, number], [s2, e2]: [number, number]): string[] {
-  const reaches = (va: number, span: number, start: number, end: number): boolean => va < end && start < va + span;
-  return reachableTables(k.pt)
-    .filter((n) => n.level.depth > 0)
-    .filter((n) => reaches(n.va, n.level.tableSpan, s1, e1))
-    .filter((n) => reaches(n.va, n.level.tableSpan, s2, e2))
-    .map((n) => `${n.level.name} ${kvaHex(k.geo, n.va)}`);
+/** Table pages below the PGD whose span reaches into both of two address ranges, as `PUD 0x…`. */
+function tablesMappingBoth(k: Kernel, a: [number, number], b: [number, number]): string[] {
+  return tablesReachingBoth(k.pt, a, b).map((n) => `${n.level.name} ${kvaHex(k.geo, n.va)}`);
 }
 
 const vmallocRange = (k: Kernel): [number, number] => [k.layout.vmallocStart, k.layout.vmallocEnd];

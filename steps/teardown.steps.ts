@@ -582,7 +582,7 @@ Then(
 // The walk cache.
 
 Then(
-  'at worst {int} cached walk(s) pointed at a freed table during the removal, and {int} after it',
+  'at worst {int} cached walk(s) pointed at a freed table during the hot-remove, and {int} after it',
   function (this: SpecWorld, worst: number, after: number) {
     assert.deepEqual([this.hotplug.staleAtWorst, this.kernel.pt.tlb.staleWalks().length], [worst, after]);
   },

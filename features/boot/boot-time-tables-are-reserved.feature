@@ -13,16 +13,11 @@ Feature: Page tables built during boot are reserved pages
       Given a kernel booted with the configuration <config> with no vmalloc areas
       Then every table page reachable from swapper_pg_dir is reserved
 
-      Examples: every configuration, rodata_full on
-        | config | why                                |
-        | 4K/39  | 1024 PTE tables of the linear map  |
-        | 4K/48  | 1024 PTE tables of the linear map  |
-        | 16K/36 | 64 PTE tables of the linear map    |
-        | 16K/47 | 64 PTE tables of the linear map    |
-        | 16K/48 | 64 PTE tables of the linear map    |
-        | 64K/42 | 4 PTE tables of the linear map     |
-        | 64K/48 | 4 PTE tables of the linear map     |
-        | 64K/52 | 4 PTE tables of the linear map     |
+      Examples: four, two and three levels, rodata_full on (test/mappings/kernel.test.ts: all eight)
+        | config | why                               |
+        | 4K/48  | 1024 PTE tables of the linear map |
+        | 16K/36 | 64 PTE tables of the linear map   |
+        | 64K/52 | 4 PTE tables of the linear map    |
 
   Rule: A table allocated after boot is an ordinary page in use, owned by the page tables
 
@@ -33,10 +28,10 @@ Feature: Page tables built during boot are reserved pages
       And every table allocated is a page in use, not reserved
 
       Examples: a two-, three- and four-level configuration
-        | config | va                 | tables              | why                 |
-        | 16K/36 | 0xfffffff900000000 | 1 PTE               | two levels          |
-        | 64K/48 | 0xffff900000000000 | 1 PMD, 1 PTE        | three levels        |
-        | 4K/48  | 0xffff900000000000 | 1 PUD, 1 PMD, 1 PTE | four levels         |
+        | config | va                 | tables              | why          |
+        | 16K/36 | 0xfffffff900000000 | 1 PTE               | two levels   |
+        | 64K/48 | 0xffff900000000000 | 1 PMD, 1 PTE        | three levels |
+        | 4K/48  | 0xffff900000000000 | 1 PUD, 1 PMD, 1 PTE | four levels  |
 
   Rule: Under v5.7 a boot table always keeps an entry, because the boot memory it maps is never removed
 
@@ -57,10 +52,10 @@ Feature: Page tables built during boot are reserved pages
       Then the boot tables pass 2 visited were kept: "<boot tables>"
 
       Examples: boot memory is the 2G at 0x40000000
-        | config | boot tables                                                                                | why                                      |
+        | config | boot tables                                                                                        | why                                              |
         | 4K/48  | PMD kept: entries left (15 live), PUD kept: entries left (1 live), PUD kept: entries left (2 live) | vmemmap's boot PMD and PUD, the linear map's PUD |
-        | 16K/36 | PTE kept: entries left (384 live)                                                          | two levels: boot memory's struct pages  |
-        | 64K/48 | PMD kept: outside floor/ceiling (below-floor), PMD kept: entries left (4 live)           | the vmemmap PMD table starts below VMEMMAP_START |
+        | 16K/36 | PTE kept: entries left (384 live)                                                                  | two levels: boot memory's struct pages           |
+        | 64K/48 | PMD kept: outside floor/ceiling (below-floor), PMD kept: entries left (4 live)                     | the vmemmap PMD table starts below VMEMMAP_START |
 
   Rule: Boot memory's linear map torn down directly frees its boot table after the WARN — under v5.7 too
 
@@ -76,8 +71,8 @@ Feature: Page tables built during boot are reserved pages
       Then the <level> table at <table> is <result>
 
       Examples:
-        | config | policy     | level | table              | result                                          | why                                |
-        | 4K/48  | v5.7       | PUD   | 0xffff000000000000 | freed after a WARN: reserved (boot)             | inside the linear map's region     |
-        | 4K/48  | range      | PUD   | 0xffff000000000000 | kept: outside floor/ceiling (beyond-ceiling)    | the table spans more than the range |
-        | 16K/47 | empty-only | PMD   | 0xffff800000000000 | freed after a WARN: reserved (boot)             | emptiness alone                    |
-        | 64K/48 | x86        | PMD   | 0xffff000000000000 | freed after a WARN: reserved (boot)             | x86's design: emptiness alone      |
+        | config | policy     | level | table              | result                                       | why                                 |
+        | 4K/48  | v5.7       | PUD   | 0xffff000000000000 | freed after a WARN: reserved (boot)          | inside the linear map's region      |
+        | 4K/48  | range      | PUD   | 0xffff000000000000 | kept: outside floor/ceiling (beyond-ceiling) | the table spans more than the range |
+        | 16K/47 | empty-only | PMD   | 0xffff800000000000 | freed after a WARN: reserved (boot)          | emptiness alone                     |
+        | 64K/48 | x86        | PMD   | 0xffff000000000000 | freed after a WARN: reserved (boot)          | x86's design: emptiness alone       |

@@ -18,13 +18,9 @@ Feature: The kernel image holds swapper_pg_dir and the fixmap's tables
       And the walk to FIXADDR_START passes through "<walk>"
       And every static table is a reserved page of the kernel image
 
-      Examples: every configuration
-        | config | static tables                          | walk                                         | why                         |
-        | 4K/39  | swapper_pg_dir, bm_pmd, bm_pte         | swapper_pg_dir → bm_pmd → bm_pte             | PUD folded: no bm_pud       |
-        | 4K/48  | swapper_pg_dir, bm_pud, bm_pmd, bm_pte | swapper_pg_dir → bm_pud → bm_pmd → bm_pte    | all four levels             |
-        | 16K/36 | swapper_pg_dir, bm_pte                 | swapper_pg_dir → bm_pte                      | PUD and PMD folded          |
-        | 16K/47 | swapper_pg_dir, bm_pmd, bm_pte         | swapper_pg_dir → bm_pmd → bm_pte             | PUD folded: no bm_pud       |
+      Examples: each level folded or taken (test/mappings/kernel.test.ts: all eight)
+        | config | static tables                          | walk                                         | why                                      |
+        | 4K/39  | swapper_pg_dir, bm_pmd, bm_pte         | swapper_pg_dir → bm_pmd → bm_pte             | PUD folded: no bm_pud                    |
+        | 4K/48  | swapper_pg_dir, bm_pud, bm_pmd, bm_pte | swapper_pg_dir → bm_pud → bm_pmd → bm_pte    | all four levels                          |
+        | 16K/36 | swapper_pg_dir, bm_pte                 | swapper_pg_dir → bm_pte                      | PUD and PMD folded                       |
         | 16K/48 | swapper_pg_dir, bm_pmd, bm_pte         | swapper_pg_dir → PUD table → bm_pmd → bm_pte | PGD[1] already has the image's PUD table |
-        | 64K/42 | swapper_pg_dir, bm_pte                 | swapper_pg_dir → bm_pte                      | PUD and PMD folded          |
-        | 64K/48 | swapper_pg_dir, bm_pmd, bm_pte         | swapper_pg_dir → bm_pmd → bm_pte             | PUD folded: no bm_pud       |
-        | 64K/52 | swapper_pg_dir, bm_pmd, bm_pte         | swapper_pg_dir → bm_pmd → bm_pte             | PUD folded: no bm_pud       |

@@ -103,7 +103,7 @@ Feature: Freeing a table because its entries are none races with vmalloc on the 
   In the state the kernel really boots into, the shared table never empties. On 4K/48 it is the
   kernel image's bm_pud, whose last entry holds bm_pmd with the fixmap and the first 2M of struct
   pages — those of the first 128M above PHYS_OFFSET, which is always boot memory. Every hot-added
-  section's struct pages lie under PGD entry 508 or later, so a removal never even visits the shared
+  section's struct pages lie under PGD entry 508 or later, so hot-remove never even visits the shared
   table. On 16K/48 the shared table spans the whole upper half: it holds the kernel image and the
   vmalloc areas, bm_pmd with the fixmap, and boot memory's struct pages, so `empty-only` visits it
   and keeps it for its live entries. The real-state race below removes the first leaf of struct

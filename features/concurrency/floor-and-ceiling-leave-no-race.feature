@@ -16,6 +16,9 @@ Feature: With floor and ceiling, no interleaving of hot-remove with vmalloc, ptd
   struct pages; the CPU touches them with its walk cache already holding the path there. With the
   lock, ptdump and hot-remove cannot overlap at all: one goes first.
 
+  The rows pick one configuration, state and actor for each reason;
+  test/concurrency/exploration-figures.test.ts explores every combination under v5.7 and range.
+
   Rule: Under v5.7 no interleaving violates a rule, with or without a shared table, real or constructed
 
     Scenario Outline: v5.7 on <config>, <state>, against <actor>
@@ -23,38 +26,19 @@ Feature: With floor and ceiling, no interleaving of hot-remove with vmalloc, ptd
       When every interleaving of hot-remove and <actor> is explored under the policy v5.7
       Then the explorer finds no violation
 
-      Examples: 4K/48 — vmalloc shares the PUD table of PGD entry 507
-        | config | state             | actor                                   | why                              |
-        | 4K/48  | real boot state   | vmalloc at the top of the vmalloc space | struct pages under PGD entry 508 |
-        | 4K/48  | real boot state   | ptdump holding mem_hotplug_lock         | the lock orders them             |
-        | 4K/48  | real boot state   | a CPU whose walk cache holds the path   | invalidated before freed         |
-        | 4K/48  | constructed state | vmalloc at the top of the vmalloc space | the floor keeps the shared table |
-        | 4K/48  | constructed state | ptdump holding mem_hotplug_lock         | the lock orders them             |
-        | 4K/48  | constructed state | a CPU whose walk cache holds the path   | invalidated before freed         |
-
-      Examples: 16K/48 — vmalloc shares the PUD table of PGD entry 1
-        | config | state             | actor                                   | why                              |
-        | 16K/48 | real boot state   | vmalloc at the top of the vmalloc space | the floor keeps the shared table |
-        | 16K/48 | real boot state   | ptdump holding mem_hotplug_lock         | the lock orders them             |
-        | 16K/48 | real boot state   | a CPU whose walk cache holds the path   | invalidated before freed         |
-        | 16K/48 | constructed state | vmalloc at the top of the vmalloc space | the floor keeps the shared table |
-        | 16K/48 | constructed state | ptdump holding mem_hotplug_lock         | the lock orders them             |
-        | 16K/48 | constructed state | a CPU whose walk cache holds the path   | invalidated before freed         |
-
-      Examples: 4K/39 — three levels, vmalloc ends in the PGD entry before vmemmap's
-        | config | state             | actor                                   | why                      |
-        | 4K/39  | real boot state   | vmalloc at the top of the vmalloc space | no table is shared       |
-        | 4K/39  | real boot state   | ptdump holding mem_hotplug_lock         | the lock orders them     |
-        | 4K/39  | real boot state   | a CPU whose walk cache holds the path   | invalidated before freed |
-        | 4K/39  | constructed state | vmalloc at the top of the vmalloc space | no table is shared       |
-        | 4K/39  | constructed state | ptdump holding mem_hotplug_lock         | the lock orders them     |
-        | 4K/39  | constructed state | a CPU whose walk cache holds the path   | invalidated before freed |
+      Examples: a shared table or none, each state, each actor
+        | config | state             | actor                                   | why                                          |
+        | 4K/48  | real boot state   | vmalloc at the top of the vmalloc space | struct pages under PGD entry 508             |
+        | 16K/48 | real boot state   | vmalloc at the top of the vmalloc space | the floor keeps the shared table             |
+        | 4K/48  | constructed state | ptdump holding mem_hotplug_lock         | the lock orders them                         |
+        | 4K/39  | constructed state | a CPU whose walk cache holds the path   | no table is shared; invalidated before freed |
 
   Rule: floor and ceiling = the removed range is race-free too, and pays in tables left behind
 
   The thread's first proposal: floor and ceiling are the removed range itself. Every table it frees
   lies inside what is being removed, so it is never shared; the cost is the tables at the two edges
-  of the range, which stay behind (range-floor-ceiling-leaves-at-most-six.feature bounds them).
+  of the range, which stay behind (range-floor-ceiling-leaves-at-most-six.feature bounds them, and
+  shows the same section on 4K/48).
 
     Scenario Outline: range on <config>, <state>, against <actor>
       Given the <state> on <config>
@@ -63,11 +47,7 @@ Feature: With floor and ceiling, no interleaving of hot-remove with vmalloc, ptd
 
       Examples: the two configurations that share a table
         | config | state             | actor                                   | why                                 |
-        | 4K/48  | real boot state   | vmalloc at the top of the vmalloc space | struct pages under PGD entry 508    |
         | 4K/48  | constructed state | vmalloc at the top of the vmalloc space | the shared table is below the floor |
-        | 4K/48  | constructed state | a CPU whose walk cache holds the path   | invalidated before freed            |
-        | 16K/48 | real boot state   | vmalloc at the top of the vmalloc space | the shared table is below the floor |
-        | 16K/48 | constructed state | vmalloc at the top of the vmalloc space | the shared table is below the floor |
         | 16K/48 | constructed state | a CPU whose walk cache holds the path   | invalidated before freed            |
 
     Scenario Outline: what range leaves behind on <config>
@@ -78,5 +58,4 @@ Feature: With floor and ceiling, no interleaving of hot-remove with vmalloc, ptd
 
       Examples: the section of v7-never-frees-vmemmap-tables.feature
         | config | linear | vmemmap      | why                                       |
-        | 4K/48  | 1 PUD  | 2 PUD, 2 PMD | every table reaches beyond the 1G removed |
         | 16K/48 | 1 PMD  | 2 PMD, 2 PTE | every table reaches beyond the 1G removed |

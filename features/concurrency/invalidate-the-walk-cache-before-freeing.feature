@@ -13,7 +13,7 @@ Feature: A table page is freed only after its cached walks are invalidated, or a
   Hot-remove frees the struct pages of the first section above boot memory whose vmemmap leaves
   fill a table of their own (real boot state), and with them that table. The CPU has walked to
   those struct pages before, so its walk cache holds the path; it touches them once more at some
-  point of the removal — one hardware walk, one atomic step.
+  point of the hot-remove — one hardware walk, one atomic step.
 
   Rule: Freeing a table before its cached walks are invalidated is found as a stale walk
 

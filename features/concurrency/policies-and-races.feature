@@ -15,6 +15,7 @@ Feature: The freeing policies of the thread side by side: which of them race
   they were freed. ptdump with the lock races with none of them. `v7` does not race because it frees
   no vmemmap table here — the price shown in v7-never-frees-vmemmap-tables.feature; `range`, `v5.7`
   and `never` because they never free a table vmalloc shares, and invalidate before they free.
+  test/concurrency/exploration-figures.test.ts explores all six policies on both configurations.
 
   Rule: Of the six policies, only those without floor and ceiling that free vmemmap tables race
 
@@ -24,20 +25,9 @@ Feature: The freeing policies of the thread side by side: which of them race
       Then racing vmalloc finds <vmalloc>, ptdump <ptdump>, the CPU <cpu>
       And a race is found: <race>
 
-      Examples: 4K/48 — the PUD table of PGD entry 507 is shared
+      Examples: one reason each
         | config | policy     | vmalloc            | ptdump       | cpu              | race | why                                          |
         | 4K/48  | v5.7       | no violation       | no violation | no violation     | no   | the floor keeps the shared table             |
-        | 4K/48  | range      | no violation       | no violation | no violation     | no   | the floor keeps the shared table             |
         | 4K/48  | empty-only | a freed-while-held | no violation | no violation     | yes  | emptiness alone frees it                     |
-        | 4K/48  | v7         | no violation       | no violation | no violation     | no   | no vmemmap table is freed                    |
-        | 4K/48  | x86        | no violation       | no violation | a use-after-free | yes  | no PUD table freed; pages freed while mapped |
-        | 4K/48  | never      | no violation       | no violation | no violation     | no   | no table is freed                            |
-
-      Examples: 16K/48 — the PUD table of PGD entry 1 is shared
-        | config | policy     | vmalloc            | ptdump       | cpu              | race | why                                          |
-        | 16K/48 | v5.7       | no violation       | no violation | no violation     | no   | the floor keeps the shared table             |
-        | 16K/48 | range      | no violation       | no violation | no violation     | no   | the floor keeps the shared table             |
-        | 16K/48 | empty-only | a freed-while-held | no violation | no violation     | yes  | emptiness alone frees it                     |
         | 16K/48 | v7         | no violation       | no violation | no violation     | no   | no vmemmap table is freed                    |
         | 16K/48 | x86        | no violation       | no violation | a use-after-free | yes  | no PUD table freed; pages freed while mapped |
-        | 16K/48 | never      | no violation       | no violation | no violation     | no   | no table is freed                            |

@@ -4,7 +4,7 @@ Feature: Only memory that was hot-added can be hot-removed, and only whole secti
   while booting; none of it can ever be given back. v5.7 lets the generic code call
   arch_remove_memory only for memory that was added later, and the hot-remove series itself (from
   its V12, merged with V14) registers a memory notifier that refuses to take a boot section offline
-  (MEM_GOING_OFFLINE), so it can never reach removal. v5.11 only registered that notifier earlier in
+  (MEM_GOING_OFFLINE), so it can never reach hot-remove. v5.11 only registered that notifier earlier in
   boot and had it also check MEM_OFFLINE. The model refuses such a request with a HotplugError
   before anything changes, as it refuses removing memory that is not there, adding memory over
   present memory, and adding memory the linear map cannot reach (the later arch_get_mappable_range).

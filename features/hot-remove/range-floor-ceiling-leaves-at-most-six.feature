@@ -2,7 +2,7 @@
 Feature: With floor and ceiling = the removed range, at most six tables stay behind
   The first fix the review thread proposed for the race with vmalloc was to pass the removed range
   itself as floor and ceiling to free_empty_tables. A table whose span sticks out of the range on
-  either side is then never freed, even when the removal leaves it mapping nothing. At each end of the
+  either side is then never freed, even when hot-remove leaves it mapping nothing. At each end of the
   range that is at most one table per level that can be freed (PTE, PMD and PUD tables; the PGD never
   is): two ends times three levels, six tables on a four-level configuration, four with three levels,
   two with two. The thread judged that acceptable — such tables are reused when something is mapped
@@ -12,12 +12,13 @@ Feature: With floor and ceiling = the removed range, at most six tables stay beh
   A table "left behind" here maps nothing: every entry is none, or points to a kept table that maps
   nothing. The kept upper tables at an edge hold exactly such a pointer.
 
-  Rule: A two-page range across a top-level boundary strands one table per level at each end, reaching the bound
+  Rule: A two-page range across a top-level boundary leaves one table per level behind at each end, reaching the bound
 
   The model builds the worst case itself (src/hotplug/worst-case.ts): in the free part of the linear
   map above boot memory it maps one page on each side of a boundary of the highest level it can
   cross, so both edges are unaligned at every level and every table under them is fresh, then tears
-  the two pages down with __remove_pgd_mapping under the policy `range`.
+  the two pages down with __remove_pgd_mapping under the policy `range`. test/hotplug/worst-case.test.ts
+  builds it on all eight configurations.
 
     Scenario Outline: the worst case on <config>
       Given a kernel booted with the configuration <config> with rodata_full off
@@ -28,14 +29,10 @@ Feature: With floor and ceiling = the removed range, at most six tables stay beh
       And the bound for <levels> levels is <bound>: one table per level below the PGD at each end
 
       Examples: the bound is reached
-        | config | crossed | boundary           | left                | levels | bound | why                      |
-        | 4K/48  | PGD     | 0xffff010000000000 | 2 PUD, 2 PMD, 2 PTE | 4      | 6     | the thread's six         |
-        | 4K/39  | PGD     | 0xffffff80c0000000 | 2 PMD, 2 PTE        | 3      | 4     | 1G PGD entries           |
-        | 16K/47 | PGD     | 0xffff802000000000 | 2 PMD, 2 PTE        | 3      | 4     | 64G PGD entries          |
-        | 64K/48 | PGD     | 0xffff080000000000 | 2 PMD, 2 PTE        | 3      | 4     | 4T PGD entries           |
-        | 64K/52 | PGD     | 0xfff0080000000000 | 2 PMD, 2 PTE        | 3      | 4     | 4T PGD entries           |
-        | 16K/36 | PGD     | 0xfffffff082000000 | 2 PTE               | 2      | 2     | the PGD holds PTE tables |
-        | 64K/42 | PGD     | 0xfffffc00a0000000 | 2 PTE               | 2      | 2     | the PGD holds PTE tables |
+        | config | crossed | boundary           | left                | levels | bound | why                          |
+        | 4K/48  | PGD     | 0xffff010000000000 | 2 PUD, 2 PMD, 2 PTE | 4      | 6     | the thread's six             |
+        | 4K/39  | PGD     | 0xffffff80c0000000 | 2 PMD, 2 PTE        | 3      | 4     | three levels: 1G PGD entries |
+        | 16K/36 | PGD     | 0xfffffff082000000 | 2 PTE               | 2      | 2     | the PGD holds PTE tables     |
 
       Examples: 16K/48 stays two short: its linear map is a single PGD entry
         | config | crossed | boundary           | left         | levels | bound | why                                    |
@@ -46,11 +43,12 @@ Feature: With floor and ceiling = the removed range, at most six tables stay beh
   A section is hot-added and hot-removed again under the policy `range`. Next to boot memory, its
   linear map fills whole tables of the section's own and its struct pages share tables with boot
   memory's, which are not empty; only 64K, whose vmemmap of a section sits alone in a 512M PTE table,
-  strands that table. In the middle of the linear map's reach everything is fresh: the section's
-  vmemmap starts 2M below a large boundary (VMEMMAP_START is 2M short of one), so both its ends
-  strand tables. The linear map is block-mapped here (rodata_full off) to keep the runs short; a
+  leaves that table behind. In the middle of the linear map's reach everything is fresh: the
+  section's vmemmap starts 2M below a large boundary (VMEMMAP_START is 2M short of one), so both its
+  ends leave tables behind. The linear map is block-mapped here (rodata_full off) to keep the runs short; a
   page-mapped linear map's PTE tables lie inside the section and are always freed, so the counts
-  are the same (the last examples show it on 64K/48).
+  are the same (the last example shows it on 64K/48). test/hotplug/range-policy.test.ts removes both
+  sections, block-mapped and page-mapped, on all eight configurations.
 
     Scenario Outline: hot-add and hot-remove of the section at <section> on <boot>
       Given a kernel booted with the configuration <boot>
@@ -62,29 +60,15 @@ Feature: With floor and ceiling = the removed range, at most six tables stay beh
 
       Examples: next to boot memory
         | boot                        | section     | linear | vmemmap | why                                  |
-        | 4K/39 with rodata_full off  | 0x200000000 | none   | none    | vmemmap shares a PMD table with boot |
         | 4K/48 with rodata_full off  | 0x200000000 | none   | none    | vmemmap shares a PMD table with boot |
-        | 16K/36 with rodata_full off | 0x200000000 | none   | none    | vmemmap shares a PTE table with boot |
-        | 16K/47 with rodata_full off | 0x200000000 | none   | none    | vmemmap shares a PTE table with boot |
-        | 16K/48 with rodata_full off | 0x200000000 | none   | none    | vmemmap shares a PTE table with boot |
-        | 64K/42 with rodata_full off | 0x200000000 | none   | 1 PTE   | a 512M PTE table of its own          |
         | 64K/48 with rodata_full off | 0x200000000 | none   | 1 PTE   | a 512M PTE table of its own          |
-        | 64K/52 with rodata_full off | 0x200000000 | none   | 1 PTE   | a 512M PTE table of its own          |
 
       Examples: in the middle of the linear map's reach
-        | boot                        | section         | linear | vmemmap      | why                                 |
-        | 4K/39 with rodata_full off  | 0x2040000000    | none   | 2 PMD        | vmemmap crosses a 1G PGD boundary   |
-        | 4K/48 with rodata_full off  | 0x400040000000  | 1 PUD  | 2 PUD, 2 PMD | vmemmap crosses a 512G PGD boundary |
-        | 16K/36 with rodata_full off | 0x440000000     | none   | 2 PTE        | vmemmap crosses a 32M PGD boundary  |
-        | 16K/47 with rodata_full off | 0x200040000000  | 1 PMD  | 2 PMD, 2 PTE | vmemmap crosses a 64G PGD boundary  |
-        | 16K/48 with rodata_full off | 0x400040000000  | 1 PMD  | 2 PMD, 2 PTE | vmemmap crosses a 64G PUD boundary  |
-        | 64K/42 with rodata_full off | 0x10040000000   | none   | 1 PTE        | 1M of struct pages in one PTE table |
-        | 64K/48 with rodata_full off | 0x400040000000  | 1 PMD  | 1 PTE        | 1M of struct pages in one PTE table |
-        | 64K/52 with rodata_full off | 0x4000040000000 | 1 PMD  | 1 PTE        | 1M of struct pages in one PTE table |
+        | boot                       | section        | linear | vmemmap      | why                                 |
+        | 4K/48 with rodata_full off | 0x400040000000 | 1 PUD  | 2 PUD, 2 PMD | vmemmap crosses a 512G PGD boundary |
 
       Examples: page-mapped (rodata_full on), the same counts
         | boot                           | section        | linear | vmemmap | why                               |
-        | 64K/48 and 256M of boot memory | 0x200000000    | none   | 1 PTE   | its PTE tables lie in the section |
         | 64K/48 and 256M of boot memory | 0x400040000000 | 1 PMD  | 1 PTE   | its PTE tables lie in the section |
 
   Rule: Whatever the range, no teardown leaves more than 2 × (levels − 1) tables behind

@@ -15,9 +15,10 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
   Rule: The shared table survives hot-add and hot-remove, kept as outside floor/ceiling
 
   On 16K/48 the shared PUD table covers the whole upper half of the kernel VA space, vmemmap
-  included, so every removal visits it. On 4K/48 vmemmap enters PGD entry 507 for its first 2M only:
-  the struct pages of the first 128M above PHYS_OFFSET, which is always boot memory. A removal there
-  never reaches the shared table at all.
+  included, so every hot-remove visits it. On 4K/48 vmemmap enters PGD entry 507 for its first 2M only:
+  the struct pages of the first 128M above PHYS_OFFSET, which is always boot memory. A hot-remove there
+  never reaches the shared table at all. test/hotplug/remove.test.ts removes the section next to
+  boot memory, the one in the middle and the last in reach on both, under v5.7 and range.
 
     Scenario Outline: the section at <section> on 16K/48, policy <policy>
       Given a kernel booted with the configuration 16K/48 with rodata_full off
@@ -26,12 +27,10 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
       Then the PUD table at 0xffff800000000000 is kept: outside floor/ceiling (below-floor)
 
       Examples: floor = VMEMMAP_START (v5.7) or the section's own struct pages (range)
-        | section        | policy | why                             |
-        | 0x200000000    | v5.7   | next to boot memory             |
-        | 0x400040000000 | v5.7   | in the middle of the linear map |
-        | 0x800000000000 | v5.7   | the last section in reach       |
-        | 0x200000000    | range  | the floor is higher still       |
-        | 0x800000000000 | range  | the floor is higher still       |
+        | section        | policy | why                       |
+        | 0x200000000    | v5.7   | next to boot memory       |
+        | 0x800000000000 | v5.7   | the last section in reach |
+        | 0x200000000    | range  | the floor is higher still |
 
     Scenario Outline: the section at <section> on 4K/48
       Given a kernel booted with the configuration 4K/48 with rodata_full off
@@ -40,10 +39,8 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
       Then pass 2 did not visit the PUD table at 0xfffffd8000000000
 
       Examples: a hot-added section's struct pages start under PGD entry 508 or later
-        | section        | why                                |
-        | 0x200000000    | struct pages at 0xfffffe0006e00000 |
-        | 0x400040000000 | struct pages at 0xfffffeffffe00000 |
-        | 0x800000000000 | struct pages at 0xfffffffffee00000 |
+        | section     | why                                                           |
+        | 0x200000000 | the lowest struct pages above boot memory: 0xfffffe0006e00000 |
 
   Rule: Stripped of everything it held, the shared table is still kept — the floor, not its entries, decides
 
@@ -52,7 +49,9 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
   them). Then a vmemmap range under the shared entry is populated and freed again. Freeing by
   emptiness alone (`empty-only`) now gives the shared page back: it is a kernel-image page (bm_pud) on
   4K/48 and a memblock page on 16K/48, both PageReserved, and free_hotplug_page_range warns about that
-  and frees it all the same. V7's flag keeps everything in vmemmap, whether shared or not.
+  and frees it all the same. V7's flag keeps everything in vmemmap, whether shared or not
+  (concurrency/v7-never-frees-vmemmap-tables.feature; test/hotplug/remove.test.ts checks all three
+  designs on both configurations).
 
     Scenario Outline: the struct pages under PGD entry 507 on 4K/48, policy <policy>
       Given a kernel booted with the configuration 4K/48 with rodata_full off
@@ -62,11 +61,10 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
       Then the PMD table at 0xfffffdffc0000000 is <PMD table>
       And the PUD table at 0xfffffd8000000000 is <shared PUD table>
 
-      Examples: three designs
-        | policy     | PMD table                                     | shared PUD table                              | why                               |
-        | v5.7       | kept: outside floor/ceiling (below-floor)     | kept: outside floor/ceiling (below-floor)     | both start below VMEMMAP_START    |
-        | empty-only | freed                                         | freed after a WARN: static (kernel image)     | emptiness alone frees bm_pud      |
-        | v7         | kept: vmemmap shares a PGD entry with vmalloc | kept: vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
+      Examples: two designs
+        | policy     | PMD table                                 | shared PUD table                          | why                            |
+        | v5.7       | kept: outside floor/ceiling (below-floor) | kept: outside floor/ceiling (below-floor) | both start below VMEMMAP_START |
+        | empty-only | freed                                     | freed after a WARN: static (kernel image) | emptiness alone frees bm_pud   |
 
     Scenario Outline: a hot-added section on 16K/48, policy <policy>
       Given a kernel booted with the configuration 16K/48 with rodata_full off
@@ -76,11 +74,10 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
       Then the PMD table at 0xffffff8000000000 is <PMD table>
       And the PUD table at 0xffff800000000000 is <shared PUD table>
 
-      Examples: three designs
-        | policy     | PMD table                                     | shared PUD table                              | why                               |
-        | v5.7       | freed                                         | kept: outside floor/ceiling (below-floor)     | the PMD table lies inside vmemmap |
-        | empty-only | freed                                         | freed after a WARN: reserved (boot)           | emptiness alone frees it          |
-        | v7         | kept: vmemmap shares a PGD entry with vmalloc | kept: vmemmap shares a PGD entry with vmalloc | no vmemmap freeing at all         |
+      Examples: two designs
+        | policy     | PMD table | shared PUD table                          | why                               |
+        | v5.7       | freed     | kept: outside floor/ceiling (below-floor) | the PMD table lies inside vmemmap |
+        | empty-only | freed     | freed after a WARN: reserved (boot)       | emptiness alone frees it          |
 
   Rule: In the real boot state the shared table is pinned by more than the floor
 
@@ -100,18 +97,16 @@ Feature: A table page shared with vmalloc is never freed, because its span reach
 
   Rule: Only 4K/48 and 16K/48 have a table page below the PGD that maps both vmalloc and vmemmap
 
+  The live tables of a booted kernel; test/mappings/kernel.test.ts checks all eight configurations.
+
     Scenario Outline: tables reaching into both regions on <config>
       Given a kernel booted with the configuration <config> with rodata_full off
       Then no table page below the PGD maps both vmalloc and vmemmap addresses
 
       Examples: vmalloc ends in the PGD entry before vmemmap's
-        | config | why                       |
-        | 4K/39  | PGD entries 506 and 507   |
-        | 16K/36 | PGD entries 2042 and 2043 |
-        | 16K/47 | PGD entries 2042 and 2043 |
-        | 64K/42 | PGD entries 8186 and 8187 |
-        | 64K/48 | PGD entries 62 and 63     |
-        | 64K/52 | PGD entries 1022 and 1023 |
+        | config | why                                   |
+        | 4K/39  | three levels: PGD entries 506 and 507 |
+        | 64K/42 | two levels: PGD entries 8186 and 8187 |
 
     Scenario Outline: the one shared table on <config>
       Given a kernel booted with the configuration <config> with rodata_full off

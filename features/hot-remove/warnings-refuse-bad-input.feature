@@ -1,6 +1,6 @@
 @hot-remove
 Feature: The hot-remove path's WARN_ON conditions refuse bad input and change nothing
-  The v5.7 teardown trusts its callers and the tables it walks, and says so with WARN_ONs: on a page
+  The v5.7 hot-remove path trusts its callers and the tables it walks, and says so with WARN_ONs: on a page
   directory other than init_mm's, on a range outside the region the caller owns, on a reserved (boot)
   page about to be freed, on an entry that is neither none nor present, and on an entry above the PTE
   level that is present but neither a block nor a table. The kernel warns and carries on; the model
@@ -45,6 +45,9 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
 
   Rule: __remove_pgd_mapping works inside [PAGE_OFFSET, PAGE_END)
 
+  One page across each edge, on a few configurations; test/hotplug/remove.test.ts crosses both
+  edges of both regions on all eight.
+
     Scenario Outline: one page below PAGE_OFFSET on <config>
       Given a kernel booted with the configuration <config> with rodata_full off
       When the linear map of <size> of physical memory at <phys> is torn down
@@ -54,15 +57,9 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
       And the kernel state is unchanged
 
       Examples: the page below PHYS_OFFSET maps below PAGE_OFFSET
-        | config | size | phys       | start              |
-        | 4K/39  | 4K   | 0x3ffff000 | 0xffffff7ffffff000 |
-        | 4K/48  | 4K   | 0x3ffff000 | 0xfffefffffffff000 |
-        | 16K/36 | 16K  | 0x3fffc000 | 0xffffffefffffc000 |
-        | 16K/47 | 16K  | 0x3fffc000 | 0xffff7fffffffc000 |
-        | 16K/48 | 16K  | 0x3fffc000 | 0xfffeffffffffc000 |
-        | 64K/42 | 64K  | 0x3fff0000 | 0xfffffbffffff0000 |
-        | 64K/48 | 64K  | 0x3fff0000 | 0xfffeffffffff0000 |
-        | 64K/52 | 64K  | 0x3fff0000 | 0xffefffffffff0000 |
+        | config | size | phys       | start              | why                                  |
+        | 4K/48  | 4K   | 0x3ffff000 | 0xfffefffffffff000 | the thread's configuration           |
+        | 64K/52 | 64K  | 0x3fff0000 | 0xffefffffffff0000 | 52 bits: the linear map starts lower |
 
     Scenario Outline: one page past PAGE_END on <config>
       Given a kernel booted with the configuration <config> with rodata_full off
@@ -73,15 +70,9 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
       And the kernel state is unchanged
 
       Examples: two pages from the last page in reach
-        | config | size | phys            | end                |
-        | 4K/39  | 8K   | 0x403ffff000    | 0xffffffc000001000 |
-        | 4K/48  | 8K   | 0x80003ffff000  | 0xffff800000001000 |
-        | 16K/36 | 32K  | 0x83fffc000     | 0xfffffff800004000 |
-        | 16K/47 | 32K  | 0x40003fffc000  | 0xffffc00000004000 |
-        | 16K/48 | 32K  | 0x80003fffc000  | 0xffff800000004000 |
-        | 64K/42 | 128K | 0x2003fff0000   | 0xfffffe0000010000 |
-        | 64K/48 | 128K | 0x80003fff0000  | 0xffff800000010000 |
-        | 64K/52 | 128K | 0x800003fff0000 | 0xfff8000000010000 |
+        | config | size | phys            | end                | why                                     |
+        | 16K/36 | 32K  | 0x83fffc000     | 0xfffffff800004000 | the smallest linear map: 32G            |
+        | 64K/52 | 128K | 0x800003fff0000 | 0xfff8000000010000 | the PAGE_END of 52 bits, not of 48 bits |
 
   Rule: vmemmap_free works inside [VMEMMAP_START, VMEMMAP_END)
 
@@ -94,21 +85,14 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
       And the kernel state is unchanged
 
       Examples: straddling VMEMMAP_START
-        | config | edge          | start              | end                |
-        | 4K/39  | VMEMMAP_START | 0xfffffffeffdf0000 | 0xfffffffeffe10000 |
-        | 4K/48  | VMEMMAP_START | 0xfffffdffffdf0000 | 0xfffffdffffe10000 |
-        | 16K/36 | VMEMMAP_START | 0xfffffffff7df0000 | 0xfffffffff7e10000 |
-        | 16K/47 | VMEMMAP_START | 0xffffffbfffdf0000 | 0xffffffbfffe10000 |
-        | 16K/48 | VMEMMAP_START | 0xffffff7fffdf0000 | 0xffffff7fffe10000 |
-        | 64K/42 | VMEMMAP_START | 0xffffffff7fdf0000 | 0xffffffff7fe10000 |
-        | 64K/48 | VMEMMAP_START | 0xffffffdfffdf0000 | 0xffffffdfffe10000 |
-        | 64K/52 | VMEMMAP_START | 0xfffffc1fffdf0000 | 0xfffffc1fffe10000 |
+        | config | edge          | start              | end                | why                           |
+        | 4K/48  | VMEMMAP_START | 0xfffffdffffdf0000 | 0xfffffdffffe10000 | starts in vmalloc's PGD entry |
+        | 16K/36 | VMEMMAP_START | 0xfffffffff7df0000 | 0xfffffffff7e10000 | the smallest vmemmap: 128M    |
 
       Examples: straddling VMEMMAP_END, 2M below the top on every configuration
-        | config | edge        | start              | end                |
-        | 4K/48  | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 |
-        | 16K/36 | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 |
-        | 64K/52 | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 |
+        | config | edge        | start              | end                | why                                        |
+        | 4K/48  | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 | the thread's configuration                 |
+        | 64K/52 | VMEMMAP_END | 0xffffffffffdf0000 | 0xffffffffffe10000 | the largest vmemmap ends at the same place |
 
   Rule: A reserved (boot) page among the pages to free is refused, where v5.7 warns and frees it
 
@@ -145,16 +129,14 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
       And the kernel state is unchanged
 
       Examples: only the access flag set, the valid bit clear
-        | config | level | address            | descriptor         | why                                  |
-        | 4K/48  | PTE   | 0xffff0001c0000000 | 0x0000000000000400 | the first PTE of the range           |
-        | 4K/48  | PTE   | 0xffff0001c01ff000 | 0x0000000000000400 | the last PTE of the range            |
-        | 4K/48  | PMD   | 0xffff0001c0000000 | 0x0000000000000400 | the PMD entry over the PTE table     |
-        | 64K/48 | PTE   | 0xffff0001c01f0000 | 0x0000000000000400 | the last of 32 PTEs                  |
+        | config | level | address            | descriptor         | why                              |
+        | 4K/48  | PTE   | 0xffff0001c0000000 | 0x0000000000000400 | the first PTE of the range       |
+        | 64K/48 | PTE   | 0xffff0001c01f0000 | 0x0000000000000400 | the last of 32 PTEs              |
+        | 4K/48  | PMD   | 0xffff0001c0000000 | 0x0000000000000400 | the PMD entry over the PTE table |
 
       Examples: the low half zero, the high half not: not none (p*d_none reads 64 bits)
-        | config | level | address            | descriptor         | why                                  |
-        | 4K/48  | PTE   | 0xffff0001c0001000 | 0x0008000000000000 | DBM alone, bit 51                    |
-        | 16K/36 | PGD   | 0xfffffff1c0000000 | 0x0020000000000000 | PXN alone at the top of two levels   |
+        | config | level | address            | descriptor         | why                                |
+        | 16K/36 | PGD   | 0xfffffff1c0000000 | 0x0020000000000000 | PXN alone at the top of two levels |
 
   Rule: An entry present only through PROT_NONE is a PTE like any other: cleared, and its table freed
 
@@ -167,10 +149,10 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
       And the PTE table at <address> is freed
 
       Examples:
-        | config | address            | descriptor         | why                                      |
-        | 4K/48  | 0xffff0001c0001000 | 0x0400000000000400 | PROT_NONE and the access flag            |
-        | 4K/48  | 0xffff0001c01ff000 | 0x0400000000000000 | PROT_NONE alone: the low half is zero    |
-        | 64K/48 | 0xffff0001c0010000 | 0x0400000000000f00 | PROT_NONE with AF, shareability, nG      |
+        | config | address            | descriptor         | why                                   |
+        | 4K/48  | 0xffff0001c0001000 | 0x0400000000000400 | PROT_NONE and the access flag         |
+        | 4K/48  | 0xffff0001c01ff000 | 0x0400000000000000 | PROT_NONE alone: the low half is zero |
+        | 64K/48 | 0xffff0001c0010000 | 0x0400000000000f00 | PROT_NONE with AF, shareability, nG   |
 
   Rule: Above the PTE level, an entry present only through PROT_NONE is neither a block nor a table
 
@@ -185,11 +167,11 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
       And the kernel state is unchanged
 
       Examples: the PMD and PUD helpers, at whatever level they read
-        | config | level | address            | why                                      |
+        | config | level | address            | why                                              |
         | 4K/48  | PMD   | 0xffff0001c0000000 | pmd_present, then neither pmd_sect nor pmd_table |
         | 4K/48  | PUD   | 0xffff0001c0000000 | pud_present, then neither pud_sect nor pud_table |
-        | 16K/36 | PGD   | 0xfffffff1c0000000 | two levels: the top entries are PMD entries |
-        | 4K/39  | PGD   | 0xffffff81c0000000 | three levels: the top entries are PUD entries |
+        | 16K/36 | PGD   | 0xfffffff1c0000000 | two levels: the top entries are PMD entries      |
+        | 4K/39  | PGD   | 0xffffff81c0000000 | three levels: the top entries are PUD entries    |
 
   Rule: Where v5.7 walks into an entry blind, the model refuses one that is not a table
 
@@ -203,9 +185,9 @@ Feature: The hot-remove path's WARN_ON conditions refuse bad input and change no
       And the kernel state is unchanged
 
       Examples:
-        | config | address            | why                                        |
-        | 4K/48  | 0xffff0001c0000000 | p4d_present: any non-zero value            |
-        | 64K/48 | 0xffff0001c0000000 | 64K: pud_table is always true              |
+        | config | address            | why                             |
+        | 4K/48  | 0xffff0001c0000000 | p4d_present: any non-zero value |
+        | 64K/48 | 0xffff0001c0000000 | 64K: pud_table is always true   |
 
   Rule: The all-none scan reads all 64 bits: an entry with only its high half set keeps its table
 

@@ -9,8 +9,9 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
   Hot-remove depends on these boundaries: the linear map is torn down within
   [PAGE_OFFSET, PAGE_END) and vmemmap within [VMEMMAP_START, VMEMMAP_END), and those two ranges are
   the floor and ceiling that decide which table pages may be freed. VMEMMAP_END itself arrived with
-  the hot-remove patch. The examples below are computed from the formulas; the last rule checks the
-  model against the tables the kernel's own documentation draws.
+  the hot-remove patch. The examples below are computed from the formulas, a few configurations per
+  rule (test/arch/layout.test.ts checks every configuration, with and without KASAN); the last rule
+  checks the model against the tables the kernel's own documentation draws.
 
   Rule: The linear map is the lower half of the kernel VA space
 
@@ -19,16 +20,11 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       Then PAGE_OFFSET is <PAGE_OFFSET>
       And PAGE_END is <PAGE_END>
 
-      Examples: One row per configuration
-        | config | PAGE_OFFSET        | PAGE_END           | why                                  |
-        | 4K/39  | 0xffffff8000000000 | 0xffffffc000000000 | a 256G linear map                    |
-        | 4K/48  | 0xffff000000000000 | 0xffff800000000000 | the thread's configuration           |
-        | 16K/36 | 0xfffffff000000000 | 0xfffffff800000000 | the smallest: 32G of linear map      |
-        | 16K/47 | 0xffff800000000000 | 0xffffc00000000000 | 64T of linear map                    |
-        | 16K/48 | 0xffff000000000000 | 0xffff800000000000 | the same as every 48-bit kernel      |
-        | 64K/42 | 0xfffffc0000000000 | 0xfffffe0000000000 | 2T of linear map                     |
-        | 64K/48 | 0xffff000000000000 | 0xffff800000000000 | the same as every 48-bit kernel      |
-        | 64K/52 | 0xfff0000000000000 | 0xfff8000000000000 | hardware with 52-bit VA support      |
+      Examples: The thread's configuration and the two extremes of VA_BITS
+        | config | PAGE_OFFSET        | PAGE_END           | why                             |
+        | 4K/48  | 0xffff000000000000 | 0xffff800000000000 | the thread's configuration      |
+        | 16K/36 | 0xfffffff000000000 | 0xfffffff800000000 | the smallest: 32G of linear map |
+        | 64K/52 | 0xfff0000000000000 | 0xfff8000000000000 | hardware with 52-bit VA support |
 
   Rule: Generic KASAN puts a shadow of one eighth of the VA space right below the BPF JIT region
 
@@ -38,15 +34,10 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       Then the KASAN shadow spans <shadow> from <KASAN_SHADOW_START> to <KASAN_SHADOW_END>
 
       Examples: Kconfig default shadow offsets
-        | config | shadow | KASAN_SHADOW_START | KASAN_SHADOW_END   | why                              |
-        | 4K/39  | 64G    | 0xffffffc000000000 | 0xffffffd000000000 | starts at PAGE_END               |
-        | 4K/48  | 32T    | 0xffff800000000000 | 0xffffa00000000000 | as memory.rst draws it           |
-        | 16K/36 | 8G     | 0xfffffff800000000 | 0xfffffffa00000000 | starts at PAGE_END               |
-        | 16K/47 | 16T    | 0xffffc00000000000 | 0xffffd00000000000 | starts at PAGE_END               |
-        | 16K/48 | 32T    | 0xffff800000000000 | 0xffffa00000000000 | starts at PAGE_END               |
-        | 64K/42 | 512G   | 0xfffffe0000000000 | 0xfffffe8000000000 | starts at PAGE_END               |
-        | 64K/48 | 32T    | 0xffff800000000000 | 0xffffa00000000000 | starts at PAGE_END               |
-        | 64K/52 | 512T   | 0xfffda00000000000 | 0xffffa00000000000 | ends where 48-bit's ends: a gap  |
+        | config | shadow | KASAN_SHADOW_START | KASAN_SHADOW_END   | why                                        |
+        | 4K/48  | 32T    | 0xffff800000000000 | 0xffffa00000000000 | starts at PAGE_END, as memory.rst draws it |
+        | 16K/36 | 8G     | 0xfffffff800000000 | 0xfffffffa00000000 | the smallest shadow                        |
+        | 64K/52 | 512T   | 0xfffda00000000000 | 0xffffa00000000000 | ends where 48-bit's ends: a gap            |
 
   Rule: vmalloc starts 256M above the end of the KASAN shadow, after BPF JIT and modules
 
@@ -57,26 +48,14 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       And VMALLOC_START is <VMALLOC_START>
 
       Examples: Without KASAN the shadow's end is the PAGE_END of VA_BITS_MIN
-        | config | KASAN | VMALLOC_START      | why                                     |
-        | 4K/39  | off   | 0xffffffc010000000 | 256M above PAGE_END                     |
-        | 4K/48  | off   | 0xffff800010000000 | the worked example of the thread        |
-        | 16K/36 | off   | 0xfffffff810000000 | 256M above PAGE_END                     |
-        | 16K/47 | off   | 0xffffc00010000000 | 256M above PAGE_END                     |
-        | 16K/48 | off   | 0xffff800010000000 | 256M above PAGE_END                     |
-        | 64K/42 | off   | 0xfffffe0010000000 | 256M above PAGE_END                     |
-        | 64K/48 | off   | 0xffff800010000000 | 256M above PAGE_END                     |
+        | config | KASAN | VMALLOC_START      | why                                       |
+        | 4K/48  | off   | 0xffff800010000000 | the worked example of the thread          |
         | 64K/52 | off   | 0xffff800010000000 | 48-bit PAGE_END: far above the linear map |
 
       Examples: With KASAN vmalloc moves up by the shadow
-        | config | KASAN | VMALLOC_START      | why                                     |
-        | 4K/39  | on    | 0xffffffd010000000 | 256M above the shadow's end             |
-        | 4K/48  | on    | 0xffffa00010000000 | as memory.rst draws it                  |
-        | 16K/36 | on    | 0xfffffffa10000000 | 256M above the shadow's end             |
-        | 16K/47 | on    | 0xffffd00010000000 | 256M above the shadow's end             |
-        | 16K/48 | on    | 0xffffa00010000000 | 256M above the shadow's end             |
-        | 64K/42 | on    | 0xfffffe8010000000 | 256M above the shadow's end             |
-        | 64K/48 | on    | 0xffffa00010000000 | 256M above the shadow's end             |
-        | 64K/52 | on    | 0xffffa00010000000 | as memory.rst draws it                  |
+        | config | KASAN | VMALLOC_START      | why                                  |
+        | 4K/48  | on    | 0xffffa00010000000 | as memory.rst draws it               |
+        | 16K/36 | on    | 0xfffffffa10000000 | 256M above the smallest shadow's end |
 
   Rule: VMALLOC_END stays a PUD_SIZE, the vmemmap and 64K short of the top, whatever KASAN does
 
@@ -86,21 +65,15 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       Then VMALLOC_END is <VMALLOC_END>
       And the gap from VMALLOC_END to the top of the address space is a PUD_SIZE of <PUD_SIZE>, a VMEMMAP_SIZE of <VMEMMAP_SIZE> and 64K
 
-      Examples: One row per configuration
+      Examples: A real PUD, and a PUD folded into the PGD
         | config | KASAN | VMALLOC_END        | PUD_SIZE | VMEMMAP_SIZE | why                              |
-        | 4K/39  | off   | 0xfffffffebfff0000 | 1G       | 4G           | PUD_SIZE is a whole PGD entry    |
         | 4K/48  | off   | 0xfffffdffbfff0000 | 1G       | 2T           | the worked example of the thread |
-        | 16K/36 | off   | 0xfffffffff5ff0000 | 32M      | 128M         | PUD_SIZE is a whole PGD entry    |
-        | 16K/47 | off   | 0xffffffafffff0000 | 64G      | 256G         | PUD_SIZE is a whole PGD entry    |
         | 16K/48 | off   | 0xffffff6fffff0000 | 64G      | 512G         | a real PUD: 64G                  |
-        | 64K/42 | off   | 0xffffffff5fff0000 | 512M     | 2G           | PUD_SIZE is a whole PGD entry    |
         | 64K/48 | off   | 0xfffffbdfffff0000 | 4T       | 128G         | PUD_SIZE is a whole PGD entry    |
-        | 64K/52 | off   | 0xfffff81fffff0000 | 4T       | 3968G        | as memory.rst draws it           |
 
       Examples: KASAN does not move it
-        | config | KASAN | VMALLOC_END        | PUD_SIZE | VMEMMAP_SIZE | why                              |
-        | 4K/48  | on    | 0xfffffdffbfff0000 | 1G       | 2T           | as memory.rst draws it           |
-        | 64K/52 | on    | 0xfffff81fffff0000 | 4T       | 3968G        | as memory.rst draws it           |
+        | config | KASAN | VMALLOC_END        | PUD_SIZE | VMEMMAP_SIZE | why                    |
+        | 64K/52 | on    | 0xfffff81fffff0000 | 4T       | 3968G        | as memory.rst draws it |
 
   Rule: vmemmap holds a 64-byte struct page for every page the linear map can cover, and ends 2M below the top
 
@@ -110,15 +83,10 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       And VMEMMAP_END is 0xffffffffffe00000
       And the vmemmap region spans <size>, 64 bytes for every page from PAGE_OFFSET to the PAGE_END of VA_BITS_MIN
 
-      Examples: One row per configuration
-        | config | VMEMMAP_START      | size  | why                                           |
-        | 4K/39  | 0xfffffffeffe00000 | 4G    | 256G of linear map in 4K pages                |
-        | 4K/48  | 0xfffffdffffe00000 | 2T    | the worked example of the thread              |
-        | 16K/36 | 0xfffffffff7e00000 | 128M  | 32G of linear map in 16K pages                |
-        | 16K/47 | 0xffffffbfffe00000 | 256G  | 64T of linear map in 16K pages                |
-        | 16K/48 | 0xffffff7fffe00000 | 512G  | 128T of linear map in 16K pages               |
-        | 64K/42 | 0xffffffff7fe00000 | 2G    | 2T of linear map in 64K pages                 |
-        | 64K/48 | 0xffffffdfffe00000 | 128G  | 128T of linear map in 64K pages               |
+      Examples: The thread's configuration and the two extremes of VA_BITS
+        | config | VMEMMAP_START      | size  | why                                               |
+        | 4K/48  | 0xfffffdffffe00000 | 2T    | the worked example of the thread                  |
+        | 16K/36 | 0xfffffffff7e00000 | 128M  | 32G of linear map in 16K pages                    |
         | 64K/52 | 0xfffffc1fffe00000 | 3968G | sized so a 48-bit boot keeps the same PAGE_OFFSET |
 
   Rule: The regions are in ascending order and do not overlap
@@ -128,16 +96,10 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       Then the regions run from bottom to top as linear, bpf-jit, modules, vmalloc, fixmap, pci-io, vmemmap
       And no two regions overlap and all lie in the TTBR1 half
 
-      Examples: Every configuration
-        | config | why                                                   |
-        | 4K/39  | the tightest 4K layout: 512G of kernel VA in all      |
-        | 4K/48  | the thread's configuration                            |
-        | 16K/36 | the smallest kernel VA space of all: 64G              |
-        | 16K/47 | a 3-level 16K layout                                  |
-        | 16K/48 | a 2-entry PGD                                         |
-        | 64K/42 | a 2-level 64K layout                                  |
-        | 64K/48 | a 64-entry PGD of 4T entries                          |
-        | 64K/52 | an unused hole between the linear map and BPF JIT     |
+      Examples: The tightest layout and the one with a hole
+        | config | why                                               |
+        | 16K/36 | the smallest kernel VA space of all: 64G          |
+        | 64K/52 | an unused hole between the linear map and BPF JIT |
 
     Scenario Outline: Order of the regions with KASAN
       Given the configuration <config>
@@ -145,16 +107,10 @@ Feature: The kernel virtual address layout of Linux v5.7 on arm64
       Then the regions run from bottom to top as linear, kasan, bpf-jit, modules, vmalloc, fixmap, pci-io, vmemmap
       And no two regions overlap and all lie in the TTBR1 half
 
-      Examples: Every configuration
-        | config | why                                                   |
+      Examples: The shadow as memory.rst draws it, and at its largest share
+        | config | why                                                      |
+        | 4K/48  | as memory.rst draws it                                   |
         | 4K/39  | the shadow takes a quarter of what the linear map leaves |
-        | 4K/48  | as memory.rst draws it                                |
-        | 16K/36 | the shadow is 8G of a 64G kernel VA space             |
-        | 16K/47 | a 3-level 16K layout                                  |
-        | 16K/48 | a 2-entry PGD                                         |
-        | 64K/42 | a 2-level 64K layout                                  |
-        | 64K/48 | the same shadow as every 48-bit kernel                |
-        | 64K/52 | the shadow ends where 48-bit's does, as memory.rst draws it |
 
   Rule: The model reproduces the layout tables of the kernel's own documentation
 

@@ -11,7 +11,7 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
   to anything larger than 1G: on most configurations the two meet again, and on 16K pages they even
   share a second table one level down. The thread's "never free a table vmalloc can use" is live
   again, and floor = VMEMMAP_START still keeps every such table out of reach, because each one begins
-  below VMEMMAP_START.
+  below VMEMMAP_START. test/arch/era.test.ts checks what every configuration shares in every era.
 
   Rule: What vmalloc's last byte and VMEMMAP_START share, below the PGD, in each era
 
@@ -25,16 +25,12 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
         | 16K/48 | the PUD table | the PUD table | the PUD and PMD tables | one 64G PUD entry holds both ends      |
 
       Examples: Shared only after v5.7
-        | config | v5.7     | v6.1          | v6.12         | why                                   |
-        | 16K/47 | no table | no table      | the PMD table | one 64G PGD entry holds both ends     |
-        | 64K/48 | no table | the PMD table | the PMD table | vmemmap is 256G of a 4T PGD entry     |
-        | 64K/52 | no table | no table      | the PMD table | VMEMMAP_START is no longer 4T-aligned |
+        | config | v5.7     | v6.1          | v6.12         | why                               |
+        | 64K/48 | no table | the PMD table | the PMD table | vmemmap is 256G of a 4T PGD entry |
 
       Examples: Never shared
-        | config | v5.7     | v6.1     | v6.12    | why                                  |
-        | 4K/39  | no table | no table | no table | a PGD entry is one 1G PUD entry      |
-        | 16K/36 | no table | no table | no table | two levels: the PGD holds PTE tables |
-        | 64K/42 | no table | no table | no table | two levels: the PGD holds PTE tables |
+        | config | v5.7     | v6.1     | v6.12    | why                             |
+        | 4K/39  | no table | no table | no table | a PGD entry is one 1G PUD entry |
 
   Rule: With 52 bits on 4K and 16K pages the sharing depends on the CPU
 
@@ -58,7 +54,6 @@ Feature: Which tables vmalloc and vmemmap share, era by era: the v6.9 layout bri
       Examples: Each shared case after v5.7
         | config | era   | why                                     |
         | 4K/48  | v6.12 | the PUD table of PGD entry 507          |
-        | 16K/48 | v6.1  | the PUD table of the upper PGD entry    |
         | 16K/48 | v6.12 | that PUD table and a PMD table under it |
         | 64K/48 | v6.1  | the PMD table of the last PGD entry     |
         | 4K/52  | v6.12 | a P4D table and a PUD table, with LPA2  |

@@ -9,6 +9,8 @@ Feature: NO_BLOCK_MAPPINGS and NO_CONT_MAPPINGS, and rodata_full which sets them
   The size in each example is one PMD-sized block of the configuration (4K: 2M, 16K: 32M, 64K: 512M),
   at a physical address aligned to it whose linear-map address is aligned too, so that without flags
   it is exactly one block. PTE counts are that size over the page size: 512, 2048 and 8192.
+  A few configurations are shown; test/mappings/linear-map-flags.test.ts maps the same on all eight,
+  and checks every leaf of the boot linear map against the kernel's rules.
 
   Rule: NO_BLOCK_MAPPINGS maps with pages only, and aligned runs of pages still get the contiguous bit
 
@@ -20,26 +22,14 @@ Feature: NO_BLOCK_MAPPINGS and NO_CONT_MAPPINGS, and rodata_full which sets them
       And the tables allocated are <tables>
 
       Examples: without flags: one block
-        | config | flags | size | pa          | va                 | leaves      | cont  | tables | why                              |
-        | 4K/39  | none  | 2M   | 0x100200000 | 0xffffff80c0200000 | 1 PMD block | clear | 1 PMD  | PGD[3] needs a PMD table         |
-        | 4K/48  | none  | 2M   | 0x100200000 | 0xffff0000c0200000 | 1 PMD block | clear | 1 PMD  | PUD[3] needs a PMD table         |
-        | 16K/36 | none  | 32M  | 0x102000000 | 0xfffffff0c2000000 | 1 PGD block | clear | none   | the PMD is folded into the PGD   |
-        | 16K/47 | none  | 32M  | 0x102000000 | 0xffff8000c2000000 | 1 PMD block | clear | none   | the boot PMD table covers 64G    |
-        | 16K/48 | none  | 32M  | 0x102000000 | 0xffff0000c2000000 | 1 PMD block | clear | none   | the boot PMD table covers 64G    |
-        | 64K/42 | none  | 512M | 0x120000000 | 0xfffffc00e0000000 | 1 PGD block | clear | none   | the PMD is folded into the PGD   |
-        | 64K/48 | none  | 512M | 0x120000000 | 0xffff0000e0000000 | 1 PMD block | clear | none   | the boot PMD table covers 4T     |
-        | 64K/52 | none  | 512M | 0x120000000 | 0xfff00000e0000000 | 1 PMD block | clear | none   | the boot PMD table covers 4T     |
+        | config | flags | size | pa          | va                 | leaves      | cont  | tables | why                            |
+        | 4K/48  | none  | 2M   | 0x100200000 | 0xffff0000c0200000 | 1 PMD block | clear | 1 PMD  | PUD[3] needs a PMD table       |
+        | 16K/36 | none  | 32M  | 0x102000000 | 0xfffffff0c2000000 | 1 PGD block | clear | none   | the PMD is folded into the PGD |
 
       Examples: NO_BLOCK_MAPPINGS: pages, in CONT runs
-        | config | flags             | size | pa          | va                 | leaves         | cont | tables       | why                     |
-        | 4K/39  | NO_BLOCK_MAPPINGS | 2M   | 0x100200000 | 0xffffff80c0200000 | 512 PTE pages  | set  | 1 PMD, 1 PTE | 32 runs of 16 × 4K      |
-        | 4K/48  | NO_BLOCK_MAPPINGS | 2M   | 0x100200000 | 0xffff0000c0200000 | 512 PTE pages  | set  | 1 PMD, 1 PTE | 32 runs of 16 × 4K      |
-        | 16K/36 | NO_BLOCK_MAPPINGS | 32M  | 0x102000000 | 0xfffffff0c2000000 | 2048 PTE pages | set  | 1 PTE        | 16 runs of 128 × 16K    |
-        | 16K/47 | NO_BLOCK_MAPPINGS | 32M  | 0x102000000 | 0xffff8000c2000000 | 2048 PTE pages | set  | 1 PTE        | 16 runs of 128 × 16K    |
-        | 16K/48 | NO_BLOCK_MAPPINGS | 32M  | 0x102000000 | 0xffff0000c2000000 | 2048 PTE pages | set  | 1 PTE        | 16 runs of 128 × 16K    |
-        | 64K/42 | NO_BLOCK_MAPPINGS | 512M | 0x120000000 | 0xfffffc00e0000000 | 8192 PTE pages | set  | 1 PTE        | 256 runs of 32 × 64K    |
-        | 64K/48 | NO_BLOCK_MAPPINGS | 512M | 0x120000000 | 0xffff0000e0000000 | 8192 PTE pages | set  | 1 PTE        | 256 runs of 32 × 64K    |
-        | 64K/52 | NO_BLOCK_MAPPINGS | 512M | 0x120000000 | 0xfff00000e0000000 | 8192 PTE pages | set  | 1 PTE        | 256 runs of 32 × 64K    |
+        | config | flags             | size | pa          | va                 | leaves         | cont | tables       | why                  |
+        | 4K/48  | NO_BLOCK_MAPPINGS | 2M   | 0x100200000 | 0xffff0000c0200000 | 512 PTE pages  | set  | 1 PMD, 1 PTE | 32 runs of 16 × 4K   |
+        | 64K/48 | NO_BLOCK_MAPPINGS | 512M | 0x120000000 | 0xffff0000e0000000 | 8192 PTE pages | set  | 1 PTE        | 256 runs of 32 × 64K |
 
   Rule: NO_CONT_MAPPINGS leaves the contiguous bit clear on blocks and pages alike
 
@@ -67,26 +57,12 @@ Feature: NO_BLOCK_MAPPINGS and NO_CONT_MAPPINGS, and rodata_full which sets them
       And every leaf of <size> from <va> has the contiguous bit <cont>
 
       Examples: rodata_full on (the default): pages, no CONT
-        | boot   | size | va                 | leaves         | cont  | why                        |
-        | 4K/39  | 2M   | 0xffffff8000000000 | 512 PTE pages  | clear | NO_BLOCK \| NO_CONT        |
-        | 4K/48  | 2M   | 0xffff000000000000 | 512 PTE pages  | clear | NO_BLOCK \| NO_CONT        |
-        | 16K/36 | 32M  | 0xfffffff000000000 | 2048 PTE pages | clear | NO_BLOCK \| NO_CONT        |
-        | 16K/47 | 32M  | 0xffff800000000000 | 2048 PTE pages | clear | NO_BLOCK \| NO_CONT        |
-        | 16K/48 | 32M  | 0xffff000000000000 | 2048 PTE pages | clear | NO_BLOCK \| NO_CONT        |
-        | 64K/42 | 512M | 0xfffffc0000000000 | 8192 PTE pages | clear | NO_BLOCK \| NO_CONT        |
-        | 64K/48 | 512M | 0xffff000000000000 | 8192 PTE pages | clear | NO_BLOCK \| NO_CONT        |
-        | 64K/52 | 512M | 0xfff0000000000000 | 8192 PTE pages | clear | NO_BLOCK \| NO_CONT        |
+        | boot  | size | va                 | leaves        | cont  | why                 |
+        | 4K/48 | 2M   | 0xffff000000000000 | 512 PTE pages | clear | NO_BLOCK \| NO_CONT |
 
       Examples: rodata_full off: blocks, with CONT where a whole run is aligned
-        | boot                          | size | va                 | leaves      | cont  | why                             |
-        | 4K/39 with rodata_full off    | 2M   | 0xffffff8000000000 | 1 PGD block | clear | inside the 1G block PGD[0]      |
-        | 4K/48 with rodata_full off    | 2M   | 0xffff000000000000 | 1 PUD block | clear | inside the 1G block PUD[0]      |
-        | 16K/36 with rodata_full off   | 32M  | 0xfffffff000000000 | 1 PGD block | clear | a PGD block is never CONT       |
-        | 16K/47 with rodata_full off   | 32M  | 0xffff800000000000 | 1 PMD block | set   | 2G of boot memory: 2 CONT runs  |
-        | 16K/48 with rodata_full off   | 32M  | 0xffff000000000000 | 1 PMD block | set   | 2G of boot memory: 2 CONT runs  |
-        | 64K/42 with rodata_full off   | 512M | 0xfffffc0000000000 | 1 PGD block | clear | a CONT run would need 16G       |
-        | 64K/48 with rodata_full off   | 512M | 0xffff000000000000 | 1 PMD block | clear | a CONT run would need 16G       |
-        | 64K/52 with rodata_full off   | 512M | 0xfff0000000000000 | 1 PMD block | clear | a CONT run would need 16G       |
+        | boot                        | size | va                 | leaves      | cont | why                            |
+        | 16K/47 with rodata_full off | 32M  | 0xffff800000000000 | 1 PMD block | set  | 2G of boot memory: 2 CONT runs |
 
     Scenario Outline: memory mapped into the linear map later takes the flags rodata_full implies (<boot>)
       Given a kernel booted with the configuration <boot>

@@ -11,7 +11,8 @@ Feature: A kernel address translates level by level, and faults at the first ent
   Physical 0xb6543210 is 0x76543210 into boot memory, so with 4K pages its PMD index is
   (0x76543210 >> 21) mod 512 = 434 and its PTE index (0x76543210 >> 12) mod 512 = 323; with 16K pages
   (>> 25 and >> 14, mod 2048) 59 and 336; with 64K pages (>> 29 and >> 16, mod 8192) 3 and 5716.
-  Every walk is attached, naming the table pages it read and the entry it found in each.
+  Every walk is attached, naming the table pages it read and the entry it found in each. The rows
+  below pick a few configurations; test/tables/walk-paths.test.ts walks every one of them.
 
   Rule: A mapped address translates to its physical address through one table page per level down to the leaf
 
@@ -24,15 +25,8 @@ Feature: A kernel address translates level by level, and faults at the first ent
       And the leaf for <va> is a PTE page
 
       Examples: rodata_full on (the v5.7 default): the linear map is page-mapped, every walk ends at a PTE
-        | config | va                 | walk                                  | why                                |
-        | 4K/39  | 0xffffff8076543210 | PGD[1] → PMD[434] → PTE[323]          | 3 levels: the PUD is folded        |
-        | 4K/48  | 0xffff000076543210 | PGD[0] → PUD[1] → PMD[434] → PTE[323] | all 4 levels                       |
-        | 16K/36 | 0xfffffff076543210 | PGD[59] → PTE[336]                    | 2 levels: a PGD entry maps 32M     |
-        | 16K/47 | 0xffff800076543210 | PGD[0] → PMD[59] → PTE[336]           | 3 levels, PGD entries of 64G       |
-        | 16K/48 | 0xffff000076543210 | PGD[0] → PUD[0] → PMD[59] → PTE[336]  | 4 levels, only 2 PGD entries       |
-        | 64K/42 | 0xfffffc0076543210 | PGD[3] → PTE[5716]                    | 2 levels: a PGD entry maps 512M    |
-        | 64K/48 | 0xffff000076543210 | PGD[0] → PMD[3] → PTE[5716]           | 3 levels, PGD entries of 4T        |
-        | 64K/52 | 0xfff0000076543210 | PGD[0] → PMD[3] → PTE[5716]           | 52-bit VA: PAGE_OFFSET moves down  |
+        | config | va                 | walk                                  | why          |
+        | 4K/48  | 0xffff000076543210 | PGD[0] → PUD[1] → PMD[434] → PTE[323] | all 4 levels |
 
     Scenario Outline: with rodata_full off the walk of <config> stops early, at a block
       Given a kernel booted with the configuration <config> with rodata_full off
@@ -42,15 +36,8 @@ Feature: A kernel address translates level by level, and faults at the first ent
       And the leaf for <va> is a <leaf>
 
       Examples: blocks where boot memory is aligned to them (4K: 1G, 16K: 32M, 64K: 512M)
-        | config | va                 | walk            | leaf      | why                                     |
-        | 4K/39  | 0xffffff8076543210 | PGD[1]          | PGD block | the folded PUD's 1G block is a PGD entry |
-        | 4K/48  | 0xffff000076543210 | PGD[0] → PUD[1] | PUD block | 1G PUD blocks exist only with 4K pages  |
-        | 16K/36 | 0xfffffff076543210 | PGD[59]         | PGD block | the folded PMD's 32M block is a PGD entry |
-        | 16K/47 | 0xffff800076543210 | PGD[0] → PMD[59] | PMD block | 32M PMD block                          |
-        | 16K/48 | 0xffff000076543210 | PGD[0] → PUD[0] → PMD[59] | PMD block | no PUD block with 16K pages  |
-        | 64K/42 | 0xfffffc0076543210 | PGD[3]          | PGD block | the folded PMD's 512M block is a PGD entry |
-        | 64K/48 | 0xffff000076543210 | PGD[0] → PMD[3] | PMD block | 512M PMD block                          |
-        | 64K/52 | 0xfff0000076543210 | PGD[0] → PMD[3] | PMD block | 512M PMD block                          |
+        | config | va                 | walk    | leaf      | why                                       |
+        | 16K/36 | 0xfffffff076543210 | PGD[59] | PGD block | the folded PMD's 32M block is a PGD entry |
 
     Scenario Outline: the kernel image starts TEXT_OFFSET above VMALLOC_START, which KASAN moves (<config>)
       Given a kernel booted with the configuration <boot>
@@ -61,14 +48,12 @@ Feature: A kernel address translates level by level, and faults at the first ent
       And the contiguous bit of the leaf for <va> is <cont>
 
       Examples: v5.7 loads the image 512K (TEXT_OFFSET) above a 2M boundary, so _text is pages up to the next one
-        | config | boot                                 | va                 | pa         | walk                                    | leaf      | cont  | why                                  |
-        | 4K/48  | 4K/48                                | 0xffff800010080000 | 0x40080000 | PGD[256] → PUD[0] → PMD[128] → PTE[128] | PTE page  | set   | _text, 512K into a block: 64K runs   |
-        | 16K/47 | 16K/47                               | 0xffffc00010080000 | 0x40080000 | PGD[1024] → PMD[8] → PTE[32]            | PTE page  | clear | 1.5M to the boundary: no whole 2M run |
+        | config | boot  | va                 | pa         | walk                                    | leaf     | cont | why                                |
+        | 4K/48  | 4K/48 | 0xffff800010080000 | 0x40080000 | PGD[256] → PUD[0] → PMD[128] → PTE[128] | PTE page | set  | _text, 512K into a block: 64K runs |
 
       Examples: from the first 2M boundary inside the image on, blocks or whole CONT runs
-        | config | boot                                 | va                 | pa         | walk                                    | leaf      | cont  | why                                  |
-        | 4K/48  | 4K/48 with KASAN and rodata_full off | 0xffffa00010200000 | 0x40200000 | PGD[320] → PUD[0] → PMD[129]            | PMD block | clear | the shadow pushes vmalloc up 32T     |
-        | 64K/48 | 64K/48 with KASAN                    | 0xffffa00010200000 | 0x40200000 | PGD[40] → PMD[0] → PTE[4128]            | PTE page  | set   | 64K pages: 2M CONT runs              |
+        | config | boot              | va                 | pa         | walk                         | leaf     | cont | why                     |
+        | 64K/48 | 64K/48 with KASAN | 0xffffa00010200000 | 0x40200000 | PGD[40] → PMD[0] → PTE[4128] | PTE page | set  | 64K pages: 2M CONT runs |
 
   Rule: A walk stops at the first entry that is none, and the address faults at that level
 
@@ -79,23 +64,11 @@ Feature: A kernel address translates level by level, and faults at the first ent
       And the walk reads <walk>
 
       Examples: just past boot memory in the linear map (physical 0xc0000000): no table was ever needed there
-        | config | va                 | walk             | level | why                                   |
-        | 4K/39  | 0xffffff8080000000 | PGD[2]           | PGD   | each 1G of boot memory was one PGD block |
-        | 4K/48  | 0xffff000080000000 | PGD[0] → PUD[2]  | PUD   | the PUD table holds boot memory's 2 blocks |
-        | 16K/36 | 0xfffffff080000000 | PGD[64]          | PGD   | 64 PGD blocks of 32M cover 2G         |
-        | 16K/47 | 0xffff800080000000 | PGD[0] → PMD[64] | PMD   | 64 PMD blocks of 32M cover 2G         |
-        | 16K/48 | 0xffff000080000000 | PGD[0] → PUD[0] → PMD[64] | PMD | 64 PMD blocks of 32M cover 2G |
-        | 64K/42 | 0xfffffc0080000000 | PGD[4]           | PGD   | 4 PGD blocks of 512M cover 2G         |
-        | 64K/48 | 0xffff000080000000 | PGD[0] → PMD[4]  | PMD   | 4 PMD blocks of 512M cover 2G         |
-        | 64K/52 | 0xfff0000080000000 | PGD[0] → PMD[4]  | PMD   | 4 PMD blocks of 512M cover 2G         |
+        | config | va                 | walk            | level | why                                        |
+        | 4K/48  | 0xffff000080000000 | PGD[0] → PUD[2] | PUD   | the PUD table holds boot memory's 2 blocks |
+        | 16K/36 | 0xfffffff080000000 | PGD[64]         | PGD   | 64 PGD blocks of 32M cover 2G              |
 
       Examples: the guard page after the 32M kernel image (VMALLOC_START + 512K + 32M): its PTE table exists, the entry is none
-        | config | va                 | walk                                    | level | why                                  |
-        | 4K/39  | 0xffffffc012080000 | PGD[256] → PMD[144] → PTE[128]          | PTE   | the image's last 512K are pages      |
-        | 4K/48  | 0xffff800012080000 | PGD[256] → PUD[0] → PMD[144] → PTE[128] | PTE   | the image's last 512K are pages      |
-        | 16K/36 | 0xfffffff812080000 | PGD[1033] → PTE[32]                     | PTE   | the image spills 512K into PGD[1033] |
-        | 16K/47 | 0xffffc00012080000 | PGD[1024] → PMD[9] → PTE[32]            | PTE   | the image spills 512K into PMD[9]    |
-        | 16K/48 | 0xffff800012080000 | PGD[1] → PUD[0] → PMD[9] → PTE[32]      | PTE   | the image spills 512K into PMD[9]    |
-        | 64K/42 | 0xfffffe0012080000 | PGD[4096] → PTE[4616]                   | PTE   | image and areas share a 512M table   |
-        | 64K/48 | 0xffff800012080000 | PGD[32] → PMD[0] → PTE[4616]            | PTE   | image and areas share a 512M table   |
-        | 64K/52 | 0xffff800012080000 | PGD[992] → PMD[0] → PTE[4616]           | PTE   | image and areas share a 512M table   |
+        | config | va                 | walk                                    | level | why                                |
+        | 4K/48  | 0xffff800012080000 | PGD[256] → PUD[0] → PMD[144] → PTE[128] | PTE   | the image's last 512K are pages    |
+        | 64K/42 | 0xfffffe0012080000 | PGD[4096] → PTE[4616]                   | PTE   | image and areas share a 512M table |

@@ -14,7 +14,7 @@ Feature: Removing one 2M sub-section clears the struct pages of its neighbours t
   sub-section's struct pages with base pages on 4K, so that its vmemmap_free no longer reaches them.
 
   Each scenario hot-adds the whole section at 0x200000000, so every sub-section around the removed
-  one is present, and frees the struct pages of one sub-section as its removal does.
+  one is present, and frees the struct pages of one sub-section as removing it does.
 
   Rule: vmemmap_free of one sub-section's struct pages clears the whole vmemmap leaf holding them
 

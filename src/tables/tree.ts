@@ -33,6 +33,13 @@ export function reachableTables(pt: TableView, accessor = 'walker'): TableNode[]
   return out;
 }
 
+/** Table pages below the PGD whose span reaches into both of two address ranges [start, end). */
+export function tablesReachingBoth(pt: TableView, a: readonly [Kva, Kva], b: readonly [Kva, Kva]): TableNode[] {
+  const reaches = (n: TableNode, [start, end]: readonly [Kva, Kva]): boolean =>
+    n.va < end && start < n.va + n.level.tableSpan;
+  return reachableTables(pt).filter((n) => n.level.depth > 0 && reaches(n, a) && reaches(n, b));
+}
+
 /** Whether every entry of a table page is none (the scan of free_empty_tables). */
 export function tableIsEmpty(pt: TableView, pfn: number, entries: number, accessor: string): boolean {
   const words = pt.words(pfn, accessor);

@@ -4,6 +4,7 @@ import { fromKva, hex64, kvaHex, ttbr1Base } from '../../src/arch/address';
 import { ERA_NAMES, ERAS } from '../../src/arch/era';
 import { geometry } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
+import { sharedTopEntry } from '../../src/arch/sharing';
 import { LAYOUT_SYMBOLS, layoutSymbols } from '../../src/arch/symbols';
 import { ConfigError } from '../../src/errors';
 import { Kernel } from '../../src/mappings/kernel';
@@ -202,5 +203,50 @@ describe('bad input', () => {
   it('a CPU without 52-bit VA is refused for a configuration below 52 bits and in v5.7', () => {
     expect(() => geometry('4K/48', { era: 'v6.12', lpa2: false })).toThrow(ConfigError);
     expect(() => geometry('64K/52', { era: 'v5.7', lpa2: false })).toThrow(/config=64K\/52, era=v5\.7, lpa2=false/);
+  });
+});
+
+// Every configuration in every era: features/layout/the-layout-in-three-eras.feature and
+// vmalloc-and-vmemmap-share-again-from-v6-9.feature show a few (values from each era's memory.h).
+describe('the three eras side by side', () => {
+  const inEras = (config: string, read: (lay: ReturnType<typeof layout>) => string): string[] =>
+    ERA_NAMES.map((era) => read(layout(geometry(config, { era }))));
+
+  it.each([
+    ['PAGE_OFFSET', '0xffff000000000000 0xffff000000000000 0xffff000000000000'],
+    ['MODULES_VADDR', '0xffff800008000000 0xffff800000000000 0xffff800000000000'],
+    ['VMALLOC_START', '0xffff800010000000 0xffff800008000000 0xffff800080000000'],
+    ['VMALLOC_END', '0xfffffdffbfff0000 0xfffffbfff0000000 0xfffffdffbf800000'],
+    ['FIXADDR_TOP', '0xfffffdfffea00000 0xfffffbfffe000000 0xffffffffff800000'],
+    ['PCI_IO_START', '0xfffffdfffec00000 0xfffffbfffe800000 0xffffffffc0800000'],
+    ['VMEMMAP_START', '0xfffffdffffe00000 0xfffffc0000000000 0xfffffdffc0000000'],
+    ['VMEMMAP_END', '0xffffffffffe00000 0xfffffe0000000000 0xffffffffc0000000'],
+  ] as const)('4K/48: %s in v5.7, v6.1 and v6.12 is %s', (symbol, values) => {
+    expect(inEras('4K/48', (lay) => kvaHex(lay.geo, layoutSymbols(lay)[symbol] ?? Number.NaN)).join(' ')).toBe(values);
+  });
+
+  it.each([
+    ['4K/39', '0xfffffffeffe00000 0xfffffffe00000000 0xfffffffec0000000', '- - -'],
+    ['4K/48', '0xfffffdffffe00000 0xfffffc0000000000 0xfffffdffc0000000', 'PUD - PUD'],
+    ['16K/36', '0xfffffffff7e00000 0xfffffffff0000000 0xffffffffb8000000', '- - -'],
+    ['16K/47', '0xffffffbfffe00000 0xffffff8000000000 0xffffffbfc0000000', '- - PMD'],
+    ['16K/48', '0xffffff7fffe00000 0xffffff0000000000 0xffffff7fc0000000', 'PUD PUD PUD+PMD'],
+    ['64K/42', '0xffffffff7fe00000 0xffffffff00000000 0xffffffff40000000', '- - -'],
+    ['64K/48', '0xffffffdfffe00000 0xffffffc000000000 0xffffffdfc0000000', '- PMD PMD'],
+    ['64K/52', '0xfffffc1fffe00000 0xfffffc0000000000 0xfffffc1fc0000000', '- - PMD'],
+  ])('%s: VMEMMAP_START %s; tables vmalloc shares with vmemmap %s', (config, starts, shared) => {
+    expect(inEras(config, (lay) => kvaHex(lay.geo, lay.vmemmapStart)).join(' ')).toBe(starts);
+    const tables = inEras(
+      config,
+      (lay) =>
+        sharedTopEntry(lay)
+          .tables.map((t) => t.level)
+          .join('+') || '-',
+    );
+    expect(tables.join(' ')).toBe(shared);
+    for (const era of ERA_NAMES) {
+      const lay = layout(geometry(config, { era }));
+      for (const t of sharedTopEntry(lay).tables) expect(t.start).toBeLessThan(lay.vmemmapStart);
+    }
   });
 });

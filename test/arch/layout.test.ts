@@ -193,6 +193,66 @@ describe('known values', () => {
     });
   });
 
+  // Every configuration, as features/layout/kernel-va-layout.feature once listed them: PAGE_OFFSET,
+  // PAGE_END, the KASAN shadow, VMALLOC_START without and with KASAN, VMALLOC_END (either way) and
+  // VMEMMAP_START, computed by hand from the v5.7 formulas of memory.h (VMEMMAP_END is always −2M).
+  it.each([
+    [
+      '4K/39',
+      'ffffff8000000000 ffffffc000000000 ffffffc000000000-ffffffd000000000',
+      'ffffffc010000000 ffffffd010000000 fffffffebfff0000 fffffffeffe00000',
+    ],
+    [
+      '4K/48',
+      'ffff000000000000 ffff800000000000 ffff800000000000-ffffa00000000000',
+      'ffff800010000000 ffffa00010000000 fffffdffbfff0000 fffffdffffe00000',
+    ],
+    [
+      '16K/36',
+      'fffffff000000000 fffffff800000000 fffffff800000000-fffffffa00000000',
+      'fffffff810000000 fffffffa10000000 fffffffff5ff0000 fffffffff7e00000',
+    ],
+    [
+      '16K/47',
+      'ffff800000000000 ffffc00000000000 ffffc00000000000-ffffd00000000000',
+      'ffffc00010000000 ffffd00010000000 ffffffafffff0000 ffffffbfffe00000',
+    ],
+    [
+      '16K/48',
+      'ffff000000000000 ffff800000000000 ffff800000000000-ffffa00000000000',
+      'ffff800010000000 ffffa00010000000 ffffff6fffff0000 ffffff7fffe00000',
+    ],
+    [
+      '64K/42',
+      'fffffc0000000000 fffffe0000000000 fffffe0000000000-fffffe8000000000',
+      'fffffe0010000000 fffffe8010000000 ffffffff5fff0000 ffffffff7fe00000',
+    ],
+    [
+      '64K/48',
+      'ffff000000000000 ffff800000000000 ffff800000000000-ffffa00000000000',
+      'ffff800010000000 ffffa00010000000 fffffbdfffff0000 ffffffdfffe00000',
+    ],
+    [
+      '64K/52',
+      'fff0000000000000 fff8000000000000 fffda00000000000-ffffa00000000000',
+      'ffff800010000000 ffffa00010000000 fffff81fffff0000 fffffc1fffe00000',
+    ],
+  ])('%s: linear map and KASAN shadow %s; vmalloc and vmemmap %s', (name, low, high) => {
+    const [plain, kasan] = [hexes(name, false), hexes(name, true)];
+    const bare = (h: string | undefined) => h?.replace(/^0x/, '');
+    expect(
+      `${bare(plain.PAGE_OFFSET)} ${bare(plain.PAGE_END)} ${bare(kasan.KASAN_SHADOW_START)}-${bare(kasan.KASAN_SHADOW_END)}`,
+    ).toBe(low);
+    expect([plain.VMALLOC_START, kasan.VMALLOC_START, plain.VMALLOC_END, plain.VMEMMAP_START].map(bare).join(' ')).toBe(
+      high,
+    );
+    expect([kasan.VMALLOC_END, plain.VMEMMAP_END, kasan.VMEMMAP_END]).toEqual([
+      plain.VMALLOC_END,
+      '0xffffffffffe00000',
+      '0xffffffffffe00000',
+    ]);
+  });
+
   it('refuses an unknown era with a ConfigError naming the known ones', () => {
     expect(() => layout(geometry('4K/48'), { era: 'v6.9' })).toThrow(ConfigError);
     expect(() => layout(geometry('4K/48'), { era: 'v6.9' })).toThrow(/v5\.7/);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../src/concurrency/explorer';
+import { anyPolicy } from '../../src/concurrency/injected';
 import type { RaceState } from '../../src/concurrency/scenarios';
 import { type RaceActors, raceScenario } from '../../src/concurrency/story';
+import { POLICIES } from '../../src/hotplug/policy';
 
 // The explorer's own figures for the races the features find free of violations: how many
 // interleavings it ran to the end and how many sleep sets cut short. The features state only what a
@@ -50,6 +52,42 @@ describe('the explorer on the races the features find free of violations', () =>
     (actors, config, policy, state, schedules, cutShort) => {
       const e = explore(raceScenario(actors, config, policy, state));
       expect([e.counterexample?.violation.kind, e.schedules, e.sleepBlocked]).toEqual([undefined, schedules, cutShort]);
+    },
+  );
+});
+
+// injected-bugs-are-found.feature shows two of these: comparing end > ceiling is v5.7 in every state the model reaches.
+describe('v5.7 comparing end > ceiling against the actors that expose the other bugs', () => {
+  it.each([
+    ['vmalloc', 'constructed'],
+    ['check-wx-above-ceiling', 'constructed'],
+    ['neighbour', 'constructed'],
+    ['cold-cpu', 'real'],
+    ['cpu', 'real'],
+    ['ptdump', 'real'],
+  ] as const)('%s, %s state: no violation, and the counts of v5.7', (actors, state) => {
+    const counts = (policy: string) => {
+      const e = explore(raceScenario(actors, '4K/48', anyPolicy(policy), state));
+      return [e.counterexample?.violation.kind, e.schedules, e.sleepBlocked, e.finalStates, e.stepsExecuted];
+    };
+    const bug = counts('end-gt-ceiling');
+    expect(bug[0]).toBeUndefined();
+    expect(bug).toEqual(counts('v5.7'));
+  });
+});
+
+// policies-and-races.feature shows four of these: only empty-only races vmalloc, only x86 the CPU.
+describe('each policy against vmalloc, ptdump holding the lock and a CPU, in the constructed state', () => {
+  it.each(['4K/48', '16K/48'].flatMap((config) => Object.keys(POLICIES).map((policy) => [config, policy])))(
+    '%s, %s',
+    (config, policy) => {
+      const found = (actors: RaceActors) =>
+        explore(raceScenario(actors, config, policy, 'constructed')).counterexample?.violation.kind;
+      expect([found('vmalloc'), found('ptdump'), found('cpu')]).toEqual([
+        policy === 'empty-only' ? 'freed-while-held' : undefined,
+        undefined,
+        policy === 'x86' ? 'use-after-free' : undefined,
+      ]);
     },
   );
 });

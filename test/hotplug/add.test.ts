@@ -5,10 +5,13 @@ import { HotplugError, OutOfMemoryError, RangeRuleError } from '../../src/errors
 import { archAddMemory } from '../../src/hotplug/add';
 import { brokenInvariants } from '../../src/hotplug/invariants';
 import { archRemoveMemory, sectionVmemmap } from '../../src/hotplug/remove';
+import { NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../../src/mappings/create-mapping';
 import { Kernel } from '../../src/mappings/kernel';
 import { snapshot, tablesFingerprint } from '../../src/mappings/snapshot';
+import { vmemmapLeafLevel } from '../../src/mappings/vmemmap';
 import { Owner } from '../../src/memory/page';
 import { translate } from '../../src/tables/walker';
+import { leafMismatches, leavesIn } from '../support/leaves';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -49,6 +52,57 @@ describe('arch_add_memory maps the linear map and the vmemmap of every section',
     expect(new Set(frees.map((e) => e.note))).toEqual(new Set(['vmemmap backing (altmap)']));
     expect(brokenInvariants(k)).toEqual([]);
   });
+});
+
+// Every configuration: what the hot-add features (page-mapped under rodata_full, blocks removed whole,
+// the altmap) show on a few.
+describe('the section at 8G hot-added and hot-removed on every configuration', () => {
+  const PA = 0x2_0000_0000;
+
+  it.each(SUPPORTED_CONFIGS.flatMap((config) => [true, false].map((rodataFull) => [config, rodataFull] as const)))(
+    '%s, rodata_full %s: the linear map takes the flags rodata_full implies',
+    (config, rodataFull) => {
+      const k = new Kernel({ config, rodataFull, bootSize: 256 * MiB, trace: false });
+      archAddMemory(k, PA, GiB);
+      const req = { virt: k.linearVa(PA), size: GiB, phys: PA, flags: k.linearFlags };
+      expect(req.flags).toBe(rodataFull ? NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS : 0);
+      expect(leafMismatches(k.pt, req)).toEqual([]);
+    },
+  );
+
+  it.each(SUPPORTED_CONFIGS)('%s, block-mapped: each block is cleared once, with one TLB invalidation', (config) => {
+    const k = new Kernel({ config, rodataFull: false });
+    const tables = tablesFingerprint(k);
+    archAddMemory(k, PA, GiB);
+    const blocks = leavesIn(k.pt, k.linearVa(PA), k.linearVa(PA) + GiB);
+    const report = archRemoveMemory(k, PA, GiB);
+    const [start, end] = [k.linearVa(PA), k.linearVa(PA) + GiB];
+    const inRange = k.pt.trace.since(report.mark).filter((e) => (e.va ?? -1) >= start && (e.va ?? -1) < end);
+    const cleared = inRange.filter((e, i) => e.op === 'clear' && inRange[i + 1]?.op === 'invalidate-tlb');
+    expect(cleared.map((e) => [e.level, e.va])).toEqual(blocks.map((b) => [b.level.name, b.va]));
+    expect(inRange.filter((e) => e.op === 'invalidate-tlb').length).toBe(blocks.length);
+    expect(tablesFingerprint(k)).toBe(tables);
+  });
+
+  it.each(SUPPORTED_CONFIGS.flatMap((config) => [true, false].map((altmap) => [config, altmap] as const)))(
+    '%s, altmap %s: the struct pages come from the section or the allocator, and go back there',
+    (config, altmap) => {
+      const k = new Kernel({ config, rodataFull: false });
+      const tables = tablesFingerprint(k);
+      const inUse = k.alloc.inUse.get(Owner.Vmemmap) ?? 0;
+      archAddMemory(k, PA, GiB, { altmap });
+      const [start] = sectionVmemmap(k, k.sectionOf(PA));
+      const backing = translate(k.pt, start);
+      expect(backing >= PA && backing < PA + GiB).toBe(altmap);
+      const report = archRemoveMemory(k, PA, GiB);
+      const frees = k.pt.trace.since(report.mark).filter((e) => e.op === 'free' && e.note !== 'table page');
+      const perLeaf = vmemmapLeafLevel(k).entrySize / k.geo.pageSize;
+      expect(frees.length * perLeaf).toBe(k.sectionVmemmapSize / k.geo.pageSize);
+      expect(frees.every((e) => (e.note === 'vmemmap backing (altmap)') === altmap)).toBe(true);
+      expect(k.alloc.inUse.get(Owner.Vmemmap) ?? 0).toBe(inUse);
+      expect(tablesFingerprint(k)).toBe(tables);
+    },
+  );
 });
 
 describe('arch_add_memory refuses bad input with a HotplugError and changes nothing', () => {
@@ -134,6 +188,31 @@ describe('when populating the vmemmap fails, arch_add_memory tears the new linea
       expect(brokenInvariants(k)).toEqual([]);
       archAddMemory(k, pa, GiB);
       expect(translate(k.pt, k.linearVa(pa))).toBe(pa);
+    },
+  );
+
+  // Every configuration: features/hot-add/a-failed-hot-add-restores-the-tables.feature shows a few.
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: page-mapped next to boot memory, and block-mapped in the middle of the reach, the tables are as before',
+    (config) => {
+      const paged = new Kernel({ config, bootSize: 256 * MiB, trace: false });
+      const blocks = new Kernel({ config, rodataFull: false, trace: false });
+      const middle = blocks.physOffset + (blocks.layout.pageEnd - blocks.layout.pageOffset) / 2;
+      for (const [k, pa] of [
+        [paged, 0x2_0000_0000],
+        [blocks, middle],
+      ] as const) {
+        const tables = tablesFingerprint(k);
+        const report = archAddMemory(k, pa, GiB, { failAtSection: 0 });
+        expect(report.error).toBeInstanceOf(OutOfMemoryError);
+        expect(tablesFingerprint(k)).toBe(tables);
+        expect(k.mem.blocks.some((b) => b.base === pa)).toBe(false);
+      }
+      // The page-mapped section's PTE tables: one per PTE table span of the section.
+      const pte = paged.geo.levels.at(-1);
+      const rollback = archAddMemory(paged, 0x2_0000_0000, GiB, { failAtSection: 0 }).rollback;
+      const freedPtes = rollback?.decisions.filter((d) => d.level === 'PTE' && d.freed).length;
+      expect(freedPtes).toBe(GiB / (pte?.tableSpan ?? 1));
     },
   );
 

@@ -1,10 +1,11 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { HI_PROT_NONE, PAGE_KERNEL, VALID } from '../../src/arch/descriptor';
-import { type Geometry, type Level, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { type Geometry, geometry, type Level, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { KernelWarning } from '../../src/errors';
 import { archAddMemory } from '../../src/hotplug/add';
-import { WARN_RULES } from '../../src/hotplug/check';
+import { entryWarning, WARN_RULES } from '../../src/hotplug/check';
 import { brokenInvariants } from '../../src/hotplug/invariants';
 import { archRemoveMemory, removePgdMapping, sectionVmemmap } from '../../src/hotplug/remove';
 import type { Kernel } from '../../src/mappings/kernel';
@@ -109,6 +110,14 @@ describe('present is valid or PROT_NONE; none is all 64 bits zero', () => {
       archRemoveMemory(k, SECTION, GiB);
       expect(k.mem.state(backing / k.geo.pageSize)).toBe(PageState.Poisoned);
       expect(brokenInvariants(k)).toEqual([]);
+    },
+  );
+
+  test.prop([fc.constantFrom(...SUPPORTED_CONFIGS).map(geometry), fc.integer({ min: 1, max: 2 ** 32 - 1 })])(
+    'a PTE with only its high half set, PROT_NONE clear, is "neither none nor present" (DBM alone, for one)',
+    (geo, hi) => {
+      const pte = geo.levels.at(-1) as Level;
+      expect(entryWarning(geo, pte, 0, (hi & ~HI_PROT_NONE) >>> 0 || 1)).toBe(WARN_RULES.notPresent);
     },
   );
 

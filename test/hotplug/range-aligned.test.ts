@@ -161,3 +161,116 @@ describe('the v5.7 regions of 4K/48', () => {
     },
   );
 });
+
+// Every call features/hot-remove/freed-only-within-floor-and-ceiling.feature once listed (4K/48's masks
+// and 64K's 512M PTE table), against the oracle and the verdict the kernel's arithmetic gives.
+describe('pgtable_range_aligned on the calls the manual shows', () => {
+  const [PTE_2M, PMD_1G, PUD_512G, PTE_512M] = [1n << 21n, 1n << 30n, 1n << 39n, 1n << 29n];
+  it.each([
+    [
+      'a whole PTE table of the linear map',
+      0xffff000200000000n,
+      0xffff000200200000n,
+      0xffff000000000000n,
+      0xffff800000000000n,
+      PTE_2M,
+      'eligible',
+    ],
+    [
+      'one page: the span, not the range, counts',
+      0xffff000200001000n,
+      0xffff000200002000n,
+      0xffff000000000000n,
+      0xffff800000000000n,
+      PTE_2M,
+      'eligible',
+    ],
+    [
+      'floor and ceiling exactly the span',
+      0xffff000200000000n,
+      0xffff000200200000n,
+      0xffff000200000000n,
+      0xffff000200200000n,
+      PTE_2M,
+      'eligible',
+    ],
+    ['the top PUD table; end wraps to 0', 0xffffffffc0000000n, 0n, 0xffffff8000000000n, 0n, PUD_512G, 'eligible'],
+    [
+      'ceiling − 1 is all ones: nothing is above',
+      0xffffffffffe00000n,
+      0xffffffffffe01000n,
+      0xfffffdffffe00000n,
+      0n,
+      PMD_1G,
+      'eligible',
+    ],
+    ['a ceiling inside the first PTE table', 0n, 0x1000n, 0n, 0x1000n, PTE_2M, 'ceiling-rounds-to-zero'],
+    ['just short of the first PMD table', 0n, 0x1000n, 0n, 0x3fffffffn, PMD_1G, 'ceiling-rounds-to-zero'],
+    [
+      'the top PMD table of vmemmap, VMEMMAP_END',
+      0xffffffffc0000000n,
+      0xffffffffffe00000n,
+      0xfffffdffffe00000n,
+      0xffffffffffe00000n,
+      PMD_1G,
+      'beyond-ceiling',
+    ],
+    [
+      'its 2M PTE table ends exactly at the ceiling',
+      0xffffffffffc00000n,
+      0xffffffffffe00000n,
+      0xfffffdffffe00000n,
+      0xffffffffffe00000n,
+      PTE_2M,
+      'eligible',
+    ],
+    [
+      "ceiling rounds down to the table's start",
+      0xffff000200000000n,
+      0xffff000200001000n,
+      0xffff000000000000n,
+      0xffff000200100000n,
+      PTE_2M,
+      'beyond-ceiling',
+    ],
+    [
+      'end 0 − 1 is all ones, above any ceiling',
+      0xffffffffc0000000n,
+      0n,
+      0xffffff8000000000n,
+      0xffffffffffe00000n,
+      PUD_512G,
+      'beyond-ceiling',
+    ],
+    [
+      'the PMD table holding VMEMMAP_START',
+      0xfffffdffffe00000n,
+      0xfffffe0000000000n,
+      0xfffffdffffe00000n,
+      0xffffffffffe00000n,
+      PMD_1G,
+      'below-floor',
+    ],
+    [
+      'its PTE table starts exactly at the floor',
+      0xfffffdffffe00000n,
+      0xfffffe0000000000n,
+      0xfffffdffffe00000n,
+      0xffffffffffe00000n,
+      PTE_2M,
+      'eligible',
+    ],
+    [
+      '64K: the range starts one page in',
+      0xffff000200010000n,
+      0xffff000220000000n,
+      0xffff000200010000n,
+      0xffff000220000000n,
+      PTE_512M,
+      'below-floor',
+    ],
+  ] as const)('%s', (_why, start, end, floor, ceiling, span, verdict) => {
+    expect(pgtableRangeAligned(start, end, floor, ceiling, spanMask(Number(span)))).toBe(verdict);
+    expect(oracle(start, floor, ceiling, span)).toBe(verdict);
+  });
+});

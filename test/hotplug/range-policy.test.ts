@@ -1,16 +1,24 @@
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { archAddMemory } from '../../src/hotplug/add';
 import { brokenInvariants, leftEmpty } from '../../src/hotplug/invariants';
-import { removePgdMapping, type TeardownReport, vmemmapFree } from '../../src/hotplug/remove';
+import {
+  archRemoveMemory,
+  removePgdMapping,
+  sectionVmemmap,
+  type TeardownReport,
+  vmemmapFree,
+} from '../../src/hotplug/remove';
 import { leftAtEdges, strandedTables } from '../../src/hotplug/worst-case';
 import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../../src/mappings/create-mapping';
 import { Kernel } from '../../src/mappings/kernel';
 import { tablesFingerprint } from '../../src/mappings/snapshot';
 import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { runToEnd } from '../../src/tables/step';
+import { reachableTables, type TableNode } from '../../src/tables/tree';
 
 /*
  * The thread's first proposal, floor/ceiling = the removed range itself: it may leave tables behind
@@ -147,4 +155,68 @@ describe('policy range: floor and ceiling = the removed range', () => {
       expectWithinBound(k, runToEnd(vmemmapFree(k, start, start + size, { policy: 'range' })));
     });
   }
+});
+
+// Every configuration: the sections features/hot-remove/range-floor-ceiling-leaves-at-most-six.feature
+// shows on a few. What stays behind is exactly the fresh tables whose span sticks out of the range each
+// caller unmapped; a page-mapped section leaves the same, its PTE tables lying inside the section.
+describe('a real section hot-added and hot-removed under the policy range', () => {
+  const GiB = 2 ** 30;
+  // Next to boot memory only 64K's vmemmap has a table of its own (a 512M PTE table); in the middle
+  // of the reach every table is fresh and vmemmap starts 2M short of a large boundary.
+  const COUNTS: Record<string, [number, number]> = {
+    '4K/39': [0, 2],
+    '4K/48': [0, 5],
+    '16K/36': [0, 2],
+    '16K/47': [0, 5],
+    '16K/48': [0, 5],
+    '64K/42': [1, 1],
+    '64K/48': [1, 2],
+    '64K/52': [1, 2],
+  };
+  const places = (k: Kernel): [string, number][] => [
+    ['next to boot memory', 0x2_0000_0000],
+    ['in the middle of the reach', k.physOffset + (k.layout.pageEnd - k.layout.pageOffset) / 2],
+  ];
+
+  /** Tables left behind in the linear map and in vmemmap, as level names bottom-up. */
+  function leftBehind(k: Kernel, pa: number): { linear: string; vmemmap: string; expected: string } {
+    const before = new Set(reachableTables(k.pt).map((n) => n.pfn));
+    archAddMemory(k, pa, GiB);
+    const [vmStart, vmEnd] = sectionVmemmap(k, k.sectionOf(pa));
+    const sticksOut = (n: TableNode): boolean => {
+      const [start, end] = n.va < k.layout.pageEnd ? [k.linearVa(pa), k.linearVa(pa) + GiB] : [vmStart, vmEnd];
+      return n.va < start || n.va + n.level.tableSpan > end;
+    };
+    const fresh = reachableTables(k.pt).filter((n) => n.level.depth > 0 && !before.has(n.pfn));
+    const report = archRemoveMemory(k, pa, GiB, { policy: 'range' });
+    const names = (pfns: number[]) =>
+      fresh
+        .filter((n) => pfns.includes(n.pfn))
+        .map((n) => `${n.va < k.layout.pageEnd ? 'linear' : 'vmemmap'} ${n.level.name}`)
+        .sort()
+        .join(', ');
+    const left = strandedTables(k, report.parts).map((d) => d.pfn);
+    return {
+      linear: names(left.filter((p) => fresh.find((n) => n.pfn === p && n.va < k.layout.pageEnd))),
+      vmemmap: names(left.filter((p) => fresh.find((n) => n.pfn === p && n.va >= k.layout.pageEnd))),
+      expected: names(fresh.filter(sticksOut).map((n) => n.pfn)),
+    };
+  }
+
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: block-mapped and page-mapped, next to boot memory and in the middle of the reach',
+    (config) => {
+      const blocks = new Kernel({ config, rodataFull: false, trace: false });
+      const pages = new Kernel({ config, bootSize: 256 * 2 ** 20, trace: false });
+      for (const [where, pa] of places(blocks)) {
+        const block = leftBehind(blocks.clone(), pa);
+        expect([block.linear, block.vmemmap].filter(Boolean).join(', '), where).toBe(block.expected);
+        const count = block.expected === '' ? 0 : block.expected.split(', ').length;
+        expect(count, where).toBe(COUNTS[config]?.[where === 'next to boot memory' ? 0 : 1]);
+        const paged = leftBehind(pages.clone(), pa);
+        expect([paged.linear, paged.vmemmap], `${where}, page-mapped`).toEqual([block.linear, block.vmemmap]);
+      }
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromKva } from '../../src/arch/address';
+import { fromKva, kvaHex } from '../../src/arch/address';
 import { PAGE_KERNEL, PROT_SECT_NORMAL, TABLE_BIT, VALID } from '../../src/arch/descriptor';
 import { geometry, levelNamed, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
@@ -15,12 +15,17 @@ import {
   sectionVmemmap,
   vmemmapFree,
 } from '../../src/hotplug/remove';
+import type { TableDecision } from '../../src/hotplug/teardown';
+import { createPgdMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from '../../src/mappings/create-mapping';
 import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
+import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { PageState } from '../../src/memory/page';
-import { runToEnd } from '../../src/tables/step';
+import { runToEnd, type Steps } from '../../src/tables/step';
 import type { TraceEvent } from '../../src/tables/trace';
 import { walk } from '../../src/tables/walker';
+import { sharedKernel } from '../support/kernels';
+import { refusal } from '../support/refusal';
 
 const GiB = 2 ** 30;
 
@@ -139,7 +144,68 @@ describe('floor and ceiling per policy', () => {
   });
 });
 
+// Every configuration: features/hot-remove/one-function-serves-both-callers.feature shows a few.
+describe('both callers of free_empty_tables on the section at 8 GiB', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: the ranges they unmap, their floor and ceiling under v5.7 and range, and only vmemmap_free frees what its leaves mapped',
+    (config) => {
+      const base = new Kernel({ config, rodataFull: false });
+      const pa = 0x2_0000_0000;
+      for (const policy of ['v5.7', 'range']) {
+        const k = base.clone();
+        archAddMemory(k, pa, GiB);
+        const mark = k.pt.trace.mark();
+        const [vmemmap, linear] = archRemoveMemory(k, pa, GiB, { policy }).parts;
+        const u64 = (kva: number) => fromKva(k.geo, kva);
+        const [vmStart, vmEnd] = sectionVmemmap(k, k.sectionOf(pa));
+        expect([vmemmap?.caller, vmemmap?.start, vmemmap?.end]).toEqual(['vmemmap_free', vmStart, vmEnd]);
+        expect([linear?.caller, linear?.start, linear?.end]).toEqual([
+          '__remove_pgd_mapping',
+          k.linearVa(pa),
+          k.linearVa(pa) + GiB,
+        ]);
+        const bounds =
+          policy === 'v5.7'
+            ? [k.layout.vmemmapStart, k.layout.vmemmapEnd, k.layout.pageOffset, k.layout.pageEnd]
+            : [vmStart, vmEnd, k.linearVa(pa), k.linearVa(pa) + GiB];
+        expect([vmemmap?.floor, vmemmap?.ceiling, linear?.floor, linear?.ceiling]).toEqual(bounds.map(u64));
+        const backing = k.pt.trace.since(mark).filter((e) => e.op === 'free' && e.note !== 'table page');
+        expect(backing.length).toBe(k.sectionVmemmapSize / vmemmapLeafLevel(k).entrySize);
+      }
+    },
+  );
+});
+
 describe('what each policy keeps', () => {
+  // Every configuration: features/hot-remove/freed-only-within-floor-and-ceiling.feature shows a few.
+  it.each(SUPPORTED_CONFIGS.flatMap((config) => ['range', 'v5.7'].map((policy) => [config, policy])))(
+    '%s, %s: two PTE tables torn down from their second page: the first kept (below the floor, or for its entry), the second freed',
+    (config, policy) => {
+      const k = sharedKernel(config).clone();
+      const pa = 0x2_0000_0000;
+      const span = k.geo.levels.at(-2)?.entrySize ?? 0;
+      const flags = NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
+      createPgdMapping(k.pt, {
+        phys: pa,
+        virt: k.linearVa(pa),
+        size: 2 * span,
+        prot: PAGE_KERNEL,
+        flags,
+        actor: 'test',
+      });
+      const from = k.linearVa(pa) + k.geo.pageSize;
+      const report = runToEnd(removePgdMapping(k, k.pt.pgd, from, 2 * span - k.geo.pageSize, { policy }));
+      const ptes = report.decisions.filter((d) => d.level === 'PTE');
+      expect(ptes.map((d) => d.va)).toEqual([k.linearVa(pa), k.linearVa(pa) + span]);
+      expect(ptes[0]).toMatchObject(
+        policy === 'range'
+          ? { freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' }
+          : { freed: false, reason: 'entries left', live: 1 },
+      );
+      expect(ptes[1]).toMatchObject({ freed: true });
+    },
+  );
+
   it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
     '%s: never keeps every table, for the policy, and frees none',
     (config) => {
@@ -168,6 +234,70 @@ describe('what each policy keeps', () => {
     expect(shared).toMatchObject({ freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' });
     expect(shared?.va).toBe(sharedTopEntry(k.layout).tables[0]?.start);
   });
+
+  // features/hot-remove/tables-shared-with-vmalloc-are-never-freed.feature shows a few of these.
+  it.each(['4K/48', '16K/48'].flatMap((config) => ['v5.7', 'range'].map((policy) => [config, policy])))(
+    '%s, %s: a section next to boot memory, in the middle or last in reach leaves the shared table — kept below the floor, or never visited',
+    (config, policy) => {
+      const boot = new Kernel({ config, rodataFull: false });
+      const reach = boot.layout.pageEnd - boot.layout.pageOffset;
+      for (const pa of [0x2_0000_0000, boot.physOffset + reach / 2, boot.physOffset + reach - GiB]) {
+        const k = boot.clone();
+        archAddMemory(k, pa, GiB);
+        const report = archRemoveMemory(k, pa, GiB, { policy });
+        const sharedVa = sharedTopEntry(k.layout).tables[0]?.start;
+        const seen = report.parts.flatMap((p) => p.decisions).filter((d) => d.level === 'PUD' && d.va === sharedVa);
+        const kept = { freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' };
+        expect(seen, `section at ${pa}`).toEqual(config === '4K/48' ? [] : [expect.objectContaining(kept)]);
+      }
+    },
+  );
+
+  /** Clears every entry of the table vmalloc and vmemmap share (the feature's constructed state). */
+  const stripShared = (k: Kernel): number => {
+    const first = sharedTopEntry(k.layout).tables[0];
+    const step = first && walk(k.pt, first.start).steps[1];
+    if (!first || !step) throw new Error('no shared table');
+    const level = step.level;
+    const words = k.pt.words(step.table, 'test');
+    for (let i = 0; i < level.entries; i++) {
+      if ((words[2 * i] ?? 0) | (words[2 * i + 1] ?? 0)) {
+        k.pt.clearEntry(step.table, level.depth, i, first.start + i * level.entrySize, 'constructed');
+      }
+    }
+    return first.start;
+  };
+  const belowFloor = { freed: false, reason: 'outside floor/ceiling', verdict: 'below-floor' };
+  const v7Kept = { freed: false, reason: 'vmemmap shares a PGD entry with vmalloc' };
+
+  it.each([
+    ['4K/48', 'v5.7', belowFloor, belowFloor],
+    ['4K/48', 'empty-only', { freed: true }, { freed: true, warning: 'static (kernel image)' }],
+    ['4K/48', 'v7', v7Kept, v7Kept],
+    ['16K/48', 'v5.7', { freed: true }, belowFloor],
+    ['16K/48', 'empty-only', { freed: true }, { freed: true, warning: 'reserved (boot)' }],
+    ['16K/48', 'v7', v7Kept, v7Kept],
+  ])(
+    '%s, %s, the shared table stripped of everything: the PMD table below it and the shared table',
+    (config, policy, pmd, pud) => {
+      const k = new Kernel({ config, rodataFull: false });
+      const sharedVa = stripShared(k);
+      // 4K/48: the struct pages under PGD entry 507, its last 2M; 16K/48: a hot-added section's.
+      const start = config === '4K/48' ? k.layout.vmemmapStart : k.vmemmapVa(0x2_0000_0000 / k.geo.pageSize);
+      let decisions: readonly TableDecision[];
+      if (config === '4K/48') {
+        const end = start + 2 * 2 ** 20;
+        vmemmapPopulate(k, start, end, undefined, 'vmemmap');
+        decisions = runToEnd(vmemmapFree(k, start, end, { policy })).decisions;
+      } else {
+        archAddMemory(k, 0x2_0000_0000, GiB);
+        decisions = archRemoveMemory(k, 0x2_0000_0000, GiB, { policy }).parts.flatMap((p) => p.decisions);
+      }
+      const pmdDecision = decisions.find((d) => d.level === 'PMD' && d.va <= start && start < d.va + d.span);
+      expect(pmdDecision).toMatchObject(pmd);
+      expect(decisions.find((d) => d.level === 'PUD' && d.va === sharedVa)).toMatchObject(pud);
+    },
+  );
 
   it('v5.7 frees the tables that held only the section: 4K/48 vmemmap PMD tables and the linear PUD table', () => {
     const { report } = removeSection('4K/48', 'v5.7');
@@ -233,6 +363,32 @@ describe('WARN_ON conditions: refused before anything changes', () => {
     const [start, end] = range(k) as [number, number];
     refuses(k, () => runToEnd(vmemmapFree(k, start, end)), /VMEMMAP_START, VMEMMAP_END/);
   });
+
+  // Every configuration: the edges features/hot-remove/warnings-refuse-bad-input.feature shows on a few.
+  it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
+    '%s: a page across PAGE_OFFSET or PAGE_END, or 64K across VMEMMAP_START or VMEMMAP_END, is refused by its own start or end',
+    (config) => {
+      const k = sharedKernel(config);
+      const { pageOffset, pageEnd, vmemmapStart, vmemmapEnd } = k.layout;
+      const page = k.geo.pageSize;
+      const [linear, vmemmap] = [/PAGE_OFFSET, PAGE_END/, /VMEMMAP_START, VMEMMAP_END/];
+      const hex = (va: number) => kvaHex(k.geo, va);
+      const cases: [() => Steps<unknown>, RegExp, Record<string, string>][] = [
+        [() => removePgdMapping(k, k.pt.pgd, pageOffset - page, page), linear, { start: hex(pageOffset - page) }],
+        [() => removePgdMapping(k, k.pt.pgd, pageEnd - page, 2 * page), linear, { end: hex(pageEnd + page) }],
+        [
+          () => vmemmapFree(k, vmemmapStart - 0x10000, vmemmapStart + 0x10000),
+          vmemmap,
+          { start: hex(vmemmapStart - 0x10000) },
+        ],
+        [() => vmemmapFree(k, vmemmapEnd - 0x10000, vmemmapEnd + 0x10000), vmemmap, { end: hex(vmemmapEnd + 0x10000) }],
+      ];
+      for (const [steps, rule, values] of cases) {
+        refuses(k, () => runToEnd(steps()), rule);
+        expect((refusal(() => runToEnd(steps())) as KernelWarning).values).toMatchObject(values);
+      }
+    },
+  );
 
   it.each(SUPPORTED_CONFIGS.map((c) => [c]))(
     '%s: vmemmap_free of boot memory would free reserved (memblock) pages',

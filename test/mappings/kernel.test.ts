@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { kvaHex } from '../../src/arch/address';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { sharedTopEntry } from '../../src/arch/sharing';
+import { layoutSymbols } from '../../src/arch/symbols';
 import { ConfigError } from '../../src/errors';
 import { Kernel } from '../../src/mappings/kernel';
 import { Owner, PageState } from '../../src/memory/page';
-import { reachableTables } from '../../src/tables/tree';
-import { translate } from '../../src/tables/walker';
+import { reachableTables, tablesReachingBoth } from '../../src/tables/tree';
+import { translate, walk } from '../../src/tables/walker';
 import { MiB, smallKernel } from '../support/kernels';
 import { refusal } from '../support/refusal';
 
@@ -70,4 +72,49 @@ describe('booting a kernel', () => {
     expect(kvaHex(k.geo, k.linearVa(0x4000_0000))).toBe('0xffff000000000000');
     expect(kvaHex(k.geo, k.vmemmapVa(0x4000_0000 / 4096 + 1))).toBe('0xfffffdffffe00040');
   });
+});
+
+// Every configuration; features/hot-remove/tables-shared-with-vmalloc-are-never-freed.feature shows a few.
+describe('the live tables of a booted kernel that map both vmalloc and vmemmap', () => {
+  it.each(SUPPORTED_CONFIGS)('%s: exactly the tables the layout says the two share', (config) => {
+    const k = new Kernel({ config, rodataFull: false });
+    const { vmallocStart, vmallocEnd, vmemmapStart, vmemmapEnd } = k.layout;
+    const live = tablesReachingBoth(k.pt, [vmallocStart, vmallocEnd], [vmemmapStart, vmemmapEnd]);
+    expect(live.map((n) => [n.level.name, n.va])).toEqual(
+      sharedTopEntry(k.layout).tables.map((t) => [t.level, t.start]),
+    );
+    expect(live.length).toBe(config === '4K/48' || config === '16K/48' ? 1 : 0);
+  });
+});
+
+// Every configuration: features/boot/the-kernel-image-holds-static-tables.feature and
+// live-tables-after-boot.feature show a few.
+describe('the tables of a kernel booted with 2G of memory, rodata_full on', () => {
+  const LIVE: Record<string, string> = {
+    '4K/39': '1 PGD, 5 PMD, 1028 PTE',
+    '4K/48': '1 PGD, 4 PUD, 5 PMD, 1028 PTE',
+    '16K/36': '1 PGD, 68 PTE',
+    '16K/47': '1 PGD, 4 PMD, 68 PTE',
+    '16K/48': '1 PGD, 2 PUD, 4 PMD, 68 PTE',
+    '64K/42': '1 PGD, 6 PTE',
+    '64K/48': '1 PGD, 3 PMD, 6 PTE',
+    '64K/52': '1 PGD, 3 PMD, 6 PTE',
+  };
+
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: live tables per level, and the fixmap tables map_kernel had not already made',
+    (config) => {
+      const k = new Kernel({ config, trace: false });
+      const tables = reachableTables(k.pt);
+      const perLevel = k.geo.levels.map((l) => `${tables.filter((t) => t.level === l).length} ${l.name}`);
+      expect(perLevel.join(', ')).toBe(LIVE[config]);
+      // The walk to FIXADDR_START: below swapper_pg_dir a table is static (bm_*) unless the walk to the
+      // kernel image passes through it, map_kernel having allocated it first.
+      const fixmap = walk(k.pt, layoutSymbols(k.layout).FIXADDR_START ?? Number.NaN).steps.map((s) => s.table);
+      const image = new Set(walk(k.pt, k.image.va).steps.map((s) => s.table));
+      const expected = fixmap.filter((pfn, depth) => depth === 0 || !image.has(pfn));
+      expect([...k.pt.staticTables].sort()).toEqual(expected.sort());
+      expect(expected.length).toBe(k.geo.levels.length - (config === '16K/48' ? 1 : 0));
+    },
+  );
 });

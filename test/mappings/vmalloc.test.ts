@@ -1,11 +1,12 @@
 import { fc } from '@fast-check/vitest';
 import { describe, expect, it, vi } from 'vitest';
-import { kvaHex } from '../../src/arch/address';
+import { kvaHex, toKva } from '../../src/arch/address';
 import { geometry } from '../../src/arch/geometry';
 import { OutOfMemoryError, RangeRuleError } from '../../src/errors';
+import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import { PageState } from '../../src/memory/page';
-import { translate } from '../../src/tables/walker';
+import { translate, walk } from '../../src/tables/walker';
 import { assertEveryConfig } from '../support/assert';
 import { MiB, sharedKernel, smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
@@ -110,5 +111,35 @@ describe('vmalloc and vfree', () => {
     expect(() => k.vmalloc.vmalloc(2 ** 40, 'test')).toThrow(OutOfMemoryError);
     expect(reads).not.toHaveBeenCalled();
     reads.mockRestore();
+  });
+});
+
+// Every configuration: features/vmalloc/vmalloc-allocates-tables-on-demand.feature and
+// vfree-never-frees-a-table.feature show a few.
+describe('64K vmalloc’ed into an empty part of the vmalloc space, then vfreed', () => {
+  it.each([
+    ['4K/39', 0xffff_ffd0_0000_0000n],
+    ['4K/48', 0xffff_9000_0000_0000n],
+    ['16K/36', 0xffff_fff9_0000_0000n],
+    ['16K/47', 0xffff_d000_0000_0000n],
+    ['16K/48', 0xffff_9000_0000_0000n],
+    ['64K/42', 0xffff_fe80_0000_0000n],
+    ['64K/48', 0xffff_9000_0000_0000n],
+    ['64K/52', 0xffff_9000_0000_0000n],
+  ] as const)('%s at %s: a table for each level whose entry was none, all kept by vfree', (config, at) => {
+    const k = new Kernel({ config, rodataFull: false });
+    const va = toKva(k.geo, at);
+    const before = walk(k.pt, va);
+    expect(before.fault).toBe('none');
+    const needed = k.geo.levels.slice(before.stoppedAt.depth + 1).map((l) => l.name);
+    const mark = k.pt.trace.mark();
+    const area = k.vmalloc.vmalloc(64 * 1024, 'test', va);
+    const allocated = k.pt.trace.since(mark).filter((e) => e.op === 'allocate' && e.note === 'table page');
+    expect(allocated.map((e) => e.level)).toEqual(needed);
+    expect(translate(k.pt, va)).toBe((area.pages[0] ?? Number.NaN) * k.geo.pageSize);
+    const live = [...k.mem.liveTables];
+    k.vmalloc.vfree(area, 'test');
+    expect([translate(k.pt, va), [...k.mem.liveTables]]).toEqual([-1, live]);
+    expect(area.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned)).toBe(true);
   });
 });

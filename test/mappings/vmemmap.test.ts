@@ -5,7 +5,7 @@ import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { HotplugError, RangeRuleError } from '../../src/errors';
 import { archAddMemory } from '../../src/hotplug/add';
 import { SUBSECTION_SIZE, subsectionVmemmap, vmemmapFree } from '../../src/hotplug/remove';
-import type { Kernel } from '../../src/mappings/kernel';
+import { Kernel } from '../../src/mappings/kernel';
 import { snapshot } from '../../src/mappings/snapshot';
 import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { Owner } from '../../src/memory/page';
@@ -13,6 +13,7 @@ import { runToEnd } from '../../src/tables/step';
 import { translate, walk } from '../../src/tables/walker';
 import { assertEveryConfig } from '../support/assert';
 import { freshKernel, GiB, MiB, sharedKernel, smallKernel } from '../support/kernels';
+import { leavesIn } from '../support/leaves';
 import { configArb } from '../support/ranges';
 import { refusal } from '../support/refusal';
 
@@ -51,6 +52,38 @@ describe('vmemmap_populate refuses a range outside the region it serves', () => 
       expect(snapshot(k)).toBe(before);
     });
   });
+});
+
+// Every configuration: features/vmemmap/population-outside-vmemmap-is-refused.feature shows a few.
+describe('the first section past what the linear map can reach', () => {
+  // Not 64K/52: its vmemmap is sized for 52 bits of VA, its linear map reaches 51 bits of memory.
+  it.each(SUPPORTED_CONFIGS.filter((c) => c !== '64K/52'))(
+    '%s: its struct pages would start at VMEMMAP_END, and are refused',
+    (config) => {
+      const k = sharedKernel(config);
+      const pa = k.physOffset + (k.layout.pageEnd - k.layout.pageOffset);
+      const start = k.vmemmapVa(pa / k.geo.pageSize);
+      expect(start).toBe(k.layout.vmemmapEnd);
+      const before = snapshot(k);
+      const error = refusal(() => vmemmapPopulate(k, start, start + k.sectionVmemmapSize, undefined, 'test'));
+      expect([error instanceof RangeRuleError, error.message.includes(RULE)]).toEqual([true, true]);
+      expect(snapshot(k)).toBe(before);
+    },
+  );
+});
+
+// Every configuration: features/vmemmap/the-struct-page-of-a-pfn.feature shows a few.
+describe('the struct page of a pfn', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: VMEMMAP_START + (pfn − PHYS_OFFSET / PAGE_SIZE) × 64, mapped only where memory is',
+    (config) => {
+      const k = new Kernel({ config, rodataFull: false, trace: false });
+      const page = k.geo.pageSize;
+      const [first, above] = [0x4000_0000, 0x1_4000_0000].map((pa) => k.vmemmapVa(pa / page));
+      expect([first, above]).toEqual([k.layout.vmemmapStart, k.layout.vmemmapStart + (2 ** 32 / page) * 64]);
+      expect([translate(k.pt, first as number) > 0, translate(k.pt, above as number)]).toEqual([true, -1]);
+    },
+  );
 });
 
 const kernels = new Map<string, Kernel>();
@@ -105,6 +138,36 @@ describe('vmemmap_populate maps struct pages', () => {
     }
     expect(translate(k.pt, start + k.sectionVmemmapSize)).toBe(-1);
   });
+});
+
+// Every configuration: features/vmemmap/a-section-is-populated-by-blocks-or-base-pages.feature shows a few.
+describe('the vmemmap of a section just above 2G of boot memory, and of one at 128G', () => {
+  it.each(SUPPORTED_CONFIGS)(
+    '%s: one leaf per block or page of struct pages, and a table for each level the walk found none',
+    (config) => {
+      const base = new Kernel({ config, rodataFull: false });
+      for (const pa of [0xc000_0000, 128 * GiB]) {
+        if (pa >= base.physOffset + (base.layout.pageEnd - base.layout.pageOffset)) continue;
+        const k = base.clone();
+        const start = k.vmemmapVa(pa / k.geo.pageSize);
+        const leaf = vmemmapLeafLevel(k);
+        const before = walk(k.pt, start);
+        const needed = k.geo.levels.slice(before.stoppedAt.depth + 1, leaf.depth + 1).map((l) => l.name);
+        const mark = k.pt.trace.mark();
+        vmemmapPopulate(k, start, start + k.sectionVmemmapSize, undefined, 'test');
+        const allocated = k.pt.trace.since(mark).filter((e) => e.op === 'allocate' && e.note === 'table page');
+        expect(
+          allocated.map((e) => e.level),
+          `${pa}`,
+        ).toEqual(needed);
+        const leaves = leavesIn(k.pt, start, start + k.sectionVmemmapSize);
+        expect(leaves.length).toBe(k.sectionVmemmapSize / leaf.entrySize);
+        expect(leaves.every((l) => l.level === leaf && k.mem.owner(l.pa / k.geo.pageSize) === Owner.Vmemmap)).toBe(
+          true,
+        );
+      }
+    },
+  );
 });
 
 // The dry run replays the allocations in order: the new PMD table comes first and misaligns the bump
