@@ -24,10 +24,11 @@ export interface MemBlock {
   readonly owner: Uint8Array[];
 }
 
-/** Zeroed bytes for `pages` pages, in chunks. */
+/** Zeroed bytes for `pages` pages, in chunks: views of one buffer until a copy replaces one. */
 function chunks(pages: number): Uint8Array[] {
+  const bytes = new Uint8Array(pages);
   const count = Math.ceil(pages / CHUNK_PAGES);
-  return Array.from({ length: count }, (_, i) => new Uint8Array(Math.min(CHUNK_PAGES, pages - i * CHUNK_PAGES)));
+  return Array.from({ length: count }, (_, i) => bytes.subarray(i * CHUNK_PAGES, (i + 1) * CHUNK_PAGES));
 }
 
 /**
