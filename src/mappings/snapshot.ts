@@ -44,7 +44,7 @@ const FROZEN_DIGESTS = new WeakMap<Uint32Array, Buffer>();
 /** The SHA-1 of a table page's contents: computed once for contents clones share, every time otherwise. */
 function tableDigest(k: Kernel, pfn: number): Buffer {
   const words = k.pt.words(pfn, 'snapshot');
-  const frozen = k.mem.frozenTable(pfn);
+  const frozen = k.pt.frozenWords(pfn);
   const known = frozen && FROZEN_DIGESTS.get(frozen);
   if (known) return known;
   const digest = createHash('sha1').update(words).digest();

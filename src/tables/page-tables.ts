@@ -63,6 +63,10 @@ export class PageTables implements TableView {
     return this.mem.table(pfn, accessor);
   }
 
+  frozenWords(pfn: number): Uint32Array | undefined {
+    return this.mem.frozenTable(pfn);
+  }
+
   /** The descriptor words of a table page, for an accessor about to write entries in it. */
   writableWords(pfn: number, accessor: string): Uint32Array {
     return this.mem.writableTable(pfn, accessor);

@@ -12,6 +12,8 @@ export interface TableView {
   readonly pgd: number;
   /** The descriptors of a table page as 32-bit halves (lo, hi per entry), read by an accessor. */
   words(pfn: number, accessor: string): Uint32Array;
+  /** A table page's descriptors if they can never change again (shared by clones), for what is computed from them. */
+  frozenWords?(pfn: number): Uint32Array | undefined;
 }
 
 /** The entry index of an address in a table of a level (p*d_index). */

@@ -17,20 +17,34 @@ export function reachableTables(pt: TableView, accessor = 'walker'): TableNode[]
     const level = pt.geo.levels[depth] as Level;
     out.push({ pfn, level, va });
     if (level.name === 'PTE') return;
-    const words = pt.words(pfn, accessor);
-    // Above the PTE level a table descriptor is bits[1:0] = 11 (p*d_table).
-    for (let i = 0; i < level.entries; i++) {
-      const lo = words[2 * i] ?? 0;
-      if (!isTable(lo)) continue;
-      visit(
-        descAddr(lo, words[2 * i + 1] ?? 0, pt.geo.pageShift) / pt.geo.pageSize,
-        depth + 1,
-        va + i * level.entrySize,
-      );
+    const children = childTables(pt, pfn, level, accessor);
+    for (let c = 0; c < children.length; c += 2) {
+      visit(children[c + 1] as number, depth + 1, va + (children[c] as number) * level.entrySize);
     }
   };
   visit(pt.pgd, 0, 0);
   return out;
+}
+
+/** Child tables of contents no one writes any more (shared by clones), kept while the contents live. */
+const FROZEN_CHILDREN = new WeakMap<Uint32Array, number[]>();
+
+/**
+ * The table entries of a table page above the PTE level (p*d_table: bits[1:0] = 11), as pairs of
+ * entry index and child page frame: scanned once for contents clones share, every time otherwise.
+ */
+function childTables(pt: TableView, pfn: number, level: Level, accessor: string): number[] {
+  const words = pt.words(pfn, accessor);
+  const frozen = pt.frozenWords?.(pfn);
+  const known = frozen && FROZEN_CHILDREN.get(frozen);
+  if (known) return known;
+  const children: number[] = [];
+  for (let i = 0; i < level.entries; i++) {
+    const lo = words[2 * i] ?? 0;
+    if (isTable(lo)) children.push(i, descAddr(lo, words[2 * i + 1] ?? 0, pt.geo.pageShift) / pt.geo.pageSize);
+  }
+  if (frozen) FROZEN_CHILDREN.set(frozen, children);
+  return children;
 }
 
 /** Table pages below the PGD whose span reaches into both of two address ranges [start, end). */
