@@ -174,7 +174,7 @@ export class PhysMem {
   private freshTableWords(): Uint32Array {
     const bytes = this.geo.pageSize;
     if (!this.slab || this.slabUsed + bytes > this.slab.byteLength) {
-      this.slab = new ArrayBuffer(Math.max(bytes, SLAB_BYTES));
+      this.slab = new ArrayBuffer(SLAB_BYTES);
       this.slabUsed = 0;
     }
     const words = new Uint32Array(this.slab, this.slabUsed, bytes / 4);

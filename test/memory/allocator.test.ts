@@ -41,7 +41,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const sequenceArb = configArb.chain((config) =>
-  fc.tuple(fc.constant(config), fc.array(opArb, { minLength: 1, maxLength: 120 })),
+  fc.tuple(fc.constant(config), fc.array(opArb, { minLength: 1, maxLength: 120, size: 'max' })),
 );
 
 type Held = { readonly pfn: number; readonly order: number; readonly reserved: boolean; readonly owner: Owner };
@@ -146,7 +146,7 @@ describe('the page allocator', () => {
       fc.tuple(
         fc.constant(config),
         fc.constant(ops),
-        fc.array(fc.nat({ max: 3 }), { maxLength: 60 }),
+        fc.array(fc.nat({ max: 3 }), { maxLength: 60, size: 'max' }),
         fc.nat({ max: 3 }),
       ),
     );
