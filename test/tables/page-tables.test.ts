@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { type Level, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
-import { Owner } from '../../src/memory/page';
+import { Owner, PageState } from '../../src/memory/page';
 import { MEM_HOTPLUG_LOCK } from '../../src/tables/locks';
 import { STATIC_TABLE_NAMES } from '../../src/tables/page-tables';
+import { tableIsEmpty } from '../../src/tables/tree';
 import { walk } from '../../src/tables/walker';
 import { freshTables, sharedKernel } from '../support/kernels';
 
@@ -36,9 +37,12 @@ describe('init_mm’s page tables', () => {
       expect(walk(pt, va, 'cpu1', cached).steps.map((s) => s.table)).toEqual([pte]);
       pt.clearEntry(pte, last, 8, va + pt.geo.pageSize, 'test');
       pt.clearEntry(pte, last, 7, va, 'hot-remove');
+      expect(tableIsEmpty(pt, pte, pt.geo.ptrsPerTable, 'test')).toBe(true);
       pt.invalidateLeaf(va, 'hot-remove');
       pt.invalidateWalk(va, 'hot-remove');
+      const inUse = pt.alloc.inUse.get(Owner.PageTable) ?? 0;
       pt.freeTable(pte, 'hot-remove');
+      expect(pt.alloc.inUse.get(Owner.PageTable)).toBe(inUse - 1);
       const page = pt.alloc.alloc(0, Owner.Vmalloc);
       pt.freeTable(page, 'vfree');
       pt.invalidateAll('hot-remove');
@@ -81,6 +85,23 @@ describe('init_mm’s page tables', () => {
       }
       const other = walk(k.pt, k.layout.pageOffset).steps[1]?.table ?? 0;
       expect([k.pt.isStatic(other), k.pt.staticName(other, 'PMD')]).toEqual([false, undefined]);
+    },
+  );
+
+  it.each(['4K/48', '64K/42'])(
+    '%s: a PageReserved table built at boot is freed all the same (the caller warns), counted in use by nobody',
+    (config) => {
+      const k = sharedKernel(config);
+      const boot = walk(k.pt, k.layout.pageOffset).steps.at(-1)?.table ?? 0;
+      expect([k.mem.state(boot), k.pt.isStatic(boot)]).toEqual([PageState.Reserved, false]);
+      const inUse = [...k.alloc.inUse];
+      const copy = k.clone();
+      copy.pt.freeTable(boot, 'hot-remove');
+      expect([copy.mem.state(boot), copy.mem.isLiveTable(boot), [...copy.alloc.inUse]]).toEqual([
+        PageState.Poisoned,
+        false,
+        inUse,
+      ]);
     },
   );
 
