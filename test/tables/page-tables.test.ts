@@ -31,7 +31,7 @@ describe('init_mm’s page tables', () => {
       expect(walk(pt, va).pa).toBe(2 ** 32);
       const names = pt.geo.levels.map((l) => l.name);
       expect(walk(pt, va + pt.geo.pageSize)).toMatchObject({ fault: 'none', stoppedAt: { name: names[last] } });
-      pt.writeEntry(pte, last, 8, 0x1, 0, va + pt.geo.pageSize, 'test');
+      pt.writeEntry(pte, last, 8, 0x1, 0x400, va + pt.geo.pageSize, 'test');
       expect(walk(pt, va + pt.geo.pageSize)).toMatchObject({ fault: 'reserved', stoppedAt: { name: names[last] } });
       const cached = { depth: last, table: pte };
       expect(walk(pt, va, 'cpu1', cached).steps.map((s) => s.table)).toEqual([pte]);
