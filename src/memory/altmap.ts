@@ -8,7 +8,10 @@ import type { PhysMem } from './physmem';
  * handed out in order and handed back on removal (vmem_altmap_free); they never reach the allocator.
  */
 export class Altmap {
-  /** Pages handed out and not yet given back. */
+  /**
+   * Pages handed out and not yet given back, with the gaps left to align them: the kernel's alloc +
+   * align (vmem_altmap_free gives back pages, never the gaps).
+   */
   allocated = 0;
 
   constructor(

@@ -233,8 +233,7 @@ export class PhysMem {
   private freshTableWords(): Uint32Array {
     const bytes = this.geo.pageSize;
     if (!this.slab || this.slabUsed + bytes > this.slab.byteLength) {
-      const last = this.slab?.byteLength ?? 2 * bytes;
-      this.slab = new ArrayBuffer(Math.max(bytes, Math.min(2 * last, SLAB_BYTES)));
+      this.slab = new ArrayBuffer(Math.min(2 * (this.slab?.byteLength ?? 2 * bytes), SLAB_BYTES));
       this.slabUsed = 0;
     }
     const words = new Uint32Array(this.slab, this.slabUsed, bytes / 4);

@@ -76,7 +76,7 @@ export class PageTables implements TableView {
   allocTable(depth: number, actor: string): number {
     const pfn = this.alloc.alloc(0, Owner.PageTable);
     this.mem.makeTable(pfn, depth);
-    this.trace.record({ op: 'allocate', actor, pfn, level: this.geo.levels[depth]?.name, note: 'table page' });
+    this.trace.record({ op: 'allocate', actor, pfn, level: this.levelName(depth), note: 'table page' });
     return pfn;
   }
 
@@ -86,7 +86,7 @@ export class PageTables implements TableView {
     const desc = tableDesc(child * this.geo.pageSize, this.geo.pageShift);
     words[2 * index] = desc.lo;
     words[2 * index + 1] = desc.hi;
-    this.trace.record({ op: 'install', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
+    this.trace.record({ op: 'install', actor, level: this.levelName(depth), pfn: table, index, va });
   }
 
   /** Writes a leaf descriptor (set_pte, p*d_set_huge). */
@@ -94,7 +94,7 @@ export class PageTables implements TableView {
     const words = this.mem.writableTable(table, actor);
     words[2 * index] = lo;
     words[2 * index + 1] = hi;
-    this.trace.record({ op: 'write', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
+    this.trace.record({ op: 'write', actor, level: this.levelName(depth), pfn: table, index, va });
   }
 
   /** p*d_clear / pte_clear. */
@@ -102,7 +102,7 @@ export class PageTables implements TableView {
     const words = this.mem.writableTable(table, actor);
     words[2 * index] = 0;
     words[2 * index + 1] = 0;
-    this.trace.record({ op: 'clear', actor, level: this.geo.levels[depth]?.name, pfn: table, index, va });
+    this.trace.record({ op: 'clear', actor, level: this.levelName(depth), pfn: table, index, va });
   }
 
   /**
@@ -118,7 +118,7 @@ export class PageTables implements TableView {
       op: 'free',
       actor,
       pfn,
-      level: depth === undefined ? undefined : this.geo.levels[depth]?.name,
+      level: depth === undefined ? undefined : this.levelName(depth),
       note: 'table page',
     });
   }
@@ -139,6 +139,11 @@ export class PageTables implements TableView {
   invalidateAll(actor: string): void {
     this.tlb.invalidateAll();
     this.trace.record({ op: 'invalidate-all', actor });
+  }
+
+  /** The name of the level of entries a table of a depth holds. */
+  private levelName(depth: number): LevelName {
+    return (this.geo.levels[depth] as Level).name;
   }
 
   /** Whether a table page is part of the kernel image (never freeable). */

@@ -1,5 +1,5 @@
 import { type Kva, kvaHex, physHex } from '../arch/address';
-import type { Geometry } from '../arch/geometry';
+import type { Geometry, Level } from '../arch/geometry';
 import type { PhysMem } from '../memory/physmem';
 
 /** A cached pointer or translation, for reports. */
@@ -13,6 +13,20 @@ export interface CachedEntry {
   readonly target: number;
 }
 
+/** What the TLB holds of one level, by entry number (kva / entrySize). */
+interface LevelCache {
+  readonly level: Level;
+  /** Entry number → output address of the page or block. */
+  readonly leaves: Map<number, number>;
+  /** Entry number → page frame of the table it points to. */
+  readonly walks: Map<number, number>;
+}
+
+/** The number of the entry of a level that covers kva. */
+function entryNumber(cache: LevelCache, kva: Kva): number {
+  return Math.floor(kva / cache.level.entrySize);
+}
+
 /**
  * The TLB and the walk cache of the model's CPU. Hardware walks fill both: leaves (page or block
  * translations) and intermediate table pointers. Last-level invalidation (TLBI VAALE1IS) drops only
@@ -20,62 +34,56 @@ export interface CachedEntry {
  * hot-remove must do the latter between clearing a parent entry and freeing the table page.
  */
 export class Tlb {
-  /** By depth: entry number (kva / entrySize) → output address of the page or block. */
-  private readonly leaves: Map<number, number>[];
-  /** By depth: entry number at that depth → page frame of the table it points to. */
-  private readonly walks: Map<number, number>[];
+  /** By depth (0 = PGD level). */
+  private readonly levels: readonly LevelCache[];
 
   constructor(
     private readonly geo: Geometry,
     private readonly mem: PhysMem,
   ) {
-    this.leaves = geo.levels.map(() => new Map());
-    this.walks = geo.levels.map(() => new Map());
+    this.levels = geo.levels.map((level) => ({ level, leaves: new Map(), walks: new Map() }));
   }
 
   /** A copy for a cloned kernel. */
   clone(mem: PhysMem): Tlb {
     const copy = new Tlb(this.geo, mem);
-    this.leaves.forEach((m, d) => {
-      for (const [k, v] of m) copy.leaves[d]?.set(k, v);
-    });
-    this.walks.forEach((m, d) => {
-      for (const [k, v] of m) copy.walks[d]?.set(k, v);
+    this.levels.forEach((cache, d) => {
+      const to = copy.at(d);
+      for (const [n, pa] of cache.leaves) to.leaves.set(n, pa);
+      for (const [n, table] of cache.walks) to.walks.set(n, table);
     });
     return copy;
   }
 
   get size(): number {
-    return [...this.leaves, ...this.walks].reduce((n, m) => n + m.size, 0);
+    return this.levels.reduce((n, cache) => n + cache.leaves.size + cache.walks.size, 0);
   }
 
   fillLeaf(depth: number, kva: Kva, pa: number): void {
-    const level = this.geo.levels[depth];
-    if (level) this.leaves[depth]?.set(Math.floor(kva / level.entrySize), pa);
+    const cache = this.at(depth);
+    cache.leaves.set(entryNumber(cache, kva), pa);
   }
 
   fillWalk(depth: number, kva: Kva, table: number): void {
-    const level = this.geo.levels[depth];
-    if (level) this.walks[depth]?.set(Math.floor(kva / level.entrySize), table);
+    const cache = this.at(depth);
+    cache.walks.set(entryNumber(cache, kva), table);
   }
 
-  /** The output address of a cached leaf covering kva, if any. */
+  /** The output address of a cached leaf covering kva, if any (the deepest, should several). */
   lookupLeaf(kva: Kva): number | undefined {
-    for (let d = this.geo.levels.length - 1; d >= 0; d--) {
-      const level = this.geo.levels[d];
-      const map = this.leaves[d];
-      if (!level || !map || map.size === 0) continue;
-      const base = map.get(Math.floor(kva / level.entrySize));
-      if (base !== undefined) return base + (kva % level.entrySize);
+    for (let d = this.levels.length - 1; d >= 0; d--) {
+      const cache = this.at(d);
+      const base = cache.leaves.get(entryNumber(cache, kva));
+      if (base !== undefined) return base + (kva % cache.level.entrySize);
     }
     return undefined;
   }
 
   /** The deepest cached table pointer on kva's walk: the depth of the table it names, and its page. */
   deepestWalk(kva: Kva): { depth: number; table: number } | undefined {
-    for (let d = this.geo.levels.length - 2; d >= 0; d--) {
-      const level = this.geo.levels[d];
-      const table = level ? this.walks[d]?.get(Math.floor(kva / level.entrySize)) : undefined;
+    for (let d = this.levels.length - 2; d >= 0; d--) {
+      const cache = this.at(d);
+      const table = cache.walks.get(entryNumber(cache, kva));
       if (table !== undefined) return { depth: d + 1, table };
     }
     return undefined;
@@ -83,36 +91,34 @@ export class Tlb {
 
   /** Whether any leaf translation is cached (an invalidation of an empty TLB changes nothing). */
   hasLeaves(): boolean {
-    return this.leaves.some((m) => m.size > 0);
+    return this.levels.some((cache) => cache.leaves.size > 0);
   }
 
   /** TLBI VAALE1IS: drop leaves covering kva. */
   invalidateLeaf(kva: Kva): void {
-    for (let d = 0; d < this.leaves.length; d++) {
-      const map = this.leaves[d] as Map<number, number>;
-      if (map.size > 0) map.delete(Math.floor(kva / (this.geo.levels[d] as { entrySize: number }).entrySize));
-    }
+    for (const cache of this.levels) cache.leaves.delete(entryNumber(cache, kva));
   }
 
   /** TLBI VAAE1IS: drop leaves and cached table pointers covering kva. */
   invalidateWalk(kva: Kva): void {
     this.invalidateLeaf(kva);
-    this.geo.levels.forEach((level, d) => {
-      const map = this.walks[d];
-      if (map && map.size > 0) map.delete(Math.floor(kva / level.entrySize));
-    });
+    for (const cache of this.levels) cache.walks.delete(entryNumber(cache, kva));
   }
 
   invalidateAll(): void {
-    for (const m of [...this.leaves, ...this.walks]) m.clear();
+    for (const cache of this.levels) {
+      cache.leaves.clear();
+      cache.walks.clear();
+    }
   }
 
   /** Cached table pointers naming a page that no longer holds a live table. */
   staleWalks(): CachedEntry[] {
     const out: CachedEntry[] = [];
-    this.geo.levels.forEach((level, d) => {
-      for (const [n, table] of this.walks[d] ?? []) {
-        if (!this.mem.isLiveTable(table)) out.push({ kind: 'walk', depth: d, va: n * level.entrySize, target: table });
+    this.levels.forEach((cache, d) => {
+      for (const [n, table] of cache.walks) {
+        if (!this.mem.isLiveTable(table))
+          out.push({ kind: 'walk', depth: d, va: n * cache.level.entrySize, target: table });
       }
     });
     return out;
@@ -120,9 +126,13 @@ export class Tlb {
 
   /** One line per cached entry, for reports. */
   describe(entry: CachedEntry): string {
-    const where = `${this.geo.levels[entry.depth]?.name}[${kvaHex(this.geo, entry.va)}]`;
+    const where = `${this.at(entry.depth).level.name}[${kvaHex(this.geo, entry.va)}]`;
     return entry.kind === 'walk'
       ? `${where} → table ${physHex(entry.target * this.geo.pageSize)}`
       : `${where} → ${physHex(entry.target)}`;
+  }
+
+  private at(depth: number): LevelCache {
+    return this.levels[depth] as LevelCache;
   }
 }

@@ -33,7 +33,8 @@ export function walk(pt: TableView, kva: Kva, accessor = 'walker', from?: { dept
   const geo = pt.geo;
   const steps: WalkStep[] = [];
   let table = from?.table ?? pt.pgd;
-  for (let d = from?.depth ?? 0; d < geo.levels.length; d++) {
+  // No entry of the last level is a table, so the walk ends there at the latest.
+  for (let d = from?.depth ?? 0; ; d++) {
     const level = geo.levels[d] as Level;
     const index = entryIndex(level, kva);
     const words = pt.words(table, accessor);
@@ -50,14 +51,14 @@ export function walk(pt: TableView, kva: Kva, accessor = 'walker', from?: { dept
     }
     return { kva, steps, stoppedAt: level, fault: type === DescType.Invalid ? 'none' : 'reserved' };
   }
-  throw new Error(`walk of ${kvaHex(geo, kva)} ran past the last level`);
 }
 
 /** The physical address kva translates to, or −1: the same walk without building a report. */
 export function translate(pt: TableView, kva: Kva): number {
   const geo = pt.geo;
   let table = pt.pgd;
-  for (const level of geo.levels) {
+  for (let d = 0; ; d++) {
+    const level = geo.levels[d] as Level;
     const words = pt.words(table, 'walker');
     const i = 2 * entryIndex(level, kva);
     const lo = words[i] ?? 0;
@@ -68,7 +69,6 @@ export function translate(pt: TableView, kva: Kva): number {
       return descAddr(lo, hi, geo.pageShift) + (kva % level.entrySize);
     else return -1;
   }
-  return -1;
 }
 
 /**

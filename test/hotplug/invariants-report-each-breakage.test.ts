@@ -37,6 +37,16 @@ describe.each(SUPPORTED_CONFIGS)('%s: brokenInvariants reports each broken invar
     );
   });
 
+  it('a reachable table page above the PTE level that was freed: the invariants’ own walk reads it, and says so', () => {
+    const k = freshKernel(config);
+    const n = reachableTables(k.pt).find((t) => t.level.depth === k.geo.levels.length - 2);
+    if (!n) throw new Error('no PMD table');
+    k.mem.setPages(n.pfn, 1, PageState.Poisoned, Owner.PageTable);
+    expect(brokenInvariants(k)).toContain(
+      `invariants read page ${physHex(n.pfn * k.geo.pageSize)} through a stale pointer after it was freed`,
+    );
+  });
+
   it('table accounting that does not match the tree, at every level', () => {
     const k = freshKernel(config);
     const reachable = k.geo.levels.map((l) => reachableTables(k.pt).filter((n) => n.level === l).length);

@@ -8,6 +8,7 @@ import { PhysMem } from '../../src/memory/physmem';
 import { assertEveryConfig } from '../support/assert';
 import { smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
+import { refusal } from '../support/refusal';
 
 const IMAGE_PAGES = 32;
 const POOL_PAGES = 224;
@@ -23,22 +24,27 @@ function tinyMemory(config: string): { mem: PhysMem; alloc: PageAllocator; first
 }
 
 type Op =
-  | { readonly kind: 'alloc'; readonly order: number; readonly memblock: boolean }
+  | { readonly kind: 'alloc'; readonly order: number; readonly memblock: boolean; readonly owner: Owner }
   | { readonly kind: 'free'; readonly pick: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 3,
-    arbitrary: fc.record({ kind: fc.constant('alloc' as const), order: fc.nat({ max: 3 }), memblock: fc.boolean() }),
+    arbitrary: fc.record({
+      kind: fc.constant('alloc' as const),
+      order: fc.nat({ max: 3 }),
+      memblock: fc.boolean(),
+      owner: fc.constantFrom(Owner.PageTable, Owner.Vmemmap, Owner.Vmalloc),
+    }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('free' as const), pick: fc.nat() }) },
 );
 
 const sequenceArb = configArb.chain((config) =>
-  fc.tuple(fc.constant(config), fc.array(opArb, { minLength: 1, maxLength: 120 })),
+  fc.tuple(fc.constant(config), fc.array(opArb, { minLength: 1, maxLength: 120, size: 'max' })),
 );
 
-type Held = { readonly pfn: number; readonly order: number; readonly reserved: boolean };
+type Held = { readonly pfn: number; readonly order: number; readonly reserved: boolean; readonly owner: Owner };
 
 /** What is wrong with a block just handed out: outside the pool, unaligned, overlapping, or in the wrong state. */
 function badAllocation(mem: PhysMem, first: number, held: readonly Held[], block: Held): string | undefined {
@@ -48,8 +54,7 @@ function badAllocation(mem: PhysMem, first: number, held: readonly Held[], block
   if (held.some((h) => pfn < h.pfn + 2 ** h.order && h.pfn < pfn + count)) return `block ${pfn} handed out twice`;
   const state = block.reserved ? PageState.Reserved : PageState.InUse;
   for (let p = pfn; p < pfn + count; p++) {
-    if (mem.state(p) !== state || mem.owner(p) !== Owner.PageTable)
-      return `page ${p} is ${mem.state(p)}/${mem.owner(p)}`;
+    if (mem.state(p) !== state || mem.owner(p) !== block.owner) return `page ${p} is ${mem.state(p)}/${mem.owner(p)}`;
   }
   return undefined;
 }
@@ -73,9 +78,14 @@ function release(mem: PhysMem, alloc: PageAllocator, held: Held[], pick: number)
       : `block ${h.pfn} not poisoned`;
 }
 
-/** Runs a sequence of allocations and frees; returns the first thing that went wrong. */
-function run(mem: PhysMem, alloc: PageAllocator, first: number, ops: readonly Op[]): string | undefined {
-  const held: Held[] = [];
+/** Runs a sequence of allocations and frees into held; returns the first thing that went wrong. */
+function run(
+  mem: PhysMem,
+  alloc: PageAllocator,
+  first: number,
+  ops: readonly Op[],
+  held: Held[] = [],
+): string | undefined {
   for (const op of ops) {
     let problem: string | undefined;
     if (op.kind === 'free') problem = held.length > 0 ? release(mem, alloc, held, op.pick) : undefined;
@@ -83,7 +93,8 @@ function run(mem: PhysMem, alloc: PageAllocator, first: number, ops: readonly Op
       const before = alloc.available(op.order);
       alloc.memblock = op.memblock;
       try {
-        const block = { pfn: alloc.alloc(op.order, Owner.PageTable), order: op.order, reserved: op.memblock };
+        const pfn = alloc.alloc(op.order, op.owner);
+        const block = { pfn, order: op.order, reserved: op.memblock, owner: op.owner };
         problem = badAllocation(mem, first, held, block);
         held.push(block);
       } catch (error) {
@@ -95,15 +106,99 @@ function run(mem: PhysMem, alloc: PageAllocator, first: number, ops: readonly Op
   return undefined;
 }
 
+/** Whether the allocator hands out a block of the order (false: it is out of memory). */
+function handsOut(alloc: PageAllocator, order: number): boolean {
+  try {
+    alloc.alloc(order, Owner.Vmalloc);
+    return true;
+  } catch (error) {
+    if (error instanceof OutOfMemoryError) return false;
+    throw error;
+  }
+}
+
 describe('the page allocator', () => {
   it('never hands out a reserved, kernel-image or in-use page, even after frees and exhaustion', () => {
     assertEveryConfig(sequenceArb, ([config, ops]) => {
       const { mem, alloc, first } = tinyMemory(config);
-      expect(run(mem, alloc, first, ops)).toBeUndefined();
+      const held: Held[] = [];
+      expect(run(mem, alloc, first, ops, held)).toBeUndefined();
       const image = Array.from({ length: IMAGE_PAGES }, (_, i) => mem.state(first - IMAGE_PAGES + i));
       expect(image.every((s) => s === PageState.Reserved)).toBe(true);
       expect(mem.violations).toEqual([]);
     });
+  });
+
+  it('counts in use, by owner, exactly the pages handed out and not freed (memblock ones too: they are never freed)', () => {
+    assertEveryConfig(sequenceArb, ([config, ops]) => {
+      const { mem, alloc, first } = tinyMemory(config);
+      const held: Held[] = [];
+      expect(run(mem, alloc, first, ops, held)).toBeUndefined();
+      const expected = new Map<Owner, number>();
+      for (const h of held) expected.set(h.owner, (expected.get(h.owner) ?? 0) + 2 ** h.order);
+      for (const [owner, pages] of alloc.inUse) expect(pages, `owner ${owner}`).toBe(expected.get(owner) ?? 0);
+      expect([...expected.keys()].every((owner) => alloc.inUse.has(owner))).toBe(true);
+    });
+  });
+
+  it('canAllocate and available foretell exactly what allocations would get, and change nothing', () => {
+    const arb = sequenceArb.chain(([config, ops]) =>
+      fc.tuple(
+        fc.constant(config),
+        fc.constant(ops),
+        fc.array(fc.nat({ max: 3 }), { maxLength: 60, size: 'max' }),
+        fc.nat({ max: 3 }),
+      ),
+    );
+    assertEveryConfig(arb, ([config, ops, orders, order]) => {
+      const { mem, alloc, first } = tinyMemory(config);
+      expect(run(mem, alloc, first, ops)).toBeUndefined();
+      const before = alloc.fingerprint();
+      const predicted = [alloc.canAllocate(orders), alloc.available(order)];
+      const trial = alloc.clone(mem.clone());
+      const granted = orders.every((o) => handsOut(trial, o));
+      const drain = alloc.clone(mem.clone());
+      let blocks = 0;
+      while (handsOut(drain, order)) blocks++;
+      expect(predicted).toEqual([granted, blocks]);
+      expect(alloc.fingerprint()).toBe(before);
+      expect(alloc.available(order)).toBe(blocks);
+    });
+  });
+
+  it('refuses an order it has no block of with an OutOfMemoryError naming the order and the pool', () => {
+    const { alloc } = tinyMemory('4K/48');
+    while (alloc.available(0) > 0) alloc.alloc(0, Owner.Vmalloc);
+    const lists = alloc.fingerprint();
+    expect(refusal(() => alloc.alloc(2, Owner.Vmemmap)).message).toBe(
+      `the page allocator has no free block of this order (order=2, poolPages=${POOL_PAGES})`,
+    );
+    expect(refusal(() => alloc.alloc(0, Owner.Vmemmap))).toBeInstanceOf(OutOfMemoryError);
+    expect(alloc.fingerprint()).toBe(lists);
+  });
+
+  it('two allocators have the same fingerprint exactly when they would hand out the same pages from then on', () => {
+    const pool = 12;
+    const drains = new Map<string, string>();
+    const prints = new Map<string, string>();
+    for (let i = 1; i <= pool; i++) {
+      for (let j = 1; j <= pool; j++) {
+        const mem = new PhysMem(geometry('4K/48'));
+        mem.addBlock('boot', mem.geo.pageSize, pool * mem.geo.pageSize);
+        const alloc = new PageAllocator(mem, 1, 1 + pool);
+        while (alloc.available(0) > 0) alloc.alloc(0, Owner.Vmalloc);
+        alloc.free(i, 0, 'test');
+        if (j !== i) alloc.free(j, 0, 'test');
+        const print = alloc.fingerprint();
+        const drain: number[] = [];
+        while (alloc.available(0) > 0) drain.push(alloc.alloc(0, Owner.Vmalloc));
+        expect(drains.get(print) ?? drain.join(), print).toBe(drain.join());
+        expect(prints.get(drain.join()) ?? print, drain.join()).toBe(print);
+        drains.set(print, drain.join());
+        prints.set(drain.join(), print);
+      }
+    }
+    expect(drains.size).toBe(pool * pool);
   });
 
   it('refuses to free a reserved boot page with a KernelWarning naming the page and the caller', () => {
@@ -122,6 +217,7 @@ describe('the page allocator', () => {
     const counted = alloc.inUse.get(Owner.Vmalloc);
     alloc.freeReserved(image, 0);
     expect(mem.state(image)).toBe(PageState.Poisoned);
+    expect(mem.owner(image)).toBe(Owner.KernelImage);
     expect(alloc.inUse.get(Owner.KernelImage) ?? 0).toBe(0);
     expect(alloc.alloc(0, Owner.PageTable)).toBe(image);
     expect(alloc.inUse.get(Owner.Vmalloc)).toBe(counted);

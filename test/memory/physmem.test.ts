@@ -2,9 +2,10 @@ import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { physHex } from '../../src/arch/address';
 import { geometry } from '../../src/arch/geometry';
+import { formatSize, maxPresentPages, parseSize } from '../../src/arch/size';
 import { RangeRuleError } from '../../src/errors';
-import { PageState, POISON_WORD } from '../../src/memory/page';
-import { PhysMem } from '../../src/memory/physmem';
+import { Owner, PageState, POISON_WORD } from '../../src/memory/page';
+import { checkRoom, PhysMem } from '../../src/memory/physmem';
 import { assertEveryConfig } from '../support/assert';
 import { sharedKernel, smallKernel } from '../support/kernels';
 import { configArb } from '../support/ranges';
@@ -110,5 +111,238 @@ describe('physical memory blocks', () => {
     mem.removeBlock(2 ** 32, 2 ** 30);
     expect(mem.blocks).toEqual([]);
     expect(mem.state(2 ** 32 / 2 ** 14)).toBeUndefined();
+  });
+});
+
+const roomArb = fc.tuple(configArb, fc.boolean()).chain(([config, traced]) => {
+  const most = maxPresentPages(traced);
+  const section = geometry(config).sectionSize / geometry(config).pageSize;
+  const present = fc.oneof(fc.nat({ max: most + 2 * section }), fc.integer({ min: most - 2 * section, max: most }));
+  return fc
+    .tuple(fc.constant(config), fc.constant(traced), present)
+    .chain(([c, t, p]) =>
+      fc.tuple(
+        fc.constant(c),
+        fc.constant(t),
+        fc.constant(p),
+        fc.oneof(
+          fc.constant(Math.max(1, most - p)),
+          fc.constant(Math.max(1, most - p + 1)),
+          fc.integer({ min: 1, max: most + section }),
+        ),
+      ),
+    );
+});
+
+describe('the model’s budget for present memory', () => {
+  it('refuses memory beyond it, naming the largest whole number of sections that still fits', () => {
+    assertEveryConfig(roomArb, ([config, traced, present, pages]) => {
+      const geo = geometry(config);
+      const fits = (bytes: number): boolean => {
+        try {
+          checkRoom(geo, present, bytes, traced);
+          return true;
+        } catch (error) {
+          if (error instanceof RangeRuleError) return false;
+          throw error;
+        }
+      };
+      const size = pages * geo.pageSize;
+      expect(fits(size)).toBe(present + pages <= maxPresentPages(traced));
+      if (fits(size)) return;
+      const message = refusal(() => checkRoom(geo, present, size, traced)).message;
+      const shown = /\(size=(\w+), largest=(\w+), config=(\S+), trace=(on|off)\)$/.exec(message);
+      expect(shown?.slice(1)).toEqual([formatSize(size), shown?.[2], config, traced ? 'on' : 'off']);
+      const largest = parseSize(shown?.[2] ?? '');
+      expect(largest % geo.sectionSize).toBe(0);
+      expect(largest === 0 || fits(largest)).toBe(true);
+      expect(fits(largest + geo.sectionSize)).toBe(false);
+    });
+  });
+
+  it('counts every present block, and guards a new block with the untraced limit (the kernel checks its own first)', () => {
+    const geo = geometry('64K/48');
+    const mem = new PhysMem(geo);
+    mem.addBlock('boot', 2 ** 30, 2 ** 30);
+    mem.addBlock('hotplug', 2 ** 32, 2 ** 31);
+    const rest = maxPresentPages(true) - 3 * (2 ** 30 / geo.pageSize);
+    expect(() => mem.checkRoom(rest * geo.pageSize, true)).not.toThrow();
+    expect(() => mem.checkRoom((rest + 1) * geo.pageSize, true)).toThrow(/trace=on\)$/);
+    const over = (maxPresentPages(false) + 1) * geo.pageSize;
+    expect(refusal(() => mem.addBlock('hotplug', 2 ** 40, over)).message).toMatch(
+      /fit in its 3G budget, boot and hot-added together \(size=\w+, largest=\w+, config=64K\/48, trace=off\)$/,
+    );
+    expect(mem.blocks).toHaveLength(2);
+  });
+});
+
+/** Blocks of a few pages at page frames of a small window, and pages to set and read. */
+const windowArb = configArb.chain((config) =>
+  fc.tuple(
+    fc.constant(config),
+    fc.array(fc.record({ at: fc.nat({ max: 40 }), pages: fc.integer({ min: 1, max: 8 }) }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
+    fc.array(
+      fc.record({
+        at: fc.nat({ max: 48 }),
+        count: fc.integer({ min: 1, max: 4 }),
+        state: fc.constantFrom(PageState.InUse, PageState.Reserved, PageState.Poisoned),
+        owner: fc.constantFrom(Owner.PageTable, Owner.Vmemmap, Owner.KernelImage),
+      }),
+      { maxLength: 8 },
+    ),
+    fc.array(fc.nat({ max: 48 }), { maxLength: 24 }),
+  ),
+);
+
+describe('present blocks and the pages in them', () => {
+  it('adds a block exactly when it overlaps none present, lists blocks in address order, and knows every page', () => {
+    assertEveryConfig(windowArb, ([config, wanted, writes, reads]) => {
+      const geo = geometry(config);
+      const mem = new PhysMem(geo);
+      const origin = 2 ** 32 / geo.pageSize;
+      const known = new Map<number, readonly [PageState, Owner]>();
+      for (const { at, pages } of wanted) {
+        const base = (origin + at) * geo.pageSize;
+        const clash = mem.blocks.find((b) => base < b.base + b.size && b.base < base + pages * geo.pageSize);
+        const taken = Array.from({ length: pages }, (_, i) => origin + at + i).some((p) => known.has(p));
+        if (taken) {
+          expect(refusal(() => mem.addBlock('hotplug', base, pages * geo.pageSize)).message).toContain(
+            `present=${physHex(clash?.base ?? -1)}`,
+          );
+        } else {
+          mem.addBlock('hotplug', base, pages * geo.pageSize);
+          for (let i = 0; i < pages; i++) known.set(origin + at + i, [PageState.Free, Owner.None]);
+        }
+      }
+      expect(mem.blocks.map((b) => b.base)).toEqual(mem.blocks.map((b) => b.base).sort((a, b) => a - b));
+      for (const { at, count, state, owner } of writes) {
+        const pfn = origin + at;
+        const block = mem.blockOf(pfn);
+        if (block && pfn + count <= block.firstPfn + block.pages) {
+          mem.setPages(pfn, count, state, owner);
+          for (let p = pfn; p < pfn + count; p++) known.set(p, [state, owner]);
+        } else {
+          expect(refusal(() => mem.setPages(pfn, count, state, owner)).message).toBe(
+            `pages must lie in one present block (pfn=${pfn}, count=${count})`,
+          );
+        }
+      }
+      for (const at of reads) {
+        const pfn = origin + at;
+        expect([mem.state(pfn), mem.owner(pfn)], `page ${at}`).toEqual(known.get(pfn) ?? [undefined, undefined]);
+      }
+    });
+  });
+
+  it('accepts a block that ends at the top of the physical address space', () => {
+    const geo = geometry('64K/52');
+    const mem = new PhysMem(geo);
+    const top = 2 ** geo.paBits - geo.pageSize;
+    mem.addBlock('hotplug', top, geo.pageSize);
+    expect(mem.state(top / geo.pageSize)).toBe(PageState.Free);
+  });
+
+  it('a removed block is gone even for the page read last, and its neighbour of the same size stays', () => {
+    const geo = geometry('4K/48');
+    const mem = new PhysMem(geo);
+    mem.addBlock('hotplug', 2 ** 32, 2 ** 27);
+    mem.addBlock('hotplug', 2 ** 33, 2 ** 27);
+    const high = 2 ** 33 / geo.pageSize;
+    expect(mem.state(high)).toBe(PageState.Free);
+    mem.removeBlock(2 ** 33, 2 ** 27);
+    expect(mem.state(high)).toBeUndefined();
+    expect(mem.blocks.map((b) => b.base)).toEqual([2 ** 32]);
+  });
+});
+
+describe('table pages', () => {
+  it('each holds its own granule of descriptors, however many are made, and is counted at its depth until poisoned', () => {
+    for (const config of ['4K/48', '64K/52']) {
+      const geo = geometry(config);
+      const mem = new PhysMem(geo);
+      const block = mem.addBlock('boot', 2 ** 32, 64 * 2 ** 20);
+      expect(mem.liveTables).toEqual(geo.levels.map(() => 0));
+      const tables = 3 * (2 ** 20 / geo.pageSize) + 1;
+      const pfns = Array.from({ length: tables }, (_, i) => block.firstPfn + i);
+      mem.setPages(block.firstPfn, tables, PageState.InUse, Owner.PageTable);
+      for (const pfn of pfns) mem.makeTable(pfn, pfn % geo.levels.length)[pfn % geo.ptrsPerTable] = pfn;
+      const counts = geo.levels.map((_, depth) => pfns.filter((p) => p % geo.levels.length === depth).length);
+      expect(mem.liveTables).toEqual(counts);
+      for (const pfn of pfns) {
+        const words = mem.table(pfn, 'test');
+        expect(words.length).toBe(2 * geo.ptrsPerTable);
+        expect([...words.filter((w) => w !== 0)]).toEqual([pfn]);
+        expect(mem.tableDepth(pfn)).toBe(pfn % geo.levels.length);
+      }
+      const poisoned = block.firstPfn;
+      mem.poisonTable(poisoned);
+      mem.poisonTable(poisoned);
+      const depth = poisoned % geo.levels.length;
+      expect(mem.liveTables).toEqual(counts.map((n, d) => (d === depth ? n - 1 : n)));
+      expect(mem.tableDepth(poisoned)).toBeUndefined();
+      expect(mem.violations).toEqual([]);
+    }
+  });
+
+  it('a page that never held a table reads as a whole table of poison, and the read is recorded', () => {
+    const geo = geometry('16K/36');
+    const mem = new PhysMem(geo);
+    const block = mem.addBlock('boot', 2 ** 32, 2 ** 24);
+    const words = mem.table(block.firstPfn, 'ptdump');
+    expect(words.length).toBe(2 * geo.ptrsPerTable);
+    expect(words.every((w) => w === POISON_WORD)).toBe(true);
+    expect(mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
+      ['use-after-free', block.firstPfn, 'ptdump'],
+    ]);
+  });
+
+  it('a freed table page handed out again for something else, read through the stale pointer, is still a use-after-free', () => {
+    const k = smallKernel('4K/48', { bootSize: 64 * 2 ** 20 });
+    const pfn = k.pt.allocTable(2, 'test');
+    k.pt.freeTable(pfn, 'hot-remove');
+    while (k.alloc.available(0) > 1) k.alloc.alloc(0, Owner.Vmalloc);
+    expect(k.alloc.alloc(0, Owner.Vmemmap)).toBe(pfn);
+    const seen = k.mem.violations.length;
+    k.pt.words(pfn, 'cpu1');
+    expect(k.mem.violations.slice(seen).map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
+      ['use-after-free', pfn, 'cpu1'],
+    ]);
+  });
+});
+
+describe('a copy of physical memory', () => {
+  it('starts equal and then goes its own way: pages, table contents, counts and violations', () => {
+    const geo = geometry('16K/48');
+    const mem = new PhysMem(geo);
+    const block = mem.addBlock('boot', 2 ** 32, 2 ** 24);
+    const [a, b] = [block.firstPfn, block.firstPfn + 1];
+    mem.setPages(a, 2, PageState.InUse, Owner.PageTable);
+    mem.makeTable(a, 1)[0] = 0x403;
+    mem.table(block.firstPfn + 5, 'early');
+    const copy = mem.clone();
+    expect([copy.state(a), copy.owner(a), copy.tableDepth(a), copy.table(a, 'test')[0]]).toEqual([
+      PageState.InUse,
+      Owner.PageTable,
+      1,
+      0x403,
+    ]);
+    expect([copy.liveTables, copy.violations]).toEqual([mem.liveTables, mem.violations]);
+    copy.setPages(b, 1, PageState.Poisoned, Owner.Vmalloc);
+    copy.table(a, 'test')[0] = 0;
+    copy.makeTable(b, 2);
+    copy.poisonTable(a);
+    copy.table(block.firstPfn + 6, 'late');
+    expect([mem.state(b), mem.owner(b), mem.table(a, 'test')[0], mem.tableDepth(a)]).toEqual([
+      PageState.InUse,
+      Owner.PageTable,
+      0x403,
+      1,
+    ]);
+    expect(mem.liveTables).toEqual(geo.levels.map((_, depth) => (depth === 1 ? 1 : 0)));
+    expect(mem.violations.map((v) => v.accessor)).toEqual(['early']);
+    expect(copy.violations.map((v) => v.accessor)).toEqual(['early', 'late']);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toKva } from '../../src/arch/address';
+import { physHex, toKva } from '../../src/arch/address';
 import { DescType, descAddr } from '../../src/arch/descriptor';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
@@ -14,6 +14,7 @@ import { ptdump, ptdumpLines, ptdumpRuns } from '../../src/present/ptdump';
 import { reachableTables } from '../../src/tables/tree';
 import { translate, walk } from '../../src/tables/walker';
 import { sharedKernel } from '../support/kernels';
+import { refusal } from '../support/refusal';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ram-image-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -128,5 +129,59 @@ describe('a real kernel’s tables read from a RAM image (Debian 6.1, 4K/48)', (
     expect(image.holds(held / geo.pageSize)).toBe(true);
     expect(image.holds(0)).toBe(false);
     image.close();
+  });
+});
+
+/** A file of `pages` pages whose every 32-bit word is its page's frame number. */
+function savedPages(first: number, pages: number): string {
+  const file = join(mkdtempSync(join(scratch, 'range-')), 'ram');
+  const words = new Uint32Array((pages * geo.pageSize) / 4).map((_, i) => first + Math.floor((4 * i) / geo.pageSize));
+  writeFileSync(file, Buffer.from(words.buffer));
+  return file;
+}
+
+/** Files this process has open. */
+function openFiles(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+describe('a RAM image built range by range', () => {
+  it('starts empty and lenient: every page reads as a table of no entries and is listed missing until a range holds it', () => {
+    const image = new RamImage(geo, 0x100);
+    const empty = image.words(0x102, 'walk');
+    expect([empty.length, empty.every((w) => w === 0)]).toEqual([2 * geo.ptrsPerTable, true]);
+    for (const pfn of [0x0ff, 0x100, 0x104, 0x105]) image.words(pfn, 'walk');
+    image.add({ base: 0x100 * geo.pageSize, size: 5 * geo.pageSize, file: savedPages(0x100, 5) });
+    expect([...image.missing]).toEqual([0x0ff, 0x105]);
+    expect([...image.words(0x104, 'walk')].every((w) => w === 0x104)).toBe(true);
+    image.close();
+  });
+
+  it('names the values of every refusal: a range not a whole number of pages, an overlap, a page missing when strict', () => {
+    const page = geo.pageSize;
+    const image = new RamImage(geo, 0x100, [{ base: 0x100 * page, size: 2 * page, file: savedPages(0x100, 2) }], true);
+    expect(refusal(() => image.add({ base: 0x200 * page, size: page + 512, file: 'x' })).message).toBe(
+      `a RAM image range is page-aligned and non-empty (base=${physHex(0x200 * page)}, size=${page + 512})`,
+    );
+    expect(refusal(() => image.add({ base: 0x101 * page, size: page, file: 'x' })).message).toBe(
+      `RAM image ranges must not overlap (base=${physHex(0x101 * page)}, held=${physHex(0x100 * page)})`,
+    );
+    expect(refusal(() => image.words(0x102, 'walk')).message).toBe(
+      `a table page must lie in a saved range of the RAM image (page=${physHex(0x102 * page)})`,
+    );
+    image.close();
+  });
+
+  it('opens each file once however many of its pages are read, and close lets them all go', () => {
+    const page = geo.pageSize;
+    const before = openFiles();
+    const image = new RamImage(geo, 0x100, [
+      { base: 0x100 * page, size: 4 * page, file: savedPages(0x100, 4) },
+      { base: 0x200 * page, size: 4 * page, file: savedPages(0x200, 4) },
+    ]);
+    for (const pfn of [0x100, 0x101, 0x103, 0x200, 0x202]) expect(image.words(pfn, 'walk')[0]).toBe(pfn);
+    expect(openFiles()).toBe(before + 2);
+    image.close();
+    expect(openFiles()).toBe(before);
   });
 });

@@ -6,9 +6,10 @@ import { MappingConflictError, OutOfMemoryError } from '../../src/errors';
 import { createPgdMapping } from '../../src/mappings/create-mapping';
 import type { Kernel } from '../../src/mappings/kernel';
 import { vmemmapPopulate } from '../../src/mappings/vmemmap';
-import { reachableTables, tableIsEmpty } from '../../src/tables/tree';
+import { leavesBelow, reachableTables, tableIsEmpty } from '../../src/tables/tree';
+import { walk } from '../../src/tables/walker';
 import { assertEveryConfig } from '../support/assert';
-import { alignUp, freeRegions, freshKernel, GiB, smallKernel } from '../support/kernels';
+import { alignUp, freeRegions, freshKernel, freshTables, GiB, smallKernel } from '../support/kernels';
 import { configArb, mappingUnits, type RangeShape, rangeShapeArb } from '../support/ranges';
 
 /** One operation of a random sequence on a booted kernel. */
@@ -112,4 +113,23 @@ describe('tableIsEmpty scans every entry of a table page', () => {
       expect(tableIsEmpty(k.pt, pfn, entries, 'test')).toBe(true);
     },
   );
+});
+
+describe('leavesBelow lists every leaf under a table, in address order', () => {
+  it.each(['4K/48', '16K/47', '64K/52'])('%s: a block, a page, and an entry whose high half alone is set', (config) => {
+    const pt = freshTables(config);
+    const last = pt.geo.levels.length - 1;
+    const block = pt.geo.levels[last - 1]?.entrySize ?? 0;
+    const map = (virt: number, size: number) =>
+      createPgdMapping(pt, { virt, size, phys: 2 ** 32 + virt, prot: PAGE_KERNEL, flags: 0, actor: 'test' });
+    map(4 * block, block);
+    map(9 * block + 3 * pt.geo.pageSize, pt.geo.pageSize);
+    const pte = walk(pt, 9 * block).steps.at(-1)?.table ?? 0;
+    pt.writeEntry(pte, last, 5, 0, 1, 9 * block + 5 * pt.geo.pageSize, 'test');
+    expect([...leavesBelow(pt, pt.pgd, 0, 0, 'test')]).toEqual([
+      4 * block,
+      9 * block + 3 * pt.geo.pageSize,
+      9 * block + 5 * pt.geo.pageSize,
+    ]);
+  });
 });
