@@ -331,7 +331,7 @@ describe('a copy of physical memory', () => {
     ]);
     expect([copy.liveTables, copy.violations]).toEqual([mem.liveTables, mem.violations]);
     copy.setPages(b, 1, PageState.Poisoned, Owner.Vmalloc);
-    copy.table(a, 'test')[0] = 0;
+    copy.writableTable(a, 'test')[0] = 0;
     copy.makeTable(b, 2);
     copy.poisonTable(a);
     copy.table(block.firstPfn + 6, 'late');
