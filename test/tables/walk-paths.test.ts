@@ -34,26 +34,21 @@ const blockLevel = (k: Kernel): Level =>
 const pteLevel = (k: Kernel): Level => k.geo.levels.at(-1) as Level;
 
 describe('a byte of boot memory, physical 0xb6543210', () => {
-  it.each(SUPPORTED_CONFIGS)('%s, rodata_full on: one table per level down to a PTE page', (config) => {
-    const k = booted(config);
-    const kva = k.linearVa(0xb654_3210);
-    const w = walk(k.pt, kva);
-    expect([path(w), w.pa, w.steps.at(-1)?.type]).toEqual([
-      expectedPath(k.geo.levels, kva, pteLevel(k)),
-      0xb654_3210,
-      DescType.Page,
-    ]);
-  });
-
-  it.each(SUPPORTED_CONFIGS)('%s, rodata_full off: the walk stops at the largest block', (config) => {
-    const k = booted(config, { rodataFull: false });
-    const kva = k.linearVa(0xb654_3210);
-    const w = walk(k.pt, kva);
-    expect([path(w), w.pa, w.steps.at(-1)?.type]).toEqual([
-      expectedPath(k.geo.levels, kva, blockLevel(k)),
-      0xb654_3210,
-      DescType.Block,
-    ]);
+  const cases = [
+    { rodataFull: true, leaf: pteLevel, type: DescType.Page, what: 'one table per level down to a PTE page' },
+    { rodataFull: false, leaf: blockLevel, type: DescType.Block, what: 'the walk stops at the largest block' },
+  ];
+  describe.each(cases)('rodata_full $rodataFull: $what', ({ rodataFull, leaf, type }) => {
+    it.each(SUPPORTED_CONFIGS)('%s', (config) => {
+      const k = booted(config, { rodataFull });
+      const kva = k.linearVa(0xb654_3210);
+      const w = walk(k.pt, kva);
+      expect([path(w), w.pa, w.steps.at(-1)?.type]).toEqual([
+        expectedPath(k.geo.levels, kva, leaf(k)),
+        0xb654_3210,
+        type,
+      ]);
+    });
   });
 });
 
