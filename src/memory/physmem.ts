@@ -176,7 +176,9 @@ export class PhysMem {
     if (at < 0) throw new RangeRuleError('only a whole present block can be removed', { base: physHex(base), size });
     const [gone] = this.blocks.splice(at, 1);
     if (this.last === gone) this.last = undefined;
-    if (gone) this.ownedBlocks.delete(gone);
+    if (!gone) return;
+    this.ownedBlocks.delete(gone);
+    for (const chunk of [...gone.state, ...gone.owner]) this.ownedChunks.delete(chunk);
   }
 
   /** The present block holding a page frame, if any. */
