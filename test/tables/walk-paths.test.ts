@@ -34,13 +34,19 @@ const blockLevel = (k: Kernel): Level =>
 const pteLevel = (k: Kernel): Level => k.geo.levels.at(-1) as Level;
 
 describe('a byte of boot memory, physical 0xb6543210', () => {
+  // rodata_full is on by default: the page-mapped kernels are the ones the image's walks below read.
   const cases = [
-    { rodataFull: true, leaf: pteLevel, type: DescType.Page, what: 'one table per level down to a PTE page' },
-    { rodataFull: false, leaf: blockLevel, type: DescType.Block, what: 'the walk stops at the largest block' },
+    { options: {}, leaf: pteLevel, type: DescType.Page, what: 'on: one table per level down to a PTE page' },
+    {
+      options: { rodataFull: false },
+      leaf: blockLevel,
+      type: DescType.Block,
+      what: 'off: the walk stops at the largest block',
+    },
   ];
-  describe.each(cases)('rodata_full $rodataFull: $what', ({ rodataFull, leaf, type }) => {
+  describe.each(cases)('rodata_full $what', ({ options, leaf, type }) => {
     it.each(SUPPORTED_CONFIGS)('%s', (config) => {
-      const k = booted(config, { rodataFull });
+      const k = booted(config, options);
       const kva = k.linearVa(0xb654_3210);
       const w = walk(k.pt, kva);
       expect([path(w), w.pa, w.steps.at(-1)?.type]).toEqual([
