@@ -234,11 +234,10 @@ function mapPtes(run: Run, table: number, level: Level, start: Kva, end: Kva, ph
         if ((oldLo | oldHi) !== 0 && !changeIsSafe(oldLo, oldHi, lo, hi)) conflict(pt, level, addr, oldLo, oldHi);
       }
       if (dry) continue;
-      if (recording) pt.writeEntry(table, level.depth, index, lo, hi, addr, req.actor);
-      else {
-        words[2 * index] = lo;
-        words[2 * index + 1] = hi;
-      }
+      // set_pte: the words are this table's own (writableWords), so each write goes straight to them.
+      words[2 * index] = lo;
+      words[2 * index + 1] = hi;
+      if (recording) pt.recordWrite(table, level.depth, index, addr, req.actor);
     }
   }
   if (!dry && !recording) pt.trace.count('write', (end - start) / geo.pageSize);

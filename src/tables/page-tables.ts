@@ -94,6 +94,11 @@ export class PageTables implements TableView {
     const words = this.mem.writableTable(table, actor);
     words[2 * index] = lo;
     words[2 * index + 1] = hi;
+    this.recordWrite(table, depth, index, va, actor);
+  }
+
+  /** The trace's record of a leaf written (by writeEntry, or by a hot loop on words it already owns). */
+  recordWrite(table: number, depth: number, index: number, va: Kva, actor: string): void {
     this.trace.record({ op: 'write', actor, level: this.levelName(depth), pfn: table, index, va });
   }
 

@@ -18,8 +18,8 @@ import type { Walk } from '../../src/tables/walker';
 import { attachChangePictures, recordsBefore } from './pictures';
 
 /**
- * Booted kernels shared by scenarios that only read them: booting is deterministic, so a scenario
- * that changes its kernel first boots a private one with the same options (see `change`).
+ * Booted kernels shared by scenarios that only read them: a scenario that changes its kernel first
+ * takes a private copy of it (Kernel.clone, copy on write; see `change`).
  */
 const shared = new Map<string, { kernel: Kernel; mark: number; alloc: string }>();
 
@@ -133,10 +133,10 @@ export class SpecWorld extends World {
     attachChangePictures(this, records);
   }
 
-  /** The kernel this scenario may change: a private boot replaces a shared one. */
+  /** The kernel this scenario may change: a private copy replaces a shared one. */
   private ownKernel(): Kernel {
     if (this.isShared) {
-      this.booted = new Kernel(this.bootOptions as KernelOptions);
+      this.booted = this.kernel.clone();
       this.isShared = false;
     }
     return this.kernel;
