@@ -1,8 +1,9 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva, hex64, kvaHex, parseHex, toKva, ttbr1Base } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { AddressError } from '../../src/errors';
+import { property } from '../support/property';
 
 const RUNS = { numRuns: 1000 };
 const U64 = 1n << 64n;
@@ -13,7 +14,7 @@ const kernelVa = geo.chain((g) =>
 );
 
 describe('kernel VAs as offsets into the TTBR1 half', () => {
-  test.prop([kernelVa], RUNS)('toKva then fromKva gives the address back', ([g, va]) => {
+  property([kernelVa], RUNS)('toKva then fromKva gives the address back', ([g, va]) => {
     const kva = toKva(g, va);
     expect(Number.isSafeInteger(kva)).toBe(true);
     expect(kva).toBeGreaterThanOrEqual(0);
@@ -21,26 +22,26 @@ describe('kernel VAs as offsets into the TTBR1 half', () => {
     expect(fromKva(g, kva)).toBe(va);
   });
 
-  test.prop([geo.chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 0, max: 2 ** g.vaBits - 1 })))], RUNS)(
+  property([geo.chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 0, max: 2 ** g.vaBits - 1 })))], RUNS)(
     'fromKva then toKva gives the offset back',
     ([g, kva]) => {
       expect(toKva(g, fromKva(g, kva))).toBe(kva);
     },
   );
 
-  test.prop([geo], RUNS)('the offset 2^VA_BITS is the wrapped end of the address space', (g) => {
+  property([geo], RUNS)('the offset 2^VA_BITS is the wrapped end of the address space', (g) => {
     expect(fromKva(g, 2 ** g.vaBits)).toBe(0n);
     expect(ttbr1Base(g)).toBe(U64 - (1n << BigInt(g.vaBits)));
   });
 
-  test.prop([geo.chain((g) => fc.tuple(fc.constant(g), fc.bigInt({ min: 0n, max: ttbr1Base(g) - 1n })))], RUNS)(
+  property([geo.chain((g) => fc.tuple(fc.constant(g), fc.bigInt({ min: 0n, max: ttbr1Base(g) - 1n })))], RUNS)(
     'an address below the TTBR1 half is refused with an AddressError',
     ([g, va]) => {
       expect(() => toKva(g, va)).toThrow(AddressError);
     },
   );
 
-  test.prop([geo, fc.bigInt({ min: U64, max: U64 * 2n })], RUNS)('a value of 2^64 or more is refused', (g, va) => {
+  property([geo, fc.bigInt({ min: U64, max: U64 * 2n })], RUNS)('a value of 2^64 or more is refused', (g, va) => {
     expect(() => toKva(g, va)).toThrow(AddressError);
   });
 
@@ -58,13 +59,13 @@ describe('kernel VAs as offsets into the TTBR1 half', () => {
 });
 
 describe('64-bit hex text', () => {
-  test.prop([fc.bigInt({ min: 0n, max: U64 - 1n })], RUNS)('hex64 then parseHex gives the value back', (v) => {
+  property([fc.bigInt({ min: 0n, max: U64 - 1n })], RUNS)('hex64 then parseHex gives the value back', (v) => {
     const text = hex64(v);
     expect(text).toMatch(/^0x[0-9a-f]{16}$/);
     expect(parseHex(text)).toBe(v);
   });
 
-  test.prop([fc.bigInt({ min: 0n, max: U64 - 1n }), fc.boolean(), fc.nat({ max: 15 })], RUNS)(
+  property([fc.bigInt({ min: 0n, max: U64 - 1n }), fc.boolean(), fc.nat({ max: 15 })], RUNS)(
     'parseHex accepts upper case, short forms and underscores',
     (v, upper, cut) => {
       const digits = v.toString(16);
@@ -75,14 +76,14 @@ describe('64-bit hex text', () => {
     },
   );
 
-  test.prop([fc.bigInt({ min: 1n, max: U64 })], RUNS)(
+  property([fc.bigInt({ min: 1n, max: U64 })], RUNS)(
     'hex64 prints negative values as their 64-bit two’s complement',
     (x) => {
       expect(hex64(-x)).toBe(hex64(U64 - x));
     },
   );
 
-  test.prop([fc.string().filter((s) => !/^\s*0x[0-9a-f_]+\s*$/i.test(s))], RUNS)(
+  property([fc.string().filter((s) => !/^\s*0x[0-9a-f_]+\s*$/i.test(s))], RUNS)(
     'anything that is not 0x and hex digits is refused with an AddressError',
     (text) => {
       expect(() => parseHex(text)).toThrow(AddressError);

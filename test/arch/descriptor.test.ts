@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AF,
@@ -29,6 +29,7 @@ import {
   VALID,
 } from '../../src/arch/descriptor';
 import { type Geometry, geometry, type Level, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { property } from '../support/property';
 import { RUNS } from '../support/ranges';
 
 /** A configuration and a page-aligned physical address it can hold (52 bits on 64K/52). */
@@ -41,17 +42,17 @@ const paArb = fc.constantFrom(...SUPPORTED_CONFIGS).chain((config) => {
 });
 
 describe('output addresses survive encoding in every granule', () => {
-  test.prop([paArb], { numRuns: RUNS })('oaLo/oaHi then descAddr gives the address back', ([geo, pa]) => {
+  property([paArb], { numRuns: RUNS })('oaLo/oaHi then descAddr gives the address back', ([geo, pa]) => {
     expect(descAddr(oaLo(pa, geo.pageShift), oaHi(pa), geo.pageShift)).toBe(pa);
   });
 
-  test.prop([paArb], { numRuns: RUNS })('a table descriptor points at its page at every table level', ([geo, pa]) => {
+  property([paArb], { numRuns: RUNS })('a table descriptor points at its page at every table level', ([geo, pa]) => {
     const d = tableDesc(pa, geo.pageShift);
     for (const level of geo.levels.slice(0, -1)) expect(descType(level, d.lo)).toBe(DescType.Table);
     expect(descAddr(d.lo, d.hi, geo.pageShift)).toBe(pa);
   });
 
-  test.prop([paArb, fc.boolean()], { numRuns: RUNS })(
+  property([paArb, fc.boolean()], { numRuns: RUNS })(
     'a leaf keeps its address, type, attributes and CONT bit at every level that may hold one',
     ([geo, pa], cont) => {
       for (const level of leafLevels(geo)) {
@@ -125,7 +126,7 @@ const pairArb = fc.tuple(
 );
 
 describe('changeIsSafe (pgattr_change_is_safe)', () => {
-  test.prop([pairArb], { numRuns: RUNS })(
+  property([pairArb], { numRuns: RUNS })(
     'matches the kernel rule for live entries without CONT and without a nG → G change',
     ([oldLo, oldHi, newLo, newHi, none]) => {
       const old = none === 1 ? [0, 0] : [(PAGE_KERNEL.lo ^ oldLo) >>> 0, (PAGE_KERNEL.hi ^ oldHi) >>> 0];
@@ -150,17 +151,17 @@ describe('changeIsSafe (pgattr_change_is_safe)', () => {
 describe('the p*d_* predicates of pgtable.h over both halves of a descriptor', () => {
   const word = fc.nat({ max: 2 ** 32 - 1 });
 
-  test.prop([word, word])('none is all 64 bits zero: a high half alone is not none', (lo, hi) => {
+  property([word, word])('none is all 64 bits zero: a high half alone is not none', (lo, hi) => {
     expect(isNone(lo, hi)).toBe(lo === 0 && hi === 0);
   });
 
-  test.prop([word, word])('present is the valid bit or PROT_NONE (bit 58), whatever else is set', (lo, hi) => {
+  property([word, word])('present is the valid bit or PROT_NONE (bit 58), whatever else is set', (lo, hi) => {
     const bit0 = lo % 2 === 1;
     const bit58 = Math.floor(hi / 2 ** 26) % 2 === 1;
     expect(isPresent(lo, hi)).toBe(bit0 || bit58);
   });
 
-  test.prop([word])('a block is bits[1:0] = 01, a table 11; 00 and 10 are neither', (lo) => {
+  property([word])('a block is bits[1:0] = 01, a table 11; 00 and 10 are neither', (lo) => {
     const bits = lo % 4;
     expect([isSect(lo), isTable(lo)]).toEqual([bits === 1, bits === 3]);
   });

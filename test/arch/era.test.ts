@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva, hex64, kvaHex, ttbr1Base } from '../../src/arch/address';
 import { ERA_NAMES, ERAS } from '../../src/arch/era';
@@ -8,6 +8,7 @@ import { sharedTopEntry } from '../../src/arch/sharing';
 import { LAYOUT_SYMBOLS, layoutSymbols } from '../../src/arch/symbols';
 import { ConfigError } from '../../src/errors';
 import { Kernel } from '../../src/mappings/kernel';
+import { property } from '../support/property';
 
 /** Every era × configuration it offers × CPU with and without 52-bit VA (where it falls back) × KASAN. */
 const ALL = ERA_NAMES.flatMap((era) =>
@@ -106,7 +107,7 @@ describe('6.12 against the real guest (Debian linux-image-6.12-arm64, 4K/52, /pr
 });
 
 describe('the floors of a 52-bit kernel running with fewer bits', () => {
-  test.prop([anyLayout])(
+  property([anyLayout])(
     'PAGE_OFFSET and VMEMMAP_START keep their 52-bit values: below the running half exactly when it fell back',
     (lay) => {
       const fellBack = lay.geo.vaBits < lay.geo.vaBitsConfig;
@@ -127,7 +128,7 @@ describe('the floors of a 52-bit kernel running with fewer bits', () => {
 
 describe('the v6.9 layout, from 6.12’s memory.h and pgtable.h', () => {
   const v612 = ALL.filter((l) => l.era === 'v6.12');
-  test.prop([fc.constantFrom(...v612)])(
+  property([fc.constantFrom(...v612)])(
     'vmemmap ends at −1G; PCI I/O 8M above it; the fixmap tops out at −8M; vmalloc ends 8M below the vmemmap in use',
     (lay) => {
       const s = layoutSymbols(lay);
@@ -143,14 +144,14 @@ describe('the v6.9 layout, from 6.12’s memory.h and pgtable.h', () => {
 });
 
 describe('every era and configuration', () => {
-  test.prop([anyLayout])('regions are non-empty, ascending, disjoint and inside the running TTBR1 half', (lay) => {
+  property([anyLayout])('regions are non-empty, ascending, disjoint and inside the running TTBR1 half', (lay) => {
     const bad = lay.regions.filter((r, i) => !(r.start < r.end && r.end <= (lay.regions[i + 1]?.start ?? r.end)));
     expect(bad).toEqual([]);
     expect(lay.regions.every((r) => r.start >= 0 && r.end <= 2 ** lay.geo.vaBits)).toBe(true);
     expect(fromKva(lay.geo, lay.pageOffset)).toBe(ttbr1Base(lay.geo));
   });
 
-  test.prop([anyLayout])('the struct pages of the whole running linear map fit in vmemmap', (lay) => {
+  property([anyLayout])('the struct pages of the whole running linear map fit in vmemmap', (lay) => {
     const pages = (lay.pageEnd - lay.pageOffset) / lay.geo.pageSize;
     expect(lay.vmemmapStart + pages * lay.geo.structPageSize).toBeLessThanOrEqual(lay.vmemmapEnd);
   });

@@ -1,8 +1,9 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geometry, type LevelName, levelShift, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { contRun, vmemmapPerSection } from '../../src/arch/kernel-sizes';
 import { ConfigError } from '../../src/errors';
+import { property } from '../support/property';
 
 const RUNS = { numRuns: 1000 };
 const config = fc.constantFrom(...SUPPORTED_CONFIGS);
@@ -25,7 +26,7 @@ function namesFor(count: number): LevelName[] {
 }
 
 describe('levels, shifts and entries', () => {
-  test.prop([config, fc.nat()], RUNS)('each level matches the walk re-derived from the granule', (name, pick) => {
+  property([config, fc.nat()], RUNS)('each level matches the walk re-derived from the granule', (name, pick) => {
     const geo = geometry(name);
     const shifts = walkShifts(name);
     expect(geo.levels.length).toBe(shifts.length);
@@ -42,13 +43,13 @@ describe('levels, shifts and entries', () => {
     });
   });
 
-  test.prop([config], RUNS)('CONFIG_PGTABLE_LEVELS is (VA_BITS − 4) / (PAGE_SHIFT − 3), rounded down', (name) => {
+  property([config], RUNS)('CONFIG_PGTABLE_LEVELS is (VA_BITS − 4) / (PAGE_SHIFT − 3), rounded down', (name) => {
     const geo = geometry(name);
     expect(geo.levelCount).toBe(Math.floor((geo.vaBits - 4) / (geo.pageShift - 3)));
     expect(geo.levelCount).toBe(walkShifts(name).length);
   });
 
-  test.prop([fc.integer({ min: 9, max: 16 }), fc.integer({ min: 0, max: 3 })], RUNS)(
+  property([fc.integer({ min: 9, max: 16 }), fc.integer({ min: 0, max: 3 })], RUNS)(
     'ARM64_HW_PGTABLE_LEVEL_SHIFT adds PAGE_SHIFT − 3 bits per level above the page',
     (pageShift, hw) => {
       expect(levelShift(pageShift, hw)).toBe(pageShift + (3 - hw) * (pageShift - 3));
@@ -73,13 +74,13 @@ describe('levels, shifts and entries', () => {
 });
 
 describe('folding', () => {
-  test.prop([config], RUNS)('P4D always folds; PUD below 4 levels; PMD below 3', (name) => {
+  property([config], RUNS)('P4D always folds; PUD below 4 levels; PMD below 3', (name) => {
     const geo = geometry(name);
     const expected = ['P4D', ...(geo.levelCount < 4 ? ['PUD'] : []), ...(geo.levelCount < 3 ? ['PMD'] : [])];
     expect(geo.folded).toEqual(expected);
   });
 
-  test.prop([config], RUNS)('a folded level takes the shift of the level above it', (name) => {
+  property([config], RUNS)('a folded level takes the shift of the level above it', (name) => {
     const geo = geometry(name);
     const top = geo.levels[0]?.shift;
     expect(geo.shiftOf.PGD).toBe(top);
@@ -95,7 +96,7 @@ describe('contiguous runs, sections and struct pages', () => {
   const SIZE = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 } as Record<string, number>;
   const bytes = (s: string): number => Number.parseInt(s, 10) * (SIZE[s.slice(-1)] ?? 1);
 
-  test.prop([config], RUNS)('CONT runs depend on the granule only, and the PMD run sits on lookup level 2', (name) => {
+  property([config], RUNS)('CONT runs depend on the granule only, and the PMD run sits on lookup level 2', (name) => {
     const geo = geometry(name);
     const [ptes = '', pteSize = '', pmds = '', pmdSize = ''] = CONT[geo.granule];
     expect([contRun(geo, 'PTE'), contRun(geo, 'PMD')]).toEqual([
@@ -107,7 +108,7 @@ describe('contiguous runs, sections and struct pages', () => {
     );
   });
 
-  test.prop([config], RUNS)('a 1G section needs 64 bytes of vmemmap per page', (name) => {
+  property([config], RUNS)('a 1G section needs 64 bytes of vmemmap per page', (name) => {
     const geo = geometry(name);
     expect(geo.sectionSize).toBe(2 ** 30);
     expect(geo.structPageSize).toBe(64);
@@ -123,7 +124,7 @@ describe('unsupported configurations', () => {
     )
     .filter((s) => !(SUPPORTED_CONFIGS as readonly string[]).includes(s));
 
-  test.prop([unsupported], RUNS)('are refused with a ConfigError that lists the supported ones', (name) => {
+  property([unsupported], RUNS)('are refused with a ConfigError that lists the supported ones', (name) => {
     let caught: unknown;
     try {
       geometry(name);

@@ -1,10 +1,11 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva, kvaHex, ttbr1Base } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { type Layout, layout, regionOf } from '../../src/arch/layout';
 import { LAYOUT_SYMBOLS, layoutSymbols } from '../../src/arch/symbols';
 import { ConfigError } from '../../src/errors';
+import { property } from '../support/property';
 
 const RUNS = { numRuns: 1000 };
 const U64 = 1n << 64n;
@@ -26,12 +27,12 @@ const KASAN_OFFSET: Record<number, bigint> = {
 };
 
 describe('regions', () => {
-  test.prop([anyLayout], RUNS)('are non-empty, ascending and disjoint', (lay) => {
+  property([anyLayout], RUNS)('are non-empty, ascending and disjoint', (lay) => {
     const bad = lay.regions.filter((r, i) => !(r.start < r.end && r.end <= (lay.regions[i + 1]?.start ?? r.end)));
     expect(bad).toEqual([]);
   });
 
-  test.prop([anyLayout], RUNS)('all lie inside the TTBR1 half', (lay) => {
+  property([anyLayout], RUNS)('all lie inside the TTBR1 half', (lay) => {
     const base = ttbr1Base(lay.geo);
     const outside = lay.regions.filter(
       (r) => r.start < 0 || r.end > 2 ** lay.geo.vaBits || fromKva(lay.geo, r.start) < base,
@@ -39,7 +40,7 @@ describe('regions', () => {
     expect(outside).toEqual([]);
   });
 
-  test.prop(
+  property(
     [anyLayout.chain((lay) => fc.tuple(fc.constant(lay), fc.integer({ min: 0, max: 2 ** lay.geo.vaBits - 1 })))],
     RUNS,
   )('regionOf finds the one region holding an address, or none in a gap', ([lay, kva]) => {
@@ -48,7 +49,7 @@ describe('regions', () => {
     expect(regionOf(lay, kva)).toBe(holding[0]);
   });
 
-  test.prop([anyLayout], RUNS)('the KASAN shadow exists exactly when generic KASAN is on', (lay) => {
+  property([anyLayout], RUNS)('the KASAN shadow exists exactly when generic KASAN is on', (lay) => {
     expect(lay.regions.some((r) => r.key === 'kasan')).toBe(lay.kasan);
     expect(lay.regions.map((r) => r.key).filter((k) => k !== 'kasan')).toEqual([
       'linear',
@@ -63,14 +64,14 @@ describe('regions', () => {
 });
 
 describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => {
-  test.prop([anyLayout], RUNS)('the linear map is the lower half of the kernel VA space', (lay) => {
+  property([anyLayout], RUNS)('the linear map is the lower half of the kernel VA space', (lay) => {
     const va = BigInt(lay.geo.vaBits);
     expect(symbol(lay, 'PAGE_OFFSET')).toBe(U64 - (1n << va));
     expect(symbol(lay, 'PAGE_END')).toBe(U64 - (1n << (va - 1n)));
     expect(at(lay, lay.pageOffset)).toBe(U64 - (1n << va));
   });
 
-  test.prop([anyLayout], RUNS)('vmemmap holds 64 bytes per page of the linear map and ends 2M below the top', (lay) => {
+  property([anyLayout], RUNS)('vmemmap holds 64 bytes per page of the linear map and ends 2M below the top', (lay) => {
     const g = lay.geo;
     const linearBytes = (1n << BigInt(g.vaBits)) - (1n << BigInt(g.vaBitsMin - 1));
     const size = (linearBytes / BigInt(g.pageSize)) * 64n;
@@ -79,13 +80,13 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
     expect(symbol(lay, 'VMEMMAP_END') - symbol(lay, 'VMEMMAP_START')).toBe(size);
   });
 
-  test.prop([anyLayout], RUNS)('VMALLOC_END is PUD_SIZE + VMEMMAP_SIZE + 64K below the top', (lay) => {
+  property([anyLayout], RUNS)('VMALLOC_END is PUD_SIZE + VMEMMAP_SIZE + 64K below the top', (lay) => {
     const pudSize = 1n << BigInt(lay.geo.shiftOf.PUD);
     const vmemmapSize = symbol(lay, 'VMEMMAP_END') - symbol(lay, 'VMEMMAP_START');
     expect(at(lay, lay.vmallocEnd)).toBe(U64 - pudSize - vmemmapSize - (1n << 16n));
   });
 
-  test.prop([anyLayout], RUNS)(
+  property([anyLayout], RUNS)(
     'VMEMMAP_START lies PUD_SIZE + 64K − 2M above VMALLOC_END, less than a PUD_SIZE',
     (lay) => {
       const pudSize = 1n << BigInt(lay.geo.shiftOf.PUD);
@@ -95,7 +96,7 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
     },
   );
 
-  test.prop([anyLayout], RUNS)('PCI I/O is 16M ending 2M below vmemmap; the fixmap tops out 2M below it', (lay) => {
+  property([anyLayout], RUNS)('PCI I/O is 16M ending 2M below vmemmap; the fixmap tops out 2M below it', (lay) => {
     const vmemmap = symbol(lay, 'VMEMMAP_START');
     expect([
       symbol(lay, 'PCI_IO_END'),
@@ -105,7 +106,7 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
     ]).toEqual([vmemmap - 2n * M, vmemmap - 18n * M, vmemmap - 20n * M, vmemmap - 20n * M]);
   });
 
-  test.prop([anyLayout], RUNS)('BPF JIT and modules take 128M each from the end of the KASAN shadow', (lay) => {
+  property([anyLayout], RUNS)('BPF JIT and modules take 128M each from the end of the KASAN shadow', (lay) => {
     const g = lay.geo;
     const shadowEnd = lay.kasan ? (1n << 61n) + (KASAN_OFFSET[g.vaBits] ?? 0n) : U64 - (1n << BigInt(g.vaBitsMin - 1));
     expect([
@@ -122,7 +123,7 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
     }
   });
 
-  test.prop([fc.constantFrom(...SUPPORTED_CONFIGS)], RUNS)('KASAN moves only what lies below VMALLOC_START', (name) => {
+  property([fc.constantFrom(...SUPPORTED_CONFIGS)], RUNS)('KASAN moves only what lies below VMALLOC_START', (name) => {
     const [plain, kasan] = [false, true].map((on) =>
       layoutSymbols(LAYOUTS.find((l) => l.geo.name === name && l.kasan === on) ?? layout(geometry(name))),
     ) as [ReturnType<typeof layoutSymbols>, ReturnType<typeof layoutSymbols>];

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DescType,
@@ -10,6 +10,7 @@ import {
   TABLE_BIT,
 } from '../../src/arch/descriptor';
 import { geometry, type LevelName, levelNamed, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
+import { property } from '../support/property';
 
 const config = fc.constantFrom(...SUPPORTED_CONFIGS);
 
@@ -17,7 +18,7 @@ const config = fc.constantFrom(...SUPPORTED_CONFIGS);
 const CONT = { 4: { PTE: 16, PMD: 16 }, 16: { PTE: 128, PMD: 32 }, 64: { PTE: 32, PMD: 32 } } as const;
 
 describe('contiguous runs belong to lookup levels 2 and 3 only', () => {
-  test.prop([config])('CONT_PTES at level 3, CONT_PMDS at level 2, none above', (name) => {
+  property([config])('CONT_PTES at level 3, CONT_PMDS at level 2, none above', (name) => {
     const geo = geometry(name);
     for (const level of geo.levels) {
       const expected = level.hw === 3 ? CONT[geo.granule].PTE : level.hw === 2 ? CONT[geo.granule].PMD : 0;
@@ -27,7 +28,7 @@ describe('contiguous runs belong to lookup levels 2 and 3 only', () => {
 });
 
 describe('levelNamed: a real level by its kernel name, or none when folded', () => {
-  test.prop([config, fc.constantFrom<LevelName>('PGD', 'PUD', 'PMD', 'PTE')])(
+  property([config, fc.constantFrom<LevelName>('PGD', 'PUD', 'PMD', 'PTE')])(
     'finds the one level of that name, undefined exactly when the level is folded',
     (name, levelName) => {
       const geo = geometry(name);
@@ -39,7 +40,7 @@ describe('levelNamed: a real level by its kernel name, or none when folded', () 
 });
 
 describe('a block leaf is a block whatever protection it is given', () => {
-  test.prop([config, fc.constantFrom(PAGE_KERNEL, PAGE_KERNEL_RO), fc.boolean()])(
+  property([config, fc.constantFrom(PAGE_KERNEL, PAGE_KERNEL_RO), fc.boolean()])(
     'with a page protection (table bit set) the block clears bits[1] (mk_sect_prot); a page keeps it',
     (name, prot, cont) => {
       const geo = geometry(name);

@@ -1,9 +1,10 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { LAYOUT_ERAS, layout } from '../../src/arch/layout';
 import { linearVmallocSharing } from '../../src/arch/sharing';
+import { property } from '../support/property';
 
 /*
  * The manual's own derivation (the thread only called it negligible): the linear map and vmalloc never
@@ -49,7 +50,7 @@ describe('the linear map shares no PGD entry, hence no table, with vmalloc', () 
     const lay = layout(geometry(config), { era, kasan });
     const linear = fc.integer({ min: lay.pageOffset, max: lay.pageEnd - 1 });
     const vmalloc = fc.integer({ min: lay.vmallocStart, max: lay.vmallocEnd - 1 });
-    test.prop([linear, vmalloc], { numRuns: 200 })(
+    property([linear, vmalloc], { numRuns: 200 })(
       `${name}: any linear-map address and any vmalloc address hang off different PGD entries`,
       (a, b) => {
         const [ia, ib] = [a, b].map((kva) => pgdIndexOf(config, fromKva(lay.geo, kva)));

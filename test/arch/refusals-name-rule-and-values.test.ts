@@ -1,10 +1,11 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseHex, physHex, toKva, toPhys } from '../../src/arch/address';
 import { ERA_NAMES } from '../../src/arch/era';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
 import { AddressError, ConfigError, type ModelError } from '../../src/errors';
+import { property } from '../support/property';
 
 const config = fc.constantFrom(...SUPPORTED_CONFIGS);
 
@@ -52,7 +53,7 @@ describe('every refusal of src/arch names its rule and the values that broke it'
 });
 
 describe('parseHex reads the whole text, spaces around it aside', () => {
-  test.prop([fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(' ', '\t', '  \n')])(
+  property([fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(' ', '\t', '  \n')])(
     'surrounding white space is ignored',
     (v, space) => {
       expect(parseHex(`${space}0x${v.toString(16)}${space}`)).toBe(v);
@@ -61,7 +62,7 @@ describe('parseHex reads the whole text, spaces around it aside', () => {
 });
 
 describe('physical addresses (toPhys, physHex)', () => {
-  test.prop([config, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })])(
+  property([config, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })])(
     'any address below 2^PA_BITS is kept as a number, printed with at least 12 hex digits',
     (name, fraction) => {
       const geo = geometry(name);

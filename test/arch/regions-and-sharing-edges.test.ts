@@ -1,15 +1,16 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { type Layout, layout, regionOf } from '../../src/arch/layout';
 import { linearVmallocSharing, sharedTopEntry } from '../../src/arch/sharing';
+import { property } from '../support/property';
 
 const config = fc.constantFrom(...SUPPORTED_CONFIGS);
 const LAYOUTS = SUPPORTED_CONFIGS.flatMap((name) => [false, true].map((kasan) => layout(geometry(name), { kasan })));
 const anyLayout = fc.constantFrom(...LAYOUTS);
 
 describe('layout defaults and region edges', () => {
-  test.prop([config])('without options: the v5.7 era, no KASAN shadow', (name) => {
+  property([config])('without options: the v5.7 era, no KASAN shadow', (name) => {
     const lay = layout(geometry(name));
     expect(lay.kasan).toBe(false);
     expect(lay.era).toBe('v5.7');
@@ -17,7 +18,7 @@ describe('layout defaults and region edges', () => {
     expect(lay).toEqual(layout(geometry(name), { kasan: false, era: 'v5.7' }));
   });
 
-  test.prop([anyLayout])('a region holds its first byte and its last, not its exclusive end', (lay) => {
+  property([anyLayout])('a region holds its first byte and its last, not its exclusive end', (lay) => {
     for (const r of lay.regions) {
       expect(regionOf(lay, r.start)).toBe(r);
       expect(regionOf(lay, r.end - 1)).toBe(r);
@@ -33,13 +34,13 @@ describe('layout defaults and region edges', () => {
 describe('sharing computed from the layout, for any layout', () => {
   const pgdSize = (lay: Layout): number => lay.geo.levels[0]?.entrySize ?? Number.NaN;
 
-  test.prop([anyLayout])('VMALLOC_END on a PGD boundary: its last byte is in the entry before', (lay) => {
+  property([anyLayout])('VMALLOC_END on a PGD boundary: its last byte is in the entry before', (lay) => {
     const vmallocEnd = Math.ceil(lay.vmallocEnd / pgdSize(lay)) * pgdSize(lay);
     const moved = { ...lay, vmallocEnd };
     expect(sharedTopEntry(moved).vmallocEntry).toBe(vmallocEnd / pgdSize(lay) - 1);
   });
 
-  test.prop([anyLayout])('two neighbouring bytes share every table down to the one whose entries they split', (lay) => {
+  property([anyLayout])('two neighbouring bytes share every table down to the one whose entries they split', (lay) => {
     const moved = { ...lay, vmemmapStart: lay.vmallocEnd };
     const { tables, shared } = sharedTopEntry(moved);
     expect(shared).toBe(true);
@@ -53,7 +54,7 @@ describe('sharing computed from the layout, for any layout', () => {
     });
   });
 
-  test.prop([anyLayout, fc.integer({ min: 1, max: 16 })])(
+  property([anyLayout, fc.integer({ min: 1, max: 16 })])(
     'PAGE_END off a PGD boundary is reported as such',
     (lay, pages) => {
       const moved = { ...lay, pageEnd: lay.pageEnd - pages * lay.geo.pageSize };

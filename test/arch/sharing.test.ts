@@ -1,9 +1,10 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva, kvaHex } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
 import { sharedTopEntry } from '../../src/arch/sharing';
+import { property } from '../support/property';
 
 const RUNS = { numRuns: 1000 };
 /** Every configuration with and without KASAN, computed once. */
@@ -11,7 +12,7 @@ const LAYOUTS = SUPPORTED_CONFIGS.flatMap((name) => [false, true].map((kasan) =>
 const anyLayout = fc.constantFrom(...LAYOUTS);
 
 describe('vmalloc and vmemmap under one PGD entry', () => {
-  test.prop([anyLayout], RUNS)('the entries are pgd_index of VMALLOC_END − 1 and of VMEMMAP_START', (lay) => {
+  property([anyLayout], RUNS)('the entries are pgd_index of VMALLOC_END − 1 and of VMEMMAP_START', (lay) => {
     const g = lay.geo;
     const pgdShift = BigInt(g.levels[0]?.shift ?? 0);
     const mask = BigInt(g.levels[0]?.entries ?? 0) - 1n;
@@ -23,20 +24,20 @@ describe('vmalloc and vmemmap under one PGD entry', () => {
     expect(s.tables.length > 0).toBe(s.shared);
   });
 
-  test.prop([anyLayout], RUNS)('every shared table maps both addresses', (lay) => {
+  property([anyLayout], RUNS)('every shared table maps both addresses', (lay) => {
     for (const t of sharedTopEntry(lay).tables) {
       expect(t.start).toBeLessThanOrEqual(lay.vmallocEnd - 1);
       expect(lay.vmemmapStart).toBeLessThan(t.start + t.span);
     }
   });
 
-  test.prop([anyLayout], RUNS)('VMALLOC_END − 1 and VMEMMAP_START never share a PUD entry', (lay) => {
+  property([anyLayout], RUNS)('VMALLOC_END − 1 and VMEMMAP_START never share a PUD entry', (lay) => {
     const g = lay.geo;
     const pudIndex = (kva: number): bigint => fromKva(g, kva) >> BigInt(g.shiftOf.PUD);
     expect(pudIndex(lay.vmallocEnd - 1)).toBeLessThan(pudIndex(lay.vmemmapStart));
   });
 
-  test.prop([anyLayout], RUNS)('in every shared table the two use neighbouring entries at the lowest level', (lay) => {
+  property([anyLayout], RUNS)('in every shared table the two use neighbouring entries at the lowest level', (lay) => {
     const g = lay.geo;
     const tables = sharedTopEntry(lay).tables;
     for (const t of tables) {

@@ -1,7 +1,8 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatSize, parseSize } from '../../src/arch/size';
 import { RangeRuleError } from '../../src/errors';
+import { property } from '../support/property';
 
 const UNITS = ['', 'K', 'M', 'G', 'T', 'P'];
 /** A count and a unit whose product stays a safe integer (below 2^53 = 8192T = 8P). */
@@ -11,7 +12,7 @@ const sized = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max:
 });
 
 describe('parseSize: a whole number with an optional unit', () => {
-  test.prop([sized, fc.boolean(), fc.constantFrom('', 'B', 'iB', 'ib'), fc.constantFrom('', ' ', '  ')])(
+  property([sized, fc.boolean(), fc.constantFrom('', 'B', 'iB', 'ib'), fc.constantFrom('', ' ', '  ')])(
     'reads any count with any unit, in either case, with spaces and an optional B or iB',
     ({ unit, count, bytes }, lower, suffix, space) => {
       const letter = lower ? (UNITS[unit] ?? '').toLowerCase() : (UNITS[unit] ?? '');
@@ -37,7 +38,7 @@ describe('parseSize: a whole number with an optional unit', () => {
 });
 
 describe('formatSize: the largest unit that divides the size', () => {
-  test.prop([sized.filter(({ count }) => count % 1024 !== 0)])(
+  property([sized.filter(({ count }) => count % 1024 !== 0)])(
     'writes a count that 1024 does not divide with its unit',
     ({ unit, count, bytes }) => {
       expect(formatSize(bytes)).toBe(`${count}${UNITS[unit]}`);

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_CONFIGS, ERA_NAMES } from '../../src/arch/era';
 import type { OptionSpec } from '../../src/cli/args';

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
@@ -6,6 +6,7 @@ import { LAYOUT_SYMBOLS } from '../../src/arch/symbols';
 import { layoutJson } from '../../src/present/layout-json';
 import { layoutRows, memoryRstSize, renderLayoutTable } from '../../src/present/layout-text';
 import { run } from '../support/cli';
+import { property } from '../support/property';
 
 const RUNS = { numRuns: 1000 };
 const LAYOUTS = SUPPORTED_CONFIGS.flatMap((name) => [false, true].map((kasan) => layout(geometry(name), { kasan })));
@@ -57,7 +58,7 @@ describe('the memory.rst-style table', () => {
     expect(squash(table).slice(1)).toEqual(squash(doc));
   });
 
-  test.prop([fc.constantFrom(...LAYOUTS)], RUNS)('with guards, the rows tile the kernel half up to 2^64', (lay) => {
+  property([fc.constantFrom(...LAYOUTS)], RUNS)('with guards, the rows tile the kernel half up to 2^64', (lay) => {
     const rows = layoutRows(lay, { guards: true }).slice(1);
     const gaps = rows.filter((r, i) => i > 0 && r.start !== (rows[i - 1]?.last ?? 0n) + 1n);
     expect(gaps).toEqual([]);
@@ -80,7 +81,7 @@ describe('the memory.rst-style table', () => {
 });
 
 describe('layout --json', () => {
-  test.prop([fc.constantFrom(...LAYOUTS)], RUNS)('has the documented shape', (lay) => {
+  property([fc.constantFrom(...LAYOUTS)], RUNS)('has the documented shape', (lay) => {
     const doc = layoutJson(lay);
     expect(Object.keys(doc).slice(0, 6)).toEqual([
       'config',

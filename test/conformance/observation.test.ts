@@ -1,4 +1,4 @@
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { recordedTables, recordRuns, stageRole } from '../../src/conformance/observation';

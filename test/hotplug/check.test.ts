@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { HI_PROT_NONE, PAGE_KERNEL, VALID } from '../../src/arch/descriptor';
@@ -14,6 +14,7 @@ import { PageState } from '../../src/memory/page';
 import { runToEnd } from '../../src/tables/step';
 import { walk } from '../../src/tables/walker';
 import { GiB, smallKernel } from '../support/kernels';
+import { property } from '../support/property';
 
 const SECTION = 0x2_0000_0000;
 /** PROT_NONE with the access flag: present to pte_present, invalid to the hardware. */
@@ -113,7 +114,7 @@ describe('present is valid or PROT_NONE; none is all 64 bits zero', () => {
     },
   );
 
-  test.prop([fc.constantFrom(...SUPPORTED_CONFIGS).map(geometry), fc.integer({ min: 1, max: 2 ** 32 - 1 })])(
+  property([fc.constantFrom(...SUPPORTED_CONFIGS).map(geometry), fc.integer({ min: 1, max: 2 ** 32 - 1 })])(
     'a PTE with only its high half set, PROT_NONE clear, is "neither none nor present" (DBM alone, for one)',
     (geo, hi) => {
       const pte = geo.levels.at(-1) as Level;

@@ -1,6 +1,7 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pgtableRangeAligned, spanMask } from '../../src/hotplug/range-aligned';
+import { property } from '../support/property';
 
 const TOP = (1n << 64n) - 1n;
 
@@ -21,7 +22,7 @@ describe('end-gt-ceiling agrees with the kernel below the top of the address spa
     });
   });
 
-  test.prop([call])('same verdict for any end and non-zero ceiling', ({ mask, start, length, floor, ceilingFrom }) => {
+  property([call])('same verdict for any end and non-zero ceiling', ({ mask, start, length, floor, ceilingFrom }) => {
     const end = start + length;
     const ceiling = (((end + ceilingFrom) % (TOP + 1n)) + TOP + 1n) % (TOP + 1n);
     fc.pre(ceiling !== 0n && end <= TOP);

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ERA_NAMES, ERAS } from '../../src/arch/era';
 import { HotplugError } from '../../src/errors';
@@ -8,6 +8,7 @@ import { archRemoveMemory } from '../../src/hotplug/remove';
 import { tablesFingerprint } from '../../src/mappings/snapshot';
 import { reachableTables, type TableNode } from '../../src/tables/tree';
 import { freshKernel, MiB } from '../support/kernels';
+import { property } from '../support/property';
 
 /** Every kernel the eras offer: era × configuration × CPU with or without 52-bit VA where it falls back. */
 const MACHINES = ERA_NAMES.flatMap((era) =>
@@ -17,7 +18,7 @@ const MACHINES = ERA_NAMES.flatMap((era) =>
 );
 
 describe('hot-add then hot-remove in every era', () => {
-  test.prop([fc.constantFrom(...MACHINES), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })], {
+  property([fc.constantFrom(...MACHINES), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })], {
     numRuns: 60,
   })(
     'one section anywhere in reach leaves the tables as before, but for those whose span passes VMEMMAP_END',

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
@@ -11,6 +11,7 @@ import { snapshot } from '../../src/mappings/snapshot';
 import type { VmArea } from '../../src/mappings/vmalloc';
 import { runToEnd } from '../../src/tables/step';
 import { mmuTranslate, translate } from '../../src/tables/walker';
+import { property } from '../support/property';
 
 /*
  * Model-based test of memory hotplug beside vmalloc: random sequences of hot-add, hot-remove (policy
@@ -268,11 +269,11 @@ function runSequence(config: string, paged: boolean, cmds: Iterable<fc.Command<M
 
 describe('hot-add, hot-remove, vmalloc and vfree in any order keep the kernel consistent', () => {
   for (const config of SUPPORTED_CONFIGS) {
-    test.prop([commands(6)], { numRuns: BLOCK_RUNS })(`${config}, block-mapped, policy v5.7`, (cmds) =>
+    property([commands(6)], { numRuns: BLOCK_RUNS })(`${config}, block-mapped, policy v5.7`, (cmds) =>
       runSequence(config, false, cmds),
     );
     const paged = PAGED_RUNS[Number(config.split('K')[0])] ?? { runs: 0, commands: 0 };
-    test.prop([commands(paged.commands)], { numRuns: paged.runs })(`${config}, page-mapped, policy v5.7`, (cmds) =>
+    property([commands(paged.commands)], { numRuns: paged.runs })(`${config}, page-mapped, policy v5.7`, (cmds) =>
       runSequence(config, true, cmds),
     );
   }

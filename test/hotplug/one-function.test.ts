@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { fromKva } from '../../src/arch/address';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
@@ -9,6 +9,7 @@ import type { Kernel } from '../../src/mappings/kernel';
 import { PageState } from '../../src/memory/page';
 import { tableIsEmpty } from '../../src/tables/tree';
 import { freshKernel } from '../support/kernels';
+import { property } from '../support/property';
 
 /*
  * One free_empty_tables for both callers, shown by behaviour: every decision vmemmap_free and
@@ -50,7 +51,7 @@ describe('both callers decide by one rule of the table, its range, floor and cei
       1;
     const section = fc.integer({ min: first, max: last });
 
-    test.prop([fc.uniqueArray(section, { minLength: 1, maxLength: 3 }), fc.constantFrom(...POLICIES)], {
+    property([fc.uniqueArray(section, { minLength: 1, maxLength: 3 }), fc.constantFrom(...POLICIES)], {
       numRuns: RUNS_PER_CONFIG,
     })(`${config}: vmemmap_free and __remove_pgd_mapping decide every table by the same rule`, (sections, policy) => {
       const k = freshKernel(config);

@@ -1,7 +1,8 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ModelError } from '../../src/errors';
 import { POLICIES, policyNamed } from '../../src/hotplug/policy';
+import { property } from '../support/property';
 
 describe('policyNamed: a policy by its key, only the model’s own keys', () => {
   it.each(Object.keys(POLICIES))('%s is the policy of that name', (name) => {
@@ -9,7 +10,7 @@ describe('policyNamed: a policy by its key, only the model’s own keys', () => 
     expect(policyNamed(name).name).toBe(name);
   });
 
-  test.prop([
+  property([
     fc.oneof(
       fc.string(),
       fc.constantFrom('constructor', 'toString', '__proto__', 'hasOwnProperty', 'V5.7', 'v5.7 ', 'x86 '),

@@ -1,9 +1,10 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { layout } from '../../src/arch/layout';
 import { pgtableRangeAligned, type RangeVerdict, spanMask } from '../../src/hotplug/range-aligned';
+import { property } from '../support/property';
 
 /** The oracle property runs 1,000 times; each edge case also has a targeted property of its own. */
 const RUNS = { numRuns: 1000 };
@@ -54,13 +55,13 @@ const call = spanShift.chain((shift) => {
 });
 
 describe('pgtable_range_aligned against the span statement', () => {
-  test.prop([call], RUNS)('gives the oracle’s verdict for any call the kernel can make', (c) => {
+  property([call], RUNS)('gives the oracle’s verdict for any call the kernel can make', (c) => {
     expect(pgtableRangeAligned(c.start, c.end, c.floor, c.ceiling, spanMask(Number(c.span)))).toBe(
       oracle(c.start, c.floor, c.ceiling, c.span),
     );
   });
 
-  test.prop([call.map((c) => ({ ...c, ceiling: 0n }))], EDGE_RUNS)(
+  property([call.map((c) => ({ ...c, ceiling: 0n }))], EDGE_RUNS)(
     'ceiling 0 means the top of the address space',
     (c) => {
       const verdict = pgtableRangeAligned(c.start, c.end, c.floor, 0n, spanMask(Number(c.span)));
@@ -68,7 +69,7 @@ describe('pgtable_range_aligned against the span statement', () => {
     },
   );
 
-  test.prop(
+  property(
     [call.chain((c) => fc.bigInt({ min: 1n, max: c.span - 1n }).map((ceiling) => ({ ...c, floor: 0n, ceiling })))],
     EDGE_RUNS,
   )('a non-zero ceiling below the span rounds to 0 and rejects', (c) => {
@@ -77,7 +78,7 @@ describe('pgtable_range_aligned against the span statement', () => {
     );
   });
 
-  test.prop(
+  property(
     [
       call
         .filter((c) => c.end !== 0n && c.end - 1n >= c.span)
@@ -90,7 +91,7 @@ describe('pgtable_range_aligned against the span statement', () => {
 });
 
 describe('spanMask', () => {
-  test.prop([fc.integer({ min: 0, max: 52 })], EDGE_RUNS)('is ~(SPAN − 1) in 64 bits', (shift) => {
+  property([fc.integer({ min: 0, max: 52 })], EDGE_RUNS)('is ~(SPAN − 1) in 64 bits', (shift) => {
     const mask = spanMask(2 ** shift);
     expect(mask).toBe(TOP - ((1n << BigInt(shift)) - 1n));
     expect(mask & ((1n << BigInt(shift)) - 1n)).toBe(0n);

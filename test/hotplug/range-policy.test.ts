@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
@@ -19,6 +19,7 @@ import { tablesFingerprint } from '../../src/mappings/snapshot';
 import { vmemmapLeafLevel, vmemmapPopulate } from '../../src/mappings/vmemmap';
 import { runToEnd } from '../../src/tables/step';
 import { reachableTables, type TableNode } from '../../src/tables/tree';
+import { property } from '../support/property';
 
 /*
  * The thread's first proposal, floor/ceiling = the removed range itself: it may leave tables behind
@@ -135,19 +136,19 @@ describe('policy range: floor and ceiling = the removed range', () => {
     const high = booted.layout.pageEnd;
     const page = booted.geo.pageSize;
 
-    test.prop([rangeIn(booted, low, high, page, MAX_PAGES)], { numRuns: SMALL_RUNS })(
+    property([rangeIn(booted, low, high, page, MAX_PAGES)], { numRuns: SMALL_RUNS })(
       `${config}: a few pages mapped page by page: at most ${bound} tables left behind, one per level and edge`,
       (span) => linearRoundTrip(booted, span, NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS),
     );
 
-    test.prop([anySize(booted, low, high, page, MAX_LARGE / page)], { numRuns: LARGE_RUNS })(
+    property([anySize(booted, low, high, page, MAX_LARGE / page)], { numRuns: LARGE_RUNS })(
       `${config}: a range of any size up to 1T, block-mapped: at most ${bound} tables left behind`,
       (span) => linearRoundTrip(booted, span, NO_CONT_MAPPINGS),
     );
 
     const leaf = vmemmapLeafLevel(booted).entrySize;
     const vmemmapLow = booted.vmemmapVa((BOOT_BASE + BOOT_SIZE) / page);
-    test.prop([anySize(booted, vmemmapLow, booted.layout.vmemmapEnd, leaf, MAX_VMEMMAP / leaf)], {
+    property([anySize(booted, vmemmapLow, booted.layout.vmemmapEnd, leaf, MAX_VMEMMAP / leaf)], {
       numRuns: VMEMMAP_RUNS,
     })(`${config}: a vmemmap range: vmemmap_free leaves at most ${bound} tables behind`, ({ start, size }) => {
       const k = booted.clone();

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { archAddMemory } from '../../src/hotplug/add';
@@ -7,6 +7,7 @@ import { archRemoveMemory } from '../../src/hotplug/remove';
 import { strandedTables } from '../../src/hotplug/worst-case';
 import { reachableTables } from '../../src/tables/tree';
 import { freshKernel } from '../support/kernels';
+import { property } from '../support/property';
 
 /*
  * The thread accepted the tables floor/ceiling = the removed range leaves behind because they "could be
@@ -29,7 +30,7 @@ describe('tables left behind by the policy range are reused by the next hot-add 
       .tuple(fc.integer({ min: firstFree, max: lastSection }), fc.integer({ min: 1, max: 3 }))
       .map(([nr, count]) => ({ nr: Math.min(nr, lastSection - count + 1), count }));
 
-    test.prop([range], { numRuns: RUNS_PER_CONFIG })(
+    property([range], { numRuns: RUNS_PER_CONFIG })(
       `${config}: added, removed under range, added again: no new table where one was left`,
       ({ nr, count }) => {
         const k = freshKernel(config);

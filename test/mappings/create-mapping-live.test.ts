@@ -1,4 +1,4 @@
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geometry } from '../../src/arch/geometry';
 import { MappingConflictError } from '../../src/errors';

@@ -1,4 +1,4 @@
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kvaHex, physHex, toKva } from '../../src/arch/address';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';

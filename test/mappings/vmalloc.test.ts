@@ -1,4 +1,4 @@
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { kvaHex, toKva } from '../../src/arch/address';
 import { geometry } from '../../src/arch/geometry';

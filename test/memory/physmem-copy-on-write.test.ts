@@ -1,8 +1,9 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { geometry } from '../../src/arch/geometry';
 import { Owner, PageState } from '../../src/memory/page';
 import { PhysMem } from '../../src/memory/physmem';
+import { property } from '../support/property';
 
 // Page states and owners live in chunks shared by clones until one side writes. Against a plain array
 // per memory: any writes, on ranges that cross chunk boundaries, on the original or on any clone, change
@@ -26,7 +27,7 @@ const write = fc.record({
 });
 
 describe('page states of cloned memory (copy on write)', () => {
-  test.prop([fc.array(write, { minLength: 1, maxLength: 12 })], { numRuns: 25 })(
+  property([fc.array(write, { minLength: 1, maxLength: 12 })], { numRuns: 25 })(
     'every memory holds exactly the states and owners written to it, clones included',
     (writes) => {
       const first = new PhysMem(geo);

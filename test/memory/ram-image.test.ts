@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { physHex, toKva } from '../../src/arch/address';
 import { DescType, descAddr } from '../../src/arch/descriptor';

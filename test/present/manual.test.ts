@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Attachment, type GherkinDocument, TestStepResultStatus } from '@cucumber/messages';
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualError } from '../../src/errors';
 import { type Chapter, checkedChapters, featureFilesUnder, loadChapters } from '../../src/present/manual/chapters';
@@ -12,6 +12,7 @@ import { type FeaturePlace, placesOf, slug } from '../../src/present/manual/plac
 import { dedent, prose } from '../../src/present/manual/prose';
 import { readRun } from '../../src/present/manual/run';
 import { BUDGET, siteWeight, weightReport } from '../../src/present/manual/weight';
+import { property } from '../support/property';
 import { madeUpRun, realSources } from './manual-sources';
 
 const chapter = (id: string, features: string[]): Chapter => ({ id, title: id, intro: '', features });
@@ -23,23 +24,23 @@ describe('the reading order (features/chapters.json)', () => {
     expect(chapters[0]?.features).toEqual(['0-index.feature']);
   });
 
-  test.prop([
-    fc.uniqueArray(fc.stringMatching(/^[a-z]{1,8}\/[a-z-]{1,12}$/), { minLength: 2, maxLength: 8 }),
-    fc.nat(),
-  ])('fails naming each feature file that is in no chapter', (names, seed) => {
-    const files = names.map((n) => `${n}.feature`);
-    const left = files[seed % files.length] as string;
-    const chapters = [
-      chapter(
-        'a',
-        files.filter((f) => f !== left),
-      ),
-      chapter('empty', []),
-    ];
-    expect(() => checkedChapters(chapters, files)).toThrow(ManualError);
-    expect(() => checkedChapters(chapters, files)).toThrow(`in no chapter: ${left}`);
-    expect(checkedChapters([...chapters, chapter('b', [left])], files).map((c) => c.id)).toEqual(['a', 'b']);
-  });
+  property([fc.uniqueArray(fc.stringMatching(/^[a-z]{1,8}\/[a-z-]{1,12}$/), { minLength: 2, maxLength: 8 }), fc.nat()])(
+    'fails naming each feature file that is in no chapter',
+    (names, seed) => {
+      const files = names.map((n) => `${n}.feature`);
+      const left = files[seed % files.length] as string;
+      const chapters = [
+        chapter(
+          'a',
+          files.filter((f) => f !== left),
+        ),
+        chapter('empty', []),
+      ];
+      expect(() => checkedChapters(chapters, files)).toThrow(ManualError);
+      expect(() => checkedChapters(chapters, files)).toThrow(`in no chapter: ${left}`);
+      expect(checkedChapters([...chapters, chapter('b', [left])], files).map((c) => c.id)).toEqual(['a', 'b']);
+    },
+  );
 
   it('fails on a feature in two chapters and on a file that does not exist', () => {
     const files = ['a/x.feature', 'a/y.feature'];
@@ -53,7 +54,7 @@ describe('the reading order (features/chapters.json)', () => {
 });
 
 describe('slug', () => {
-  test.prop([fc.string({ maxLength: 200 })])('is lowercase words joined by dashes, cut at a word', (text) => {
+  property([fc.string({ maxLength: 200 })])('is lowercase words joined by dashes, cut at a word', (text) => {
     const s = slug(text);
     expect(s).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
     expect(s.length <= 60 || !s.includes('-')).toBe(true);
@@ -74,7 +75,7 @@ describe('prose', () => {
     ],
   ]);
 
-  test.prop([fc.array(fc.stringMatching(/^ {0,6}[a-z]{0,10}$/), { minLength: 1, maxLength: 8 })])(
+  property([fc.array(fc.stringMatching(/^ {0,6}[a-z]{0,10}$/), { minLength: 1, maxLength: 8 })])(
     'dedent keeps each line, less the indentation they all share',
     (lines) => {
       const out = dedent(lines.join('\n')).split('\n');

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { type ConfigName, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
@@ -15,6 +15,7 @@ import {
 } from '../../src/present/ptdump';
 import { reachableTables } from '../../src/tables/tree';
 import { translate, walk } from '../../src/tables/walker';
+import { property } from '../support/property';
 
 const GiB = 2 ** 30;
 const BOOT_BASE = 0x4000_0000;
@@ -106,7 +107,7 @@ const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 const sample = fc.record({ config: fc.constantFrom(...SUPPORTED_CONFIGS), kind: fc.nat(4), frac: unit });
 
 describe('the dump agrees with the walker', () => {
-  test.prop([sample], { numRuns: 1000 })(
+  property([sample], { numRuns: 1000 })(
     'an address lies in exactly one run: a mapped line where it translates, a hole or F line where not',
     ({ config, kind, frac }) => {
       const k = boot(config);
@@ -122,7 +123,7 @@ describe('the dump agrees with the walker', () => {
     },
   );
 
-  test.prop([sample, fc.integer({ min: 12, max: 34 }), unit, unit], { numRuns: 150 })(
+  property([sample, fc.integer({ min: 12, max: 34 }), unit, unit], { numRuns: 150 })(
     'a range dump covers exactly its range in order, and agrees with the full dump inside it',
     ({ config, kind, frac }, bits, length, inside) => {
       const k = boot(config);

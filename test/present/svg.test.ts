@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geometry, type Level, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import type { Exploration } from '../../src/concurrency/explorer';
@@ -15,6 +15,7 @@ import { zoomWindow } from '../../src/present/svg/va-axis';
 import type { Step } from '../../src/tables/step';
 import { reachableTables } from '../../src/tables/tree';
 import { GiB, smallKernel } from '../support/kernels';
+import { property } from '../support/property';
 
 /** Balanced tags, quoted attributes, escaped text: a well-formedness check without an XML parser. */
 function wellFormed(svg: string): string[] {
@@ -182,7 +183,7 @@ describe('treePicture: the VA axis zooms to the range, floor and ceiling as cont
     ).toBeGreaterThan(title.length * 18 * 0.56 + 32);
   });
 
-  test.prop(
+  property(
     [
       fc.constantFrom(...SUPPORTED_CONFIGS),
       fc.double({ min: 0, max: 1, noNaN: true }),
@@ -328,7 +329,7 @@ describe('raceDiagram', () => {
 });
 
 describe('wrap', () => {
-  test.prop([fc.array(fc.stringMatching(/^[a-z0-9[\]]{1,12}$/), { maxLength: 30 }), fc.integer({ min: 12, max: 80 })], {
+  property([fc.array(fc.stringMatching(/^[a-z0-9[\]]{1,12}$/), { maxLength: 30 }), fc.integer({ min: 12, max: 80 })], {
     numRuns: 200,
   })('keeps every word in order and no line longer than asked', (words, max) => {
     const lines = wrap(words.join(' '), max);

@@ -1,4 +1,4 @@
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { PAGE_KERNEL, type Prot } from '../../src/arch/descriptor';
 import type { MappingRequest } from '../../src/mappings/create-mapping';
 import type { Kernel } from '../../src/mappings/kernel';

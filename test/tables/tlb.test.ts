@@ -1,4 +1,4 @@
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kvaHex, physHex } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
