@@ -2,10 +2,10 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, HotplugError, ModelError, SHOWN_TEXT, shownText } from '../src/errors';
 import { policyNamed } from '../src/hotplug/policy';
-import { property } from './support/property';
+import { anyText, property } from './support/property';
 
 describe('a refusal repeats its input on one short line', () => {
-  property([fc.string({ unit: 'binary', maxLength: 3000 })])(
+  property([anyText(3000)])(
     'any text shows as printable characters on one line, cut after SHOWN_TEXT with the length it had',
     (text) => {
       const shown = shownText(text);

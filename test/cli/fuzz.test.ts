@@ -9,6 +9,7 @@ import { COMMANDS } from '../../src/cli/commands/index';
 import { RACES } from '../../src/concurrency/story';
 import { POLICIES } from '../../src/hotplug/policy';
 import { run } from '../support/cli';
+import { anyText } from '../support/property';
 
 // The command line as a careless or hostile user types it: every invocation ends with exit code 2 and
 // one short line naming the option, the rule and the value, or with a valid result (0, or 1 for a
@@ -44,7 +45,7 @@ const HOSTILE = [
   '8P',
   '1G ',
 ];
-const hostileArb = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 60 }));
+const hostileArb = fc.oneof(fc.constantFrom(...HOSTILE), anyText(60));
 
 /** Output files no command may write: refused before anything is built (a random name would create a file). */
 const UNWRITABLE = ['', tmpdir(), '/dev/full', join(tmpdir(), 'no-such-folder', 'story.html')];

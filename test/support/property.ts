@@ -16,3 +16,11 @@ export function property<Ts extends [unknown, ...unknown[]]>(
     });
   };
 }
+
+/**
+ * Any text of up to maxLength code points, lone surrogates included: what fc.string's 'binary' unit
+ * draws, without the table of every code point that building that unit costs (over a second).
+ */
+export function anyText(maxLength: number): fc.Arbitrary<string> {
+  return fc.string({ unit: fc.nat({ max: 0x10ffff }).map((c) => String.fromCodePoint(c)), maxLength });
+}
