@@ -1,4 +1,3 @@
-import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, HotplugError, ModelError, SHOWN_TEXT, shownText } from '../src/errors';
 import { policyNamed } from '../src/hotplug/policy';

@@ -4,7 +4,6 @@ import type { AddReport } from '../../src/hotplug/add';
 import type { TeardownReport } from '../../src/hotplug/remove';
 import type { Kernel } from '../../src/mappings/kernel';
 import { type TreePictureOptions, treePicture } from '../../src/present/svg/tree-picture';
-import type { TraceEvent } from '../../src/tables/trace';
 import type { SpecWorld } from './world';
 
 // The before/after pictures of a change, attached from the step that made it so the HTML report shows
@@ -32,15 +31,15 @@ export function attachChangePictures(world: SpecWorld, seen: RecordsBefore): voi
   const pictures =
     teardowns !== seen.teardowns
       ? teardowns.map((r) => teardownPicture(k, r))
-      : rangePictures(k, world.events(), world.hotplug.added !== seen.added);
+      : rangePictures(k, world, world.hotplug.added !== seen.added);
   for (const p of pictures) {
     const svg = treePicture(before, k, p);
     world.attach(Buffer.from(svg), { mediaType: 'image/svg+xml', fileName: `${p.title}.svg` });
   }
 }
 
-function rangePictures(k: Kernel, events: readonly TraceEvent[], hotAdd: boolean): TreePictureOptions[] {
-  return changedRanges(k, events).map(([region, start, end]) => ({
+function rangePictures(k: Kernel, world: SpecWorld, hotAdd: boolean): TreePictureOptions[] {
+  return changedRanges(k, world).map(([region, start, end]) => ({
     title: `${hotAdd ? 'hot-add' : 'change'} in ${region}: [${kvaHex(k.geo, start)}, ${kvaHex(k.geo, end)})`,
     start,
     end,
@@ -59,13 +58,13 @@ function teardownPicture(k: Kernel, r: TeardownReport): TreePictureOptions {
 }
 
 /** The span of the entries a change wrote, installed or cleared, per region of the layout, bottom first. */
-function changedRanges(k: Kernel, events: readonly TraceEvent[]): [string, Kva, Kva][] {
+function changedRanges(k: Kernel, world: SpecWorld): [string, Kva, Kva][] {
   const spans = new Map<Region | undefined, [Kva, Kva]>();
   const entrySize = Object.fromEntries(k.geo.levels.map((l) => [l.name, l.entrySize]));
   let region: Region | undefined;
   let span: [Kva, Kva] | undefined;
-  for (const e of events) {
-    if (e.va === undefined || !e.level || (e.op !== 'write' && e.op !== 'install' && e.op !== 'clear')) continue;
+  world.scanEvents((e) => {
+    if (e.va === undefined || !e.level || (e.op !== 'write' && e.op !== 'install' && e.op !== 'clear')) return;
     if (!span || !region || e.va < region.start || e.va >= region.end) {
       region = regionOf(k.layout, e.va);
       span = spans.get(region) ?? [e.va, e.va];
@@ -73,7 +72,7 @@ function changedRanges(k: Kernel, events: readonly TraceEvent[]): [string, Kva, 
     }
     span[0] = Math.min(span[0], e.va);
     span[1] = Math.max(span[1], e.va + (entrySize[e.level] ?? k.geo.pageSize));
-  }
+  });
   return [...spans]
     .map(([r, [start, end]]) => [r?.name ?? 'no region', start, end] as [string, Kva, Kva])
     .sort((a, b) => a[1] - b[1]);

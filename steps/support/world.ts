@@ -62,6 +62,8 @@ export class SpecWorld extends World {
   private isShared = false;
   /** The state before the last change (Given a kernel … counts as none). */
   before?: Baseline;
+  /** The events of the last change as `events()` last built them, from its mark to the trace's end then. */
+  private read?: { readonly mark: number; readonly end: number; readonly events: TraceEvent[] };
   /** The last walk a When step made. */
   walked?: Walk;
   /** The vmalloc area the last vmalloc step created. */
@@ -164,9 +166,19 @@ export class SpecWorld extends World {
     return [...this.last.tables.values()].filter((n) => !now.has(n.pfn));
   }
 
-  /** Trace events of the last change. */
+  /** Shows each trace event of the last change to `visit`, keeping none (see Trace.scan). */
+  scanEvents(visit: (event: TraceEvent) => void): void {
+    this.kernel.pt.trace.scan(this.last.mark, visit);
+  }
+
+  /** Trace events of the last change (built once: the Then steps of a hot-add read a million of them). */
   events(): TraceEvent[] {
-    return this.kernel.pt.trace.since(this.last.mark);
+    const { mark } = this.last;
+    const end = this.kernel.pt.trace.mark();
+    if (this.read?.mark !== mark || this.read.end !== end) {
+      this.read = { mark, end, events: this.kernel.pt.trace.since(mark) };
+    }
+    return this.read.events;
   }
 
   /** A table page's name: the kernel image's static tables by their symbols, others by level. */
@@ -189,13 +201,13 @@ export class SpecWorld extends World {
     // Counted by operation, level and note (a hot-add of page-mapped memory writes a million PTEs),
     // and named once per kind.
     const byKind = new Map<string, Map<string | undefined, Map<string | undefined, number>>>();
-    for (const e of this.events()) {
+    this.scanEvents((e) => {
       const byLevel = byKind.get(e.op) ?? new Map<string | undefined, Map<string | undefined, number>>();
       byKind.set(e.op, byLevel);
       const byNote = byLevel.get(e.level) ?? new Map<string | undefined, number>();
       byLevel.set(e.level, byNote);
       byNote.set(e.note, (byNote.get(e.note) ?? 0) + 1);
-    }
+    });
     const counts = [...byKind].flatMap(([op, byLevel]) =>
       [...byLevel].flatMap(([level, byNote]) =>
         [...byNote].map(([note, n]): [string, number] => [

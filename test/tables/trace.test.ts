@@ -20,6 +20,6 @@ describe('the event trace', () => {
     trace.count('write', 511);
     trace.count('invalidate-tlb', 2);
     expect(trace.counts).toMatchObject({ write: 512, 'invalidate-tlb': 2, clear: 0 });
-    expect(trace.events).toEqual([]);
+    expect(trace.since(0)).toEqual([]);
   });
 });
