@@ -11,9 +11,10 @@ export const MODEL_BUDGET = 3 * 2 ** 30;
 /**
  * Bytes of the model's state one present page costs at most, page-mapped: a state and an owner byte, a
  * PTE, and its share of the vmemmap's tables (measured: 2.6M per GiB of 4K pages); with every event
- * recorded, about 135 more (96G of 4K pages page-mapped with the trace peaked at 3.4G).
+ * recorded, about 80 more: three events a page over a hot-add and a hot-remove, 26 bytes each
+ * (measured: 64G of 4K pages page-mapped, added and removed with the trace, 89.6 bytes a page).
  */
-export const PAGE_COST = { untraced: 11, traced: 150 } as const;
+export const PAGE_COST = { untraced: 11, traced: 100 } as const;
 
 /** Most pages of memory the model holds within MODEL_BUDGET, with or without the event trace. */
 export function maxPresentPages(traced: boolean): number {

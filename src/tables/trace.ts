@@ -32,22 +32,37 @@ export interface TraceEvent {
   readonly note?: string;
 }
 
-/** Where the strings of one recorded event sit in the trace's string column (four per event). */
+/** Fields of one event in the 16-bit column (five per event): names as indices into the table of names, and the entry index. */
 const OP = 0;
 const ACTOR = 1;
 const LEVEL = 2;
 const NOTE = 3;
-/** Where its numbers sit in the number column (three per event; NaN where the event has none). */
+const INDEX = 4;
+const SHORTS = 5;
+/** In the 16-bit column: no name (name 0) and no entry index (entry indices are below 8192). */
+const NO_NAME = 0;
+const NO_INDEX = 0xffff;
+/** Fields in the 64-bit column (two per event; NaN where the event has none). */
 const VA = 0;
 const PFN = 1;
-const INDEX = 2;
+const FLOATS = 2;
+/** Events per chunk of columns (the first chunk grows to it from 64). */
+const CHUNK_SHIFT = 16;
+const CHUNK_EVENTS = 2 ** CHUNK_SHIFT;
+
+/** One chunk of recorded events. */
+interface Chunk {
+  shorts: Uint16Array;
+  floats: Float64Array;
+}
 
 /**
  * The ordered event log of every operation. Recording can be switched off for benchmarks; counts per
- * operation are kept either way. Events are kept in columns, not as objects: the strings as indices
- * into a table of names, the numbers in a Float64Array (a page-mapped hot-add of a GiB on 4K writes
- * 262,144 PTEs: 10 MiB of columns instead of a quarter of a million objects for the collector);
- * `since` and `scan` build the objects a reader asks for.
+ * operation are kept either way. Events are kept in columns, not as objects, 26 bytes each: the
+ * strings as indices into a table of names and the entry index in 16 bits, the address and page
+ * frame as doubles; chunks of 2^16 events, so the log never copies itself as it grows. (A page-mapped
+ * hot-add of a GiB on 4K writes 262,144 PTEs: 6.5 MiB of columns, where objects left a quarter of a
+ * million of them for the collector.) `since` and `scan` build the objects a reader asks for.
  */
 export class Trace {
   readonly counts: Record<EventOp, number> = {
@@ -62,8 +77,7 @@ export class Trace {
   };
   recording = true;
   private length = 0;
-  private strings = new Uint32Array(4 * 64);
-  private numbers = new Float64Array(3 * 64);
+  private readonly chunks: Chunk[] = [];
   /** Name 0 stands for none. */
   private readonly names: (string | undefined)[] = [undefined];
   private readonly nameIds = new Map<string, number>();
@@ -71,16 +85,16 @@ export class Trace {
   record(event: TraceEvent): void {
     this.counts[event.op]++;
     if (!this.recording) return;
-    if (4 * this.length === this.strings.length) this.grow();
-    const s = 4 * this.length;
-    const n = 3 * this.length;
-    this.strings[s + OP] = this.nameId(event.op);
-    this.strings[s + ACTOR] = this.nameId(event.actor);
-    this.strings[s + LEVEL] = this.nameId(event.level);
-    this.strings[s + NOTE] = this.nameId(event.note);
-    this.numbers[n + VA] = event.va ?? Number.NaN;
-    this.numbers[n + PFN] = event.pfn ?? Number.NaN;
-    this.numbers[n + INDEX] = event.index ?? Number.NaN;
+    const { shorts, floats } = this.room();
+    const at = this.length & (CHUNK_EVENTS - 1);
+    const s = SHORTS * at;
+    shorts[s + OP] = this.nameId(event.op);
+    shorts[s + ACTOR] = this.nameId(event.actor);
+    shorts[s + LEVEL] = this.nameId(event.level);
+    shorts[s + NOTE] = this.nameId(event.note);
+    shorts[s + INDEX] = event.index ?? NO_INDEX;
+    floats[FLOATS * at + VA] = event.va ?? Number.NaN;
+    floats[FLOATS * at + PFN] = event.pfn ?? Number.NaN;
     this.length++;
   }
 
@@ -103,21 +117,22 @@ export class Trace {
    */
   scan(mark: number, visit: (event: TraceEvent) => void): void {
     for (let i = mark; i < this.length; i++) {
-      const s = 4 * i;
-      const n = 3 * i;
+      const { shorts, floats } = this.chunks[i >>> CHUNK_SHIFT] as Chunk;
+      const at = i & (CHUNK_EVENTS - 1);
+      const s = SHORTS * at;
       const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = {
-        op: this.names[this.strings[s + OP] as number] as EventOp,
-        actor: this.names[this.strings[s + ACTOR] as number] as string,
+        op: this.names[shorts[s + OP] as number] as EventOp,
+        actor: this.names[shorts[s + ACTOR] as number] as string,
       };
-      const level = this.names[this.strings[s + LEVEL] as number];
+      const level = this.names[shorts[s + LEVEL] as number];
       if (level !== undefined) event.level = level as LevelName;
-      const va = this.numbers[n + VA] as number;
+      const va = floats[FLOATS * at + VA] as number;
       if (!Number.isNaN(va)) event.va = va;
-      const pfn = this.numbers[n + PFN] as number;
+      const pfn = floats[FLOATS * at + PFN] as number;
       if (!Number.isNaN(pfn)) event.pfn = pfn;
-      const index = this.numbers[n + INDEX] as number;
-      if (!Number.isNaN(index)) event.index = index;
-      const note = this.names[this.strings[s + NOTE] as number];
+      const index = shorts[s + INDEX] as number;
+      if (index !== NO_INDEX) event.index = index;
+      const note = this.names[shorts[s + NOTE] as number];
       if (note !== undefined) event.note = note;
       visit(event);
     }
@@ -128,23 +143,34 @@ export class Trace {
   }
 
   private nameId(name: string | undefined): number {
-    if (name === undefined) return 0;
+    if (name === undefined) return NO_NAME;
     let id = this.nameIds.get(name);
     if (id === undefined) {
       id = this.names.length;
+      if (id === NO_INDEX) throw new Error(`a trace holds at most ${NO_INDEX - 1} distinct names (was given ${name})`);
       this.names.push(name);
       this.nameIds.set(name, id);
     }
     return id;
   }
 
-  /** Doubles both columns. */
-  private grow(): void {
-    const strings = new Uint32Array(2 * this.strings.length);
-    strings.set(this.strings);
-    this.strings = strings;
-    const numbers = new Float64Array(2 * this.numbers.length);
-    numbers.set(this.numbers);
-    this.numbers = numbers;
+  /** The chunk the next event goes in: the last one, grown (the first doubles from 64 events), or a new one. */
+  private room(): Chunk {
+    const at = this.length & (CHUNK_EVENTS - 1);
+    const last = this.chunks[this.length >>> CHUNK_SHIFT];
+    if (last && SHORTS * at < last.shorts.length) return last;
+    if (!last) {
+      const events = this.length === 0 ? 64 : CHUNK_EVENTS;
+      const chunk = { shorts: new Uint16Array(SHORTS * events), floats: new Float64Array(FLOATS * events) };
+      this.chunks.push(chunk);
+      return chunk;
+    }
+    const shorts = new Uint16Array(2 * last.shorts.length);
+    shorts.set(last.shorts);
+    const floats = new Float64Array(2 * last.floats.length);
+    floats.set(last.floats);
+    last.shorts = shorts;
+    last.floats = floats;
+    return last;
   }
 }

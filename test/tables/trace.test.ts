@@ -1,5 +1,7 @@
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Trace } from '../../src/tables/trace';
+import type { LevelName } from '../../src/arch/geometry';
+import { type EventOp, Trace, type TraceEvent } from '../../src/tables/trace';
 
 describe('the event trace', () => {
   it('records every event by default, in order; since(mark) gives those after the mark', () => {
@@ -21,5 +23,53 @@ describe('the event trace', () => {
     trace.count('invalidate-tlb', 2);
     expect(trace.counts).toMatchObject({ write: 512, 'invalidate-tlb': 2, clear: 0 });
     expect(trace.since(0)).toEqual([]);
+  });
+
+  const OPS: EventOp[] = [
+    'allocate',
+    'install',
+    'write',
+    'clear',
+    'invalidate-tlb',
+    'invalidate-walk',
+    'invalidate-all',
+    'free',
+  ];
+  const LEVELS: LevelName[] = ['PGD', 'P4D', 'PUD', 'PMD', 'PTE'];
+  const eventArb: fc.Arbitrary<TraceEvent> = fc.record(
+    {
+      op: fc.constantFrom(...OPS),
+      actor: fc.constantFrom('hot-remove', 'vmalloc', 'ptdump', 'boot'),
+      level: fc.constantFrom(...LEVELS),
+      va: fc.oneof(fc.constant(0), fc.nat({ max: 2 ** 53 - 1 })),
+      pfn: fc.nat({ max: 2 ** 40 }),
+      index: fc.nat({ max: 8191 }),
+      note: fc.constantFrom('table page', 'mapped pages', 'vmemmap backing (altmap)'),
+    },
+    { requiredKeys: ['op', 'actor'] },
+  );
+
+  it('gives back every event as recorded, with exactly its fields, from any mark, across its chunks', () => {
+    fc.assert(
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 200 }),
+        fc.oneof(fc.nat({ max: 300 }), fc.integer({ min: 2 ** 16 - 200, max: 2 ** 16 })),
+        fc.nat(),
+        (events, before, at) => {
+          const trace = new Trace();
+          const filler: TraceEvent = { op: 'write', actor: 'hot-add', level: 'PTE', index: 5, va: 4096, pfn: 7 };
+          for (let i = 0; i < before; i++) trace.record(filler);
+          for (const e of events) trace.record(e);
+          const mark = before + (at % events.length);
+          expect(trace.mark()).toBe(before + events.length);
+          expect(trace.since(mark)).toStrictEqual(events.slice(mark - before).map((e) => ({ ...e })));
+          const scanned: TraceEvent[] = [];
+          trace.scan(mark, (e) => scanned.push(e));
+          expect(scanned).toStrictEqual(trace.since(mark));
+          if (before > 0) expect(trace.since(before - 1)[0]).toStrictEqual(filler);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });
