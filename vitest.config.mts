@@ -12,5 +12,7 @@ export default defineConfig({
     // takes (0 turns off vitest's default limits of 5 s per test and 10 s per hook).
     testTimeout: 0,
     hookTimeout: 0,
+    // Transformed modules kept on disk (under node_modules) for the next run.
+    experimental: { fsModuleCache: true },
   },
 });
