@@ -229,13 +229,13 @@ export class PhysMem {
 
   /**
    * Zeroed descriptor storage for one table page, cut from slabs: one granule per table and no buffer
-   * of its own, so a million table pages cost their granules and little more. Slabs start at four
-   * granules and double up to 1 MiB, so a clone that writes a few tables zeroes little.
+   * of its own, so a million table pages cost their granules and little more. Slabs start at one
+   * granule and double up to 1 MiB, so a clone that writes a few tables zeroes little.
    */
   private freshTableWords(): Uint32Array {
     const bytes = this.geo.pageSize;
     if (!this.slab || this.slabUsed + bytes > this.slab.byteLength) {
-      this.slab = new ArrayBuffer(Math.min(2 * (this.slab?.byteLength ?? 2 * bytes), SLAB_BYTES));
+      this.slab = new ArrayBuffer(this.slab ? Math.min(2 * this.slab.byteLength, SLAB_BYTES) : bytes);
       this.slabUsed = 0;
     }
     const words = new Uint32Array(this.slab, this.slabUsed, bytes / 4);

@@ -75,7 +75,7 @@ describe('recording events or only counting them', () => {
           expect(snapshot(b)).toBe(snapshot(a));
           expect(b.pt.trace.counts).toEqual(a.pt.trace.counts);
           const recorded = new Map<string, number>();
-          for (const e of a.pt.trace.since(mark)) recorded.set(e.op, (recorded.get(e.op) ?? 0) + 1);
+          a.pt.trace.scan(mark, (e) => recorded.set(e.op, (recorded.get(e.op) ?? 0) + 1));
           for (const [kind, n] of Object.entries(a.pt.trace.counts)) {
             expect(recorded.get(kind) ?? 0, kind).toBe(n - (before[kind as keyof typeof before] ?? 0));
           }
