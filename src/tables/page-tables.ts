@@ -86,7 +86,7 @@ export class PageTables implements TableView {
     const desc = tableDesc(child * this.geo.pageSize, this.geo.pageShift);
     words[2 * index] = desc.lo;
     words[2 * index + 1] = desc.hi;
-    this.trace.record({ op: 'install', actor, level: this.levelName(depth), pfn: table, index, va });
+    this.trace.add('install', actor, this.levelName(depth), va, table, index);
   }
 
   /** Writes a leaf descriptor (set_pte, p*d_set_huge). */
@@ -99,7 +99,7 @@ export class PageTables implements TableView {
 
   /** The trace's record of a leaf written (by writeEntry, or by a hot loop on words it already owns). */
   recordWrite(table: number, depth: number, index: number, va: Kva, actor: string): void {
-    this.trace.record({ op: 'write', actor, level: this.levelName(depth), pfn: table, index, va });
+    this.trace.add('write', actor, this.levelName(depth), va, table, index);
   }
 
   /** p*d_clear / pte_clear. */
@@ -107,7 +107,7 @@ export class PageTables implements TableView {
     const words = this.mem.writableTable(table, actor);
     words[2 * index] = 0;
     words[2 * index + 1] = 0;
-    this.trace.record({ op: 'clear', actor, level: this.levelName(depth), pfn: table, index, va });
+    this.trace.add('clear', actor, this.levelName(depth), va, table, index);
   }
 
   /**
@@ -131,7 +131,7 @@ export class PageTables implements TableView {
   /** flush_tlb_kernel_range for one page: last-level invalidation (TLBI VAALE1IS). */
   invalidateLeaf(va: Kva, actor: string): void {
     this.tlb.invalidateLeaf(va);
-    this.trace.record({ op: 'invalidate-tlb', actor, va });
+    this.trace.add('invalidate-tlb', actor, undefined, va);
   }
 
   /** __flush_tlb_kernel_pgtable: invalidation of cached walks for an address (TLBI VAAE1IS). */

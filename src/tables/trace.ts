@@ -83,18 +83,23 @@ export class Trace {
   private readonly nameIds = new Map<string, number>();
 
   record(event: TraceEvent): void {
-    this.counts[event.op]++;
+    this.add(event.op, event.actor, event.level, event.va, event.pfn, event.index, event.note);
+  }
+
+  /** record(), field by field: what the hot loops call, with no event object to build. */
+  add(op: EventOp, actor: string, level?: LevelName, va?: Kva, pfn?: number, index?: number, note?: string): void {
+    this.counts[op]++;
     if (!this.recording) return;
     const { shorts, floats } = this.room();
     const at = this.length & (CHUNK_EVENTS - 1);
     const s = SHORTS * at;
-    shorts[s + OP] = this.nameId(event.op);
-    shorts[s + ACTOR] = this.nameId(event.actor);
-    shorts[s + LEVEL] = this.nameId(event.level);
-    shorts[s + NOTE] = this.nameId(event.note);
-    shorts[s + INDEX] = event.index ?? NO_INDEX;
-    floats[FLOATS * at + VA] = event.va ?? Number.NaN;
-    floats[FLOATS * at + PFN] = event.pfn ?? Number.NaN;
+    shorts[s + OP] = this.nameId(op);
+    shorts[s + ACTOR] = this.nameId(actor);
+    shorts[s + LEVEL] = this.nameId(level);
+    shorts[s + NOTE] = this.nameId(note);
+    shorts[s + INDEX] = index ?? NO_INDEX;
+    floats[FLOATS * at + VA] = va ?? Number.NaN;
+    floats[FLOATS * at + PFN] = pfn ?? Number.NaN;
     this.length++;
   }
 
