@@ -156,7 +156,9 @@ describe('treePicture: the VA axis zooms to the range, floor and ceiling as cont
     const shown = visibleText(v57);
     expect(shown).toContain('← floor 0xffff000000000000');
     expect(shown).toContain('ceiling 0xffff800000000000 →');
-    expect(v57.match(new RegExp(`<path [^>]*fill="${BOUNDS.fill}"/>`, 'g'))).toHaveLength(2);
+    // Two on the axis, one in the legend, which names it.
+    expect(v57.match(new RegExp(`<path [^>]*fill="${BOUNDS.fill}"/>`, 'g'))).toHaveLength(3);
+    expect(shown).toContain('floor or ceiling beyond the axis');
     expect(axis(v57).ticks).toEqual([]);
   });
 
@@ -165,6 +167,8 @@ describe('treePicture: the VA axis zooms to the range, floor and ceiling as cont
     expect(a.ticks).toEqual(a.range);
     expect(visibleText(range)).toMatch(/(^| )floor 0x[0-9a-f]{16} /);
     expect(visibleText(range)).not.toMatch(/[←→]/);
+    expect(range).not.toMatch(new RegExp(`<path [^>]*fill="${BOUNDS.fill}"/>`));
+    expect(visibleText(range)).not.toContain('beyond the axis');
   });
 
   it('prints the pages of the tables only in tooltips', () => {

@@ -8,8 +8,11 @@ interface Key {
   readonly label: string;
 }
 
-/** The keys of the tree picture: every status colour, the shared border, folded rows and the span bar. */
-function keys(rangeLabel: string, bounds: boolean): Key[] {
+/**
+ * The keys of the tree picture: every status colour, the shared border, folded rows, the ranges on the
+ * axis (with the arrow of a floor or ceiling beyond its ends, when there is one) and the span bar.
+ */
+function keys(rangeLabel: string, bounds: boolean, offScale: boolean): Key[] {
   const box = (fill: string, stroke: string, dash?: string, width = 1.4): string =>
     el('rect', { width: 22, height: 14, rx: 3, fill, stroke, 'stroke-width': width, 'stroke-dasharray': dash });
   return [
@@ -21,6 +24,14 @@ function keys(rangeLabel: string, bounds: boolean): Key[] {
           {
             swatch: el('rect', { y: 3, width: 22, height: 8, fill: BOUNDS.fill, 'fill-opacity': 0.6 }),
             label: BOUNDS.label,
+          },
+        ]
+      : []),
+    ...(offScale
+      ? [
+          {
+            swatch: el('path', { d: 'M20,7 L11,1 L11,13 Z', fill: BOUNDS.fill }),
+            label: 'floor or ceiling beyond the axis',
           },
         ]
       : []),
@@ -42,6 +53,7 @@ function strip(): string {
 export function legend(
   rangeLabel: string,
   bounds: boolean,
+  offScale: boolean,
   x: number,
   y: number,
   w: number,
@@ -49,7 +61,7 @@ export function legend(
   const out: string[] = [text(x, y + 11, 'Legend', { 'font-weight': 'bold', 'font-size': 12, fill: INK.text })];
   let cx = x + 56;
   let cy = y;
-  for (const k of keys(rangeLabel, bounds)) {
+  for (const k of keys(rangeLabel, bounds, offScale)) {
     const width = 30 + textWidth(k.label, 11.5) + 22;
     if (cx + width > x + w) {
       cx = x + 56;

@@ -9,7 +9,7 @@ import { el, svgDocument, text, textWidth } from './svg';
 import { BOX, drawItem, type Spans } from './tree-box';
 import { type Item, items, layoutTree } from './tree-layout';
 import { type Before, type PictureTable, pictureTables, type TableStatus } from './tree-tables';
-import { AXIS_HEIGHT, type Bounds, boundsKva, vaAxis } from './va-axis';
+import { AXIS_HEIGHT, type Bounds, boundsKva, boundsOffScale, vaAxis } from './va-axis';
 
 export interface TreePictureOptions {
   readonly title: string;
@@ -45,7 +45,14 @@ export function treePicture(before: Before | undefined, after: Kernel, options: 
   const axisY = rowY(geo.levels.length - 1) + BOX.h + 34;
   const label = options.rangeLabel ?? 'removed';
   const spans = spansOf(geo, options);
-  const key = legend(label, options.bounds !== undefined, 16, axisY + AXIS_HEIGHT + 8, width - 32);
+  const key = legend(
+    label,
+    options.bounds !== undefined,
+    boundsOffScale(geo, spans),
+    16,
+    axisY + AXIS_HEIGHT + 8,
+    width - 32,
+  );
   const body = [
     text(16, 30, options.title, { 'font-size': 18, 'font-weight': 'bold', fill: INK.text }),
     text(16, 52, subtitle(geo), { 'font-size': 12.5, fill: INK.muted }),

@@ -74,6 +74,12 @@ export function vaAxis(
   return el('g', {}, ...out);
 }
 
+/** Whether the axis draws the floor or the ceiling beyond one of its ends, as an arrow. */
+export function boundsOffScale(geo: Geometry, s: Spans): boolean {
+  const [lo, hi] = zoomWindow(geo, s.start, s.end);
+  return s.floor !== undefined && s.ceiling !== undefined && (s.floor < lo || s.ceiling > hi);
+}
+
 /** Where a bound is drawn on the axis, and whether it lies below (-1) or above (1) the axis's ends. */
 interface Mark {
   readonly x: number;
