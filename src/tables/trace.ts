@@ -152,7 +152,7 @@ export class Trace {
     let id = this.nameIds.get(name);
     if (id === undefined) {
       id = this.names.length;
-      if (id === NO_INDEX) throw new Error(`a trace holds at most ${NO_INDEX - 1} distinct names (was given ${name})`);
+      if (id > 0xffff) throw new Error(`a trace holds at most 65,535 distinct names in 16 bits (was given ${name})`);
       this.names.push(name);
       this.nameIds.set(name, id);
     }
