@@ -82,6 +82,8 @@ export class PhysMem {
   private ownedTables = new Set<number>();
   private ownedBlocks = new Set<MemBlock>();
   private ownedChunks = new Set<Uint8Array>();
+  /** Table storage this memory alone held for pages since handed out again, for the next tables. */
+  private spare: Uint32Array[] = [];
 
   constructor(readonly geo: Geometry) {
     this.liveTables = geo.levels.map(() => 0);
@@ -228,11 +230,14 @@ export class PhysMem {
   }
 
   /**
-   * Zeroed descriptor storage for one table page, cut from slabs: one granule per table and no buffer
-   * of its own, so a million table pages cost their granules and little more. Slabs start at one
-   * granule and double up to 1 MiB, so a clone that writes a few tables zeroes little.
+   * Zeroed descriptor storage for one table page: a spare one zeroed again, or cut from slabs (one
+   * granule per table and no buffer of its own, so a million table pages cost their granules and
+   * little more). Slabs start at one granule and double up to 1 MiB, so a clone that writes a few
+   * tables zeroes little.
    */
   private freshTableWords(): Uint32Array {
+    const spare = this.spare.pop();
+    if (spare) return spare.fill(0);
     const bytes = this.geo.pageSize;
     if (!this.slab || this.slabUsed + bytes > this.slab.byteLength) {
       this.slab = new ArrayBuffer(this.slab ? Math.min(2 * this.slab.byteLength, SLAB_BYTES) : bytes);
@@ -300,8 +305,10 @@ export class PhysMem {
     return this.depthOf.has(pfn);
   }
 
-  /** Drops the contents of a page handed out again for another use. */
+  /** Drops the contents of a page handed out again for another use (its own storage serves a later table). */
   forget(pfn: number): void {
+    const words = this.contents.get(pfn);
+    if (words && this.ownedTables.has(pfn)) this.spare.push(words);
     this.contents.delete(pfn);
     this.ownedTables.delete(pfn);
   }
