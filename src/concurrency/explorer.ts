@@ -1,4 +1,4 @@
-import { ModelError } from '../errors';
+import { ConfigError, ModelError } from '../errors';
 import type { Kernel } from '../mappings/kernel';
 import { tablesFingerprint } from '../mappings/snapshot';
 import type { Step } from '../tables/step';
@@ -50,72 +50,147 @@ interface Frame {
 }
 
 /**
+ * A subtree of the search: the actors chosen from the root down to its root (empty: the whole tree),
+ * and a depth at which to stop descending and hand each path that far to `onFrontier` instead.
+ */
+export interface Subtree {
+  readonly prefix: readonly number[];
+  readonly cut?: number;
+  /** Called with the actors chosen on each path that reaches the cut, in depth-first order. */
+  readonly onFrontier?: (prefix: number[]) => void;
+}
+
+/**
+ * A counterexample and its rank: the depth at which it was found — its length for a step's
+ * violation, one more for a check at the end (that needs the node after the last step).
+ */
+export interface Ranked {
+  readonly counterexample: Counterexample;
+  readonly rank: number;
+  /** Paths handed to `onFrontier` before it was found: where it lies in depth-first order. */
+  readonly frontierBefore: number;
+}
+
+/** What a search of a subtree found: the figures of an Exploration, final states as fingerprints. */
+export interface SubtreeResult {
+  readonly schedules: number;
+  readonly sleepBlocked: number;
+  readonly finals: Set<string>;
+  /** Steps of the schedules counted, replays from the root included. */
+  readonly stepsExecuted: number;
+  /** Steps of the paths handed to `onFrontier`, not counted in stepsExecuted. */
+  readonly frontierSteps: number;
+  readonly best?: Ranked;
+}
+
+/**
  * Runs every interleaving of the scenario's actors, up to equivalence: a depth-first search over
  * schedules with sleep sets (Godefroid), so two orders that differ only by swapping independent steps
  * (no common page or lock) are run once. Each schedule replays from a clone of the initial state; a
- * schedule stops at its first violation, and once one is found no schedule at least as long is
- * pursued, so the counterexample reported is a shortest one. Deterministic: actors are tried in order.
+ * schedule stops at its first violation, and once one is found no schedule that could only find one
+ * of the same rank or more is pursued, so the counterexample reported is the first of the lowest rank
+ * in depth-first order. Deterministic: actors are tried in order.
  */
 export function explore(scenario: Scenario): Exploration {
   const started = performance.now();
+  const r = searchSubtree(scenario, { prefix: [] });
+  return {
+    scenario: scenario.name,
+    schedules: r.schedules,
+    sleepBlocked: r.sleepBlocked,
+    finalStates: r.finals.size,
+    stepsExecuted: r.stepsExecuted,
+    millis: performance.now() - started,
+    counterexample: r.best?.counterexample,
+  };
+}
+
+/**
+ * The search of explore, over one subtree: the nodes on the prefix are rebuilt as the whole search
+ * builds them (the earlier siblings of each chosen actor count as tried, so the sleep sets below are
+ * those of the whole search) and never backtracked; the search ends when the subtree is exhausted.
+ */
+export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResult {
+  const { prefix, cut, onFrontier } = subtree;
   const frames: Frame[] = [];
   const finals = new Set<string>();
   let schedules = 0;
   let sleepBlocked = 0;
   let stepsExecuted = 0;
-  let best: Counterexample | undefined;
+  let frontierSteps = 0;
+  let frontier = 0;
+  let best: Ranked | undefined;
   for (;;) {
     const k = scenario.initial.clone();
     const runs = scenario.actors(k).map(start);
     const path: Step[] = [];
-    let outcome: 'complete' | 'blocked' | 'violation' | 'pruned' = 'complete';
+    let outcome: 'complete' | 'blocked' | 'violation' | 'pruned' | 'frontier' = 'complete';
     for (let d = 0; ; d++) {
-      if (best && d + 1 >= best.steps.length) {
+      if (best && d + 1 >= best.rank) {
         outcome = 'pruned';
+        break;
+      }
+      if (d === cut) {
+        outcome = 'frontier';
+        onFrontier?.(frames.map((f) => f.chosen));
+        frontier++;
         break;
       }
       let frame = frames[d];
       if (!frame) {
         const made = newFrame(k, runs, frames[d - 1], path[d - 1], scenario.preemptions);
-        if (made === 'end') break;
-        if (made === 'asleep') {
+        if (d < prefix.length) frame = pinned(made, prefix, d, scenario.preemptions);
+        else if (made === 'end') break;
+        else if (made === 'asleep') {
           outcome = 'blocked';
           break;
-        }
-        frame = made;
+        } else frame = made;
         frames.push(frame);
       }
       const run = runs[frame.chosen] as Running;
       const step = run.next as Step;
       path.push(step);
-      stepsExecuted++;
       const violation = perform(k, runs, run, step, scenario.detectors);
       if (violation) {
         outcome = 'violation';
-        best = { steps: [...path], violation };
+        best = { counterexample: { steps: [...path], violation }, rank: path.length, frontierBefore: frontier };
         break;
       }
     }
     if (outcome === 'complete') {
-      const atEnd = runs.flatMap((r) => r.actor.atEnd?.() ?? []).filter((v) => wanted(v, scenario.detectors));
-      if (atEnd.length > 0 && (!best || path.length + 1 < best.steps.length)) {
-        best = { steps: [...path], violation: atEnd[0] as Violation };
+      const atEnd = runs.flatMap((r) => r.actor.atEnd?.() ?? []).find((v) => wanted(v, scenario.detectors));
+      if (atEnd && (!best || path.length + 1 < best.rank)) {
+        best = {
+          counterexample: { steps: [...path], violation: atEnd },
+          rank: path.length + 1,
+          frontierBefore: frontier,
+        };
       }
       finals.add(tablesFingerprint(k));
     }
+    if (outcome === 'frontier') frontierSteps += path.length;
+    else stepsExecuted += path.length;
     if (outcome === 'blocked') sleepBlocked++;
-    else schedules++;
-    if (!backtrack(frames, scenario.preemptions)) break;
+    else if (outcome !== 'frontier') schedules++;
+    if (!backtrack(frames, prefix.length, scenario.preemptions)) break;
   }
-  return {
-    scenario: scenario.name,
-    schedules,
-    sleepBlocked,
-    finalStates: finals.size,
-    stepsExecuted,
-    millis: performance.now() - started,
-    counterexample: best,
-  };
+  return { schedules, sleepBlocked, finals, stepsExecuted, frontierSteps, best };
+}
+
+/** A node on a subtree's prefix: the actor the prefix chose, its earlier siblings tried already. */
+function pinned(made: Frame | 'end' | 'asleep', prefix: readonly number[], d: number, bound?: number): Frame {
+  const chosen = prefix[d] as number;
+  const tried = typeof made === 'string' ? [] : candidates(made, bound);
+  if (typeof made === 'string' || !tried.includes(chosen)) {
+    throw new ConfigError('a subtree starts on a path the search takes', {
+      depth: d,
+      actor: chosen,
+      prefix: prefix.join(','),
+    });
+  }
+  made.done.push(...tried.slice(0, tried.indexOf(chosen)));
+  made.chosen = chosen;
+  return made;
 }
 
 function wanted(v: Violation, detectors: readonly DetectorKind[] | undefined): boolean {
@@ -181,9 +256,9 @@ function candidates(frame: Frame, bound?: number): number[] {
   );
 }
 
-/** Moves the deepest node with an untried actor to that actor; false when the search is over. */
-function backtrack(frames: Frame[], bound?: number): boolean {
-  while (frames.length > 0) {
+/** Moves the deepest node below `floor` with an untried actor to that actor; false when the search is over. */
+function backtrack(frames: Frame[], floor: number, bound?: number): boolean {
+  while (frames.length > floor) {
     const top = frames[frames.length - 1] as Frame;
     top.done.push(top.chosen);
     const next = candidates(top, bound)[0];
