@@ -41,7 +41,10 @@ interface Frame {
   readonly enabled: number[];
   readonly sleep: Map<number, Step>;
   readonly steps: (Step | undefined)[];
+  /** Actors tried here already: the children searched, whose steps sleep in the later children. */
   readonly done: number[];
+  /** Actors whose subtrees were given to another search: not tried here, and not asleep below. */
+  readonly given: number[];
   chosen: number;
   /** Preemptions on the path to this node. */
   readonly preemptions: number;
@@ -50,25 +53,37 @@ interface Frame {
 }
 
 /**
- * A subtree of the search: the actors chosen from the root down to its root (empty: the whole tree),
- * and a depth at which to stop descending and hand each path that far to `onFrontier` instead.
+ * Splitting a search while it runs: asked between two schedules whether another search wants work,
+ * the search gives away the untried children of its shallowest node that has any, as the prefixes of
+ * their subtrees.
  */
+export interface Splitter {
+  readonly wanted: () => boolean;
+  readonly give: (prefixes: number[][]) => void;
+}
+
+/** A subtree of the search: the actors chosen from the root down to its root (empty: the whole tree). */
 export interface Subtree {
   readonly prefix: readonly number[];
-  readonly cut?: number;
-  /** Called with the actors chosen on each path that reaches the cut, in depth-first order. */
-  readonly onFrontier?: (prefix: number[]) => void;
+  readonly splitter?: Splitter;
 }
 
 /**
- * A counterexample and its rank: the depth at which it was found — its length for a step's
- * violation, one more for a check at the end (that needs the node after the last step).
+ * A counterexample, its rank — the depth at which it was found: its length for a step's violation, one
+ * more for a check at the end (that needs the node after the last step) — and the actors chosen on its
+ * path, which order counterexamples of one rank as the depth-first search meets them.
  */
 export interface Ranked {
   readonly counterexample: Counterexample;
   readonly rank: number;
-  /** Paths handed to `onFrontier` before it was found: where it lies in depth-first order. */
-  readonly frontierBefore: number;
+  readonly choices: readonly number[];
+}
+
+/** Whether a counterexample comes before another: lower rank, then first in depth-first order (actors in order). */
+export function before(a: Ranked, b: Ranked): boolean {
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  const at = a.choices.findIndex((c, i) => c !== b.choices[i]);
+  return at >= 0 && (a.choices[at] as number) < (b.choices[at] ?? Number.POSITIVE_INFINITY);
 }
 
 /** What a search of a subtree found: the figures of an Exploration, final states as fingerprints. */
@@ -78,8 +93,6 @@ export interface SubtreeResult {
   readonly finals: Set<string>;
   /** Steps of the schedules counted, replays from the root included. */
   readonly stepsExecuted: number;
-  /** Steps of the paths handed to `onFrontier`, not counted in stepsExecuted. */
-  readonly frontierSteps: number;
   readonly best?: Ranked;
 }
 
@@ -109,31 +122,28 @@ export function explore(scenario: Scenario): Exploration {
  * The search of explore, over one subtree: the nodes on the prefix are rebuilt as the whole search
  * builds them (the earlier siblings of each chosen actor count as tried, so the sleep sets below are
  * those of the whole search) and never backtracked; the search ends when the subtree is exhausted.
+ * Subtrees given away through the splitter are not searched here.
  */
 export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResult {
-  const { prefix, cut, onFrontier } = subtree;
+  const { prefix, splitter } = subtree;
   const frames: Frame[] = [];
   const finals = new Set<string>();
   let schedules = 0;
   let sleepBlocked = 0;
   let stepsExecuted = 0;
-  let frontierSteps = 0;
-  let frontier = 0;
   let best: Ranked | undefined;
+  const found = (steps: Step[], violation: Violation, rank: number) => {
+    const choices = frames.slice(0, steps.length).map((f) => f.chosen);
+    best = { counterexample: { steps, violation }, rank, choices };
+  };
   for (;;) {
     const k = scenario.initial.clone();
     const runs = scenario.actors(k).map(start);
     const path: Step[] = [];
-    let outcome: 'complete' | 'blocked' | 'violation' | 'pruned' | 'frontier' = 'complete';
+    let outcome: 'complete' | 'blocked' | 'violation' | 'pruned' = 'complete';
     for (let d = 0; ; d++) {
       if (best && d + 1 >= best.rank) {
         outcome = 'pruned';
-        break;
-      }
-      if (d === cut) {
-        outcome = 'frontier';
-        onFrontier?.(frames.map((f) => f.chosen));
-        frontier++;
         break;
       }
       let frame = frames[d];
@@ -153,28 +163,39 @@ export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResu
       const violation = perform(k, runs, run, step, scenario.detectors);
       if (violation) {
         outcome = 'violation';
-        best = { counterexample: { steps: [...path], violation }, rank: path.length, frontierBefore: frontier };
+        found([...path], violation, path.length);
         break;
       }
     }
     if (outcome === 'complete') {
       const atEnd = runs.flatMap((r) => r.actor.atEnd?.() ?? []).find((v) => wanted(v, scenario.detectors));
-      if (atEnd && (!best || path.length + 1 < best.rank)) {
-        best = {
-          counterexample: { steps: [...path], violation: atEnd },
-          rank: path.length + 1,
-          frontierBefore: frontier,
-        };
-      }
+      if (atEnd && (!best || path.length + 1 < best.rank)) found([...path], atEnd, path.length + 1);
       finals.add(tablesFingerprint(k));
     }
-    if (outcome === 'frontier') frontierSteps += path.length;
-    else stepsExecuted += path.length;
+    stepsExecuted += path.length;
     if (outcome === 'blocked') sleepBlocked++;
-    else if (outcome !== 'frontier') schedules++;
+    else schedules++;
     if (!backtrack(frames, prefix.length, scenario.preemptions)) break;
+    if (splitter?.wanted()) split(frames, prefix.length, splitter, scenario.preemptions);
   }
-  return { schedules, sleepBlocked, finals, stepsExecuted, frontierSteps, best };
+  return { schedules, sleepBlocked, finals, stepsExecuted, best };
+}
+
+/**
+ * Gives away the untried children of the shallowest node below `floor` that has any. They stay out of
+ * its `done` list: the child being searched there was entered before them, and its sleep set must not
+ * change.
+ */
+function split(frames: Frame[], floor: number, splitter: Splitter, bound?: number): void {
+  for (let d = floor; d < frames.length; d++) {
+    const frame = frames[d] as Frame;
+    const untried = candidates(frame, bound).filter((i) => i !== frame.chosen);
+    if (untried.length === 0) continue;
+    frame.given.push(...untried);
+    const path = frames.slice(0, d).map((f) => f.chosen);
+    splitter.give(untried.map((i) => [...path, i]));
+    return;
+  }
 }
 
 /** A node on a subtree's prefix: the actor the prefix chose, its earlier siblings tried already. */
@@ -220,7 +241,7 @@ function newFrame(
     }
   }
   const preemptions = parent ? parent.preemptions + (preempts(parent, parent.chosen) ? 1 : 0) : 0;
-  const frame: Frame = { enabled, sleep, steps, done: [], chosen: -1, preemptions, last };
+  const frame: Frame = { enabled, sleep, steps, done: [], given: [], chosen: -1, preemptions, last };
   const first = candidates(frame, bound)[0];
   if (first === undefined) return 'asleep';
   frame.chosen = first;
@@ -246,12 +267,13 @@ function preempts(frame: Frame, i: number): boolean {
   return previous >= 0 && previous !== i && frame.enabled.includes(previous);
 }
 
-/** Actors that may be tried at a node: enabled, not asleep, not done, within the preemption bound. */
+/** Actors that may be tried at a node: enabled, not asleep, not done or given away, within the preemption bound. */
 function candidates(frame: Frame, bound?: number): number[] {
   return frame.enabled.filter(
     (i) =>
       !frame.sleep.has(i) &&
       !frame.done.includes(i) &&
+      !frame.given.includes(i) &&
       (bound === undefined || frame.preemptions + (preempts(frame, i) ? 1 : 0) <= bound),
   );
 }
