@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Exploration, explore, type Scenario, searchSubtree } from '../../src/concurrency/explorer';
+import { INJECTED_BUGS, neighbourRace } from '../../src/concurrency/injected';
+import { exploreInParts } from '../../src/concurrency/shard';
+import { buildScenario, type ScenarioSpec } from '../../src/concurrency/spec';
+import { exploreWithWorkers } from '../../src/concurrency/workers';
+import { ConfigError } from '../../src/errors';
+import type { FreeingPolicy } from '../../src/hotplug/policy';
+import { tiny } from './tiny';
+
+/** Everything an exploration reports but its time. */
+const figures = (e: Exploration) => ({
+  schedules: e.schedules,
+  sleepBlocked: e.sleepBlocked,
+  finalStates: e.finalStates,
+  stepsExecuted: e.stepsExecuted,
+  counterexample: e.counterexample,
+});
+
+/** A `wanted` that answers the given answers in turn, over and over. */
+const answering = (answers: readonly boolean[]) => {
+  let n = 0;
+  return () => answers[n++ % answers.length] as boolean;
+};
+const answers = fc.array(fc.boolean(), { minLength: 1, maxLength: 30 });
+
+// Built once: exploring clones the initial state, so a scenario can be searched any number of times.
+const QUIET: [string, Scenario][] = [
+  ['v5.7 against the W+X check and a CPU (64K/42)', tiny('v5.7', ['ptdump_check_wx', 'cpu'])],
+  [
+    'v5.7, vmalloc on the shared table (16K/48)',
+    buildScenario({ race: 'vmalloc', machine: '16K/48', policy: 'v5.7', state: 'real' }),
+  ],
+  ['v5.7, a warm CPU (4K/48)', buildScenario({ race: 'cpu', machine: '4K/48', policy: 'v5.7', state: 'real' })],
+];
+const FAULTY: [string, Scenario][] = [
+  [
+    'empty-only: freed while vmalloc holds it',
+    buildScenario({ race: 'vmalloc', machine: '4K/48', policy: 'empty-only', state: 'constructed' }),
+  ],
+  [
+    'v5.7: the W+X check reads a freed table',
+    buildScenario({ race: 'check-wx', machine: '4K/48', policy: 'v5.7', state: 'real' }),
+  ],
+  [
+    'no all-none scan: a lost mapping seen at the end',
+    neighbourRace('4K/48', INJECTED_BUGS['no-scan'] as FreeingPolicy),
+  ],
+  ['x86 with the W+X check and a CPU', tiny('x86', ['ptdump_check_wx', 'cpu'])],
+];
+const single = new Map([...QUIET, ...FAULTY].map(([name, s]) => [name, explore(s)]));
+
+describe('the search divided while it runs', () => {
+  it.each(QUIET)('without a violation, reports exactly what the whole search does: %s', (name, scenario) => {
+    expect(exploreInParts(scenario, () => true).subtrees).toBeGreaterThan(2);
+    fc.assert(
+      fc.property(answers, (a) => {
+        expect(figures(exploreInParts(scenario, answering(a)))).toEqual(figures(single.get(name) as Exploration));
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it.each(FAULTY)('with a violation, reports the counterexample of the whole search: %s', (name, scenario) => {
+    const expected = single.get(name)?.counterexample;
+    expect(expected).toBeDefined();
+    expect(exploreInParts(scenario, () => true).subtrees).toBeGreaterThan(2);
+    fc.assert(
+      fc.property(answers, (a) => {
+        expect(exploreInParts(scenario, answering(a)).counterexample).toEqual(expected);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('refuses a subtree off the search’s paths', () => {
+    expect(() => searchSubtree(QUIET[0]?.[1] as Scenario, { prefix: [7] })).toThrow(ConfigError);
+  });
+});
+
+describe('exploreWithWorkers', () => {
+  const quiet: ScenarioSpec = { race: 'vmalloc', machine: '16K/48', policy: 'v5.7', state: 'real' };
+  const faulty: ScenarioSpec = { race: 'vmalloc', machine: '4K/48', policy: 'empty-only', state: 'constructed' };
+
+  it('builds the scenario in two worker threads and finds what one thread finds', async () => {
+    const [a, b] = await Promise.all([exploreWithWorkers(quiet, 2), exploreWithWorkers(faulty, 2)]);
+    // A worker not yet busy counts as idle: the first gives work away at its first chance.
+    expect([a.subtrees, b.subtrees].every((n) => n > 1)).toBe(true);
+    expect(figures(a)).toEqual(figures(explore(buildScenario(quiet))));
+    expect(b.counterexample).toEqual(explore(buildScenario(faulty)).counterexample);
+  });
+
+  it('refuses a number of workers that is not a positive whole number', async () => {
+    await expect(exploreWithWorkers(quiet, 0)).rejects.toThrow(ConfigError);
+  });
+});
