@@ -1,13 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { searchSubtree } from './explorer';
-import { buildScenario, type ScenarioSpec } from './spec';
-import type { WorkerMessage } from './workers';
+import { type Scenario, searchSubtree } from './explorer';
+import { buildScenario } from './spec';
+import type { WorkerMessage, WorkerTask } from './workers';
 
-// A worker thread of exploreWithWorkers: builds the scenario from its description, searches each
-// subtree it is sent, and gives work away while the flag in shared memory says a worker is idle.
-const { spec, wanted } = workerData as { spec: ScenarioSpec; wanted: SharedArrayBuffer };
-const flag = new Int32Array(wanted);
-const scenario = buildScenario(spec);
+// A worker thread of ExplorationPool: builds the scenario of each description it is sent (once per
+// exploration), searches the subtree, and gives work away while the flag in shared memory says a
+// worker is idle.
+const flag = new Int32Array((workerData as { wanted: SharedArrayBuffer }).wanted);
 const post = (m: WorkerMessage) => parentPort?.postMessage(m);
 const splitter = {
   wanted: () => Atomics.load(flag, 0) === 1,
@@ -16,4 +15,9 @@ const splitter = {
     post({ give: prefixes });
   },
 };
-parentPort?.on('message', (prefix: number[]) => post({ result: searchSubtree(scenario, { prefix, splitter }) }));
+let built: { key: string; scenario: Scenario } | undefined;
+parentPort?.on('message', (task: WorkerTask) => {
+  const key = JSON.stringify(task.spec);
+  if (built?.key !== key) built = { key, scenario: buildScenario(task.spec) };
+  post({ result: searchSubtree(built.scenario, { prefix: task.prefix, splitter }) });
+});

@@ -29,54 +29,84 @@ function workerSource(): string {
   ].join('\n');
 }
 
-/**
- * explore() of a described scenario in worker threads. Each worker builds the scenario from the
- * description; the first searches the whole tree, and while a worker is idle with nothing queued the
- * busy ones are asked (through a flag in shared memory, read between two schedules) to give away the
- * untried children of their shallowest node that has any. The results are merged as mergeSubtrees does.
- */
-export async function exploreWithWorkers(spec: ScenarioSpec, workers: number): Promise<ShardedExploration> {
-  if (!Number.isInteger(workers) || workers < 1) {
-    throw new ConfigError('an exploration runs in a whole number of workers, at least one', { workers });
-  }
-  const started = performance.now();
-  const scenario = buildScenario(spec);
-  const parts = await searchInWorkers(spec, workers);
-  return mergeSubtrees(scenario, parts, performance.now() - started, workers);
+/** What a worker is sent: a subtree of the scenario a spec describes. */
+export interface WorkerTask {
+  readonly spec: ScenarioSpec;
+  readonly prefix: readonly number[];
 }
 
 /** What a worker posts: subtrees it gives away, or what it found in the subtree it was sent. */
 export type WorkerMessage = { readonly give: number[][] } | { readonly result: SubtreeResult };
 
-function searchInWorkers(spec: ScenarioSpec, count: number): Promise<SubtreeResult[]> {
-  const wanted = new SharedArrayBuffer(4);
-  const flag = new Int32Array(wanted);
-  const pool = Array.from(
-    { length: count },
-    () => new Worker(workerSource(), { eval: true, workerData: { spec, wanted }, execArgv: [] }),
-  );
-  const queue: (readonly number[])[] = [[]];
-  const idle = [...pool];
-  const parts: SubtreeResult[] = [];
-  return new Promise((resolve, reject) => {
-    const stop = () => Promise.all(pool.map((w) => w.terminate()));
-    const dispatch = () => {
-      while (idle.length > 0 && queue.length > 0) idle.pop()?.postMessage(queue.shift());
-      const busy = pool.length - idle.length;
-      Atomics.store(flag, 0, idle.length > 0 && busy > 0 ? 1 : 0);
-      if (busy === 0) stop().then(() => resolve(parts), reject);
-    };
-    for (const w of pool) {
-      w.on('message', (m: WorkerMessage) => {
-        if ('give' in m) queue.push(...m.give);
-        else {
-          parts.push(m.result);
-          idle.push(w);
-        }
-        dispatch();
-      });
-      w.on('error', (error) => stop().then(() => reject(error), reject));
+/**
+ * Worker threads that run explore() of described scenarios, one exploration at a time, started once
+ * (and warmed up once) for all of them. Each worker builds the scenario from its description; the
+ * first searches the whole tree, and while a worker is idle with nothing queued the busy ones are
+ * asked (through a flag in shared memory, read between two schedules) to give away the untried
+ * children of their shallowest node that has any. The results are merged as mergeSubtrees does.
+ */
+export class ExplorationPool {
+  private readonly wanted = new SharedArrayBuffer(4);
+  private readonly workers: Worker[];
+
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new ConfigError('an exploration runs in a whole number of workers, at least one', { workers: size });
     }
-    dispatch();
-  });
+    const source = workerSource();
+    this.workers = Array.from(
+      { length: size },
+      () => new Worker(source, { eval: true, workerData: { wanted: this.wanted }, execArgv: [] }),
+    );
+  }
+
+  async explore(spec: ScenarioSpec): Promise<ShardedExploration> {
+    const started = performance.now();
+    const scenario = buildScenario(spec);
+    const parts = await this.search(spec);
+    return mergeSubtrees(scenario, parts, performance.now() - started, this.size);
+  }
+
+  close(): Promise<void> {
+    return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
+  }
+
+  private search(spec: ScenarioSpec): Promise<SubtreeResult[]> {
+    const flag = new Int32Array(this.wanted);
+    const pool = this.workers;
+    const queue: (readonly number[])[] = [[]];
+    const idle = [...pool];
+    const parts: SubtreeResult[] = [];
+    return new Promise((resolve, reject) => {
+      const listeners = pool.map((w) => {
+        const message = (m: WorkerMessage) => {
+          if ('give' in m) queue.push(...m.give);
+          else {
+            parts.push(m.result);
+            idle.push(w);
+          }
+          dispatch();
+        };
+        const error = (e: Error) => {
+          detach();
+          reject(e);
+        };
+        w.on('message', message).on('error', error);
+        return { w, message, error };
+      });
+      const detach = () => {
+        for (const { w, message, error } of listeners) w.off('message', message).off('error', error);
+      };
+      const dispatch = () => {
+        while (idle.length > 0 && queue.length > 0) idle.pop()?.postMessage({ spec, prefix: queue.shift() });
+        const busy = pool.length - idle.length;
+        Atomics.store(flag, 0, idle.length > 0 && busy > 0 ? 1 : 0);
+        if (busy === 0) {
+          detach();
+          resolve(parts);
+        }
+      };
+      dispatch();
+    });
+  }
 }

@@ -4,7 +4,7 @@ import { type Exploration, explore, type Scenario, searchSubtree } from '../../s
 import { INJECTED_BUGS, neighbourRace } from '../../src/concurrency/injected';
 import { exploreInParts } from '../../src/concurrency/shard';
 import { buildScenario, type ScenarioSpec } from '../../src/concurrency/spec';
-import { exploreWithWorkers } from '../../src/concurrency/workers';
+import { ExplorationPool } from '../../src/concurrency/workers';
 import { ConfigError } from '../../src/errors';
 import type { FreeingPolicy } from '../../src/hotplug/policy';
 import { tiny } from './tiny';
@@ -79,19 +79,25 @@ describe('the search divided while it runs', () => {
   });
 });
 
-describe('exploreWithWorkers', () => {
+describe('ExplorationPool', () => {
   const quiet: ScenarioSpec = { race: 'vmalloc', machine: '16K/48', policy: 'v5.7', state: 'real' };
   const faulty: ScenarioSpec = { race: 'vmalloc', machine: '4K/48', policy: 'empty-only', state: 'constructed' };
 
-  it('builds the scenario in two worker threads and finds what one thread finds', async () => {
-    const [a, b] = await Promise.all([exploreWithWorkers(quiet, 2), exploreWithWorkers(faulty, 2)]);
-    // A worker not yet busy counts as idle: the first gives work away at its first chance.
-    expect([a.subtrees, b.subtrees].every((n) => n > 1)).toBe(true);
-    expect(figures(a)).toEqual(figures(explore(buildScenario(quiet))));
-    expect(b.counterexample).toEqual(explore(buildScenario(faulty)).counterexample);
+  it('builds each scenario in two worker threads and finds what one thread finds', async () => {
+    const pool = new ExplorationPool(2);
+    try {
+      const a = await pool.explore(quiet);
+      const b = await pool.explore(faulty);
+      // A worker not yet busy counts as idle: the first gives work away at its first chance.
+      expect([a.subtrees, b.subtrees].every((n) => n > 1)).toBe(true);
+      expect(figures(a)).toEqual(figures(explore(buildScenario(quiet))));
+      expect(b.counterexample).toEqual(explore(buildScenario(faulty)).counterexample);
+    } finally {
+      await pool.close();
+    }
   });
 
-  it('refuses a number of workers that is not a positive whole number', async () => {
-    await expect(exploreWithWorkers(quiet, 0)).rejects.toThrow(ConfigError);
+  it('refuses a number of workers that is not a positive whole number', () => {
+    expect(() => new ExplorationPool(0)).toThrow(ConfigError);
   });
 });
