@@ -53,19 +53,23 @@ interface Frame {
 }
 
 /**
- * Splitting a search while it runs: asked between two schedules whether another search wants work,
- * the search gives away the untried children of its shallowest node that has any, as the prefixes of
- * their subtrees.
+ * The other searches of the same tree, beside this one. Asked between two schedules whether one of
+ * them wants work, the search gives away the untried children of its shallowest node that has any, as
+ * the prefixes of their subtrees. They share the lowest rank of a counterexample found: a search
+ * pursues no path that could only find one of a higher rank (an equal rank may still come first).
  */
-export interface Splitter {
+export interface Partners {
   readonly wanted: () => boolean;
   readonly give: (prefixes: number[][]) => void;
+  /** The lowest rank any search has found, or Infinity. */
+  readonly lowest: () => number;
+  readonly found: (rank: number) => void;
 }
 
 /** A subtree of the search: the actors chosen from the root down to its root (empty: the whole tree). */
 export interface Subtree {
   readonly prefix: readonly number[];
-  readonly splitter?: Splitter;
+  readonly partners?: Partners;
 }
 
 /**
@@ -122,10 +126,10 @@ export function explore(scenario: Scenario): Exploration {
  * The search of explore, over one subtree: the nodes on the prefix are rebuilt as the whole search
  * builds them (the earlier siblings of each chosen actor count as tried, so the sleep sets below are
  * those of the whole search) and never backtracked; the search ends when the subtree is exhausted.
- * Subtrees given away through the splitter are not searched here.
+ * Subtrees given to partners are not searched here.
  */
 export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResult {
-  const { prefix, splitter } = subtree;
+  const { prefix, partners } = subtree;
   const frames: Frame[] = [];
   const finals = new Set<string>();
   let schedules = 0;
@@ -135,6 +139,7 @@ export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResu
   const found = (steps: Step[], violation: Violation, rank: number) => {
     const choices = frames.slice(0, steps.length).map((f) => f.chosen);
     best = { counterexample: { steps, violation }, rank, choices };
+    partners?.found(rank);
   };
   for (;;) {
     const k = scenario.initial.clone();
@@ -142,7 +147,7 @@ export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResu
     const path: Step[] = [];
     let outcome: 'complete' | 'blocked' | 'violation' | 'pruned' = 'complete';
     for (let d = 0; ; d++) {
-      if (best && d + 1 >= best.rank) {
+      if ((best && d + 1 >= best.rank) || (partners && d + 1 > partners.lowest())) {
         outcome = 'pruned';
         break;
       }
@@ -176,7 +181,7 @@ export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResu
     if (outcome === 'blocked') sleepBlocked++;
     else schedules++;
     if (!backtrack(frames, prefix.length, scenario.preemptions)) break;
-    if (splitter?.wanted()) split(frames, prefix.length, splitter, scenario.preemptions);
+    if (partners?.wanted()) split(frames, prefix.length, partners, scenario.preemptions);
   }
   return { schedules, sleepBlocked, finals, stepsExecuted, best };
 }
@@ -186,14 +191,14 @@ export function searchSubtree(scenario: Scenario, subtree: Subtree): SubtreeResu
  * its `done` list: the child being searched there was entered before them, and its sleep set must not
  * change.
  */
-function split(frames: Frame[], floor: number, splitter: Splitter, bound?: number): void {
+function split(frames: Frame[], floor: number, partners: Partners, bound?: number): void {
   for (let d = floor; d < frames.length; d++) {
     const frame = frames[d] as Frame;
     const untried = candidates(frame, bound).filter((i) => i !== frame.chosen);
     if (untried.length === 0) continue;
     frame.given.push(...untried);
     const path = frames.slice(0, d).map((f) => f.chosen);
-    splitter.give(untried.map((i) => [...path, i]));
+    partners.give(untried.map((i) => [...path, i]));
     return;
   }
 }

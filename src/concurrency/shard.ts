@@ -1,4 +1,12 @@
-import { before, type Exploration, type Ranked, type Scenario, type SubtreeResult, searchSubtree } from './explorer';
+import {
+  before,
+  type Exploration,
+  type Partners,
+  type Ranked,
+  type Scenario,
+  type SubtreeResult,
+  searchSubtree,
+} from './explorer';
 
 /** An exploration done in parts, with how it was divided. */
 export interface ShardedExploration extends Exploration {
@@ -13,8 +21,8 @@ export interface ShardedExploration extends Exploration {
  * The exploration the whole search reports, from the searches of subtrees that together make up the
  * tree (in any order): counts and steps add up, final states are the union of fingerprints, and the
  * counterexample is the lowest-ranked, ties going to the first in depth-first order — the one the whole
- * search keeps. Where a counterexample exists the counts may exceed the whole search's: a subtree does
- * not know of one found in another, so it prunes less.
+ * search keeps. Where a counterexample exists the counts may differ from the whole search's: a subtree
+ * knows only the lowest rank found so far, not where, so it prunes less or later.
  */
 export function mergeSubtrees(
   scenario: Scenario,
@@ -41,17 +49,34 @@ export function mergeSubtrees(
   };
 }
 
+/** How exploreInParts divides the work: when a search gives some away, and which subtree given is searched next. */
+export interface Division {
+  readonly wanted: () => boolean;
+  /** The index, among the `queued` subtrees waiting, of the one to search next. */
+  readonly next: (queued: number) => number;
+}
+
 /**
- * explore() in parts, one after another in this thread: a search gives away work whenever `wanted`
- * says so, and the subtrees given are searched in turn — the division the worker threads make, decided
- * here by the caller.
+ * explore() in parts, one after another in this thread: a search gives away work when the division
+ * wants it, the subtrees given are searched in the order it picks, and each knows the lowest rank found
+ * before it — what the worker threads do, with the timing decided by the caller.
  */
-export function exploreInParts(scenario: Scenario, wanted: () => boolean): ShardedExploration {
+export function exploreInParts(scenario: Scenario, division: Division): ShardedExploration {
   const started = performance.now();
   const queue: (readonly number[])[] = [[]];
   const parts: SubtreeResult[] = [];
-  const splitter = { wanted, give: (prefixes: number[][]) => queue.push(...prefixes) };
-  for (let prefix = queue.shift(); prefix; prefix = queue.shift())
-    parts.push(searchSubtree(scenario, { prefix, splitter }));
+  let lowest = Number.POSITIVE_INFINITY;
+  const partners: Partners = {
+    wanted: division.wanted,
+    give: (prefixes) => queue.push(...prefixes),
+    lowest: () => lowest,
+    found: (rank) => {
+      lowest = Math.min(lowest, rank);
+    },
+  };
+  while (queue.length > 0) {
+    const [prefix] = queue.splice(division.next(queue.length) % queue.length, 1);
+    parts.push(searchSubtree(scenario, { prefix: prefix ?? [], partners }));
+  }
   return mergeSubtrees(scenario, parts, performance.now() - started, 1);
 }

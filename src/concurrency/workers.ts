@@ -29,6 +29,10 @@ function workerSource(): string {
   ].join('\n');
 }
 
+/** The words of the memory the workers share: whether one is idle, and the lowest rank found. */
+export const WANTED = 0;
+export const LOWEST = 1;
+
 /** What a worker is sent: a subtree of the scenario a spec describes. */
 export interface WorkerTask {
   readonly spec: ScenarioSpec;
@@ -43,10 +47,11 @@ export type WorkerMessage = { readonly give: number[][] } | { readonly result: S
  * (and warmed up once) for all of them. Each worker builds the scenario from its description; the
  * first searches the whole tree, and while a worker is idle with nothing queued the busy ones are
  * asked (through a flag in shared memory, read between two schedules) to give away the untried
- * children of their shallowest node that has any. The results are merged as mergeSubtrees does.
+ * children of their shallowest node that has any; the lowest rank of a counterexample found is shared
+ * there too. The results are merged as mergeSubtrees does.
  */
 export class ExplorationPool {
-  private readonly wanted = new SharedArrayBuffer(4);
+  private readonly shared = new SharedArrayBuffer(8);
   private readonly workers: Worker[];
 
   constructor(readonly size: number) {
@@ -56,7 +61,7 @@ export class ExplorationPool {
     const source = workerSource();
     this.workers = Array.from(
       { length: size },
-      () => new Worker(source, { eval: true, workerData: { wanted: this.wanted }, execArgv: [] }),
+      () => new Worker(source, { eval: true, workerData: { shared: this.shared }, execArgv: [] }),
     );
   }
 
@@ -72,7 +77,8 @@ export class ExplorationPool {
   }
 
   private search(spec: ScenarioSpec): Promise<SubtreeResult[]> {
-    const flag = new Int32Array(this.wanted);
+    const shared = new Int32Array(this.shared);
+    Atomics.store(shared, LOWEST, 2 ** 31 - 1);
     const pool = this.workers;
     const queue: (readonly number[])[] = [[]];
     const idle = [...pool];
@@ -100,7 +106,7 @@ export class ExplorationPool {
       const dispatch = () => {
         while (idle.length > 0 && queue.length > 0) idle.pop()?.postMessage({ spec, prefix: queue.shift() });
         const busy = pool.length - idle.length;
-        Atomics.store(flag, 0, idle.length > 0 && busy > 0 ? 1 : 0);
+        Atomics.store(shared, WANTED, idle.length > 0 && busy > 0 ? 1 : 0);
         if (busy === 0) {
           detach();
           resolve(parts);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Exploration, explore, type Scenario, searchSubtree } from '../../src/concurrency/explorer';
 import { INJECTED_BUGS, neighbourRace } from '../../src/concurrency/injected';
-import { exploreInParts } from '../../src/concurrency/shard';
+import { type Division, exploreInParts } from '../../src/concurrency/shard';
 import { buildScenario, type ScenarioSpec } from '../../src/concurrency/spec';
 import { ExplorationPool } from '../../src/concurrency/workers';
 import { ConfigError } from '../../src/errors';
@@ -18,12 +18,18 @@ const figures = (e: Exploration) => ({
   counterexample: e.counterexample,
 });
 
-/** A `wanted` that answers the given answers in turn, over and over. */
-const answering = (answers: readonly boolean[]) => {
-  let n = 0;
-  return () => answers[n++ % answers.length] as boolean;
+/** A division that answers the given answers and picks in turn, over and over. */
+const dividing = ([answers, picks]: [readonly boolean[], readonly number[]]): Division => {
+  let a = 0;
+  let p = 0;
+  return { wanted: () => answers[a++ % answers.length] as boolean, next: () => picks[p++ % picks.length] as number };
 };
-const answers = fc.array(fc.boolean(), { minLength: 1, maxLength: 30 });
+const divisions = fc.tuple(
+  fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }),
+  fc.array(fc.nat(), { minLength: 1, maxLength: 30 }),
+);
+/** Always give work away; search the subtrees given in the order given. */
+const eager: Division = { wanted: () => true, next: () => 0 };
 
 // Built once: exploring clones the initial state, so a scenario can be searched any number of times.
 const QUIET: [string, Scenario][] = [
@@ -53,10 +59,10 @@ const single = new Map([...QUIET, ...FAULTY].map(([name, s]) => [name, explore(s
 
 describe('the search divided while it runs', () => {
   it.each(QUIET)('without a violation, reports exactly what the whole search does: %s', (name, scenario) => {
-    expect(exploreInParts(scenario, () => true).subtrees).toBeGreaterThan(2);
+    expect(exploreInParts(scenario, eager).subtrees).toBeGreaterThan(2);
     fc.assert(
-      fc.property(answers, (a) => {
-        expect(figures(exploreInParts(scenario, answering(a)))).toEqual(figures(single.get(name) as Exploration));
+      fc.property(divisions, (d) => {
+        expect(figures(exploreInParts(scenario, dividing(d)))).toEqual(figures(single.get(name) as Exploration));
       }),
       { numRuns: 10 },
     );
@@ -65,14 +71,28 @@ describe('the search divided while it runs', () => {
   it.each(FAULTY)('with a violation, reports the counterexample of the whole search: %s', (name, scenario) => {
     const expected = single.get(name)?.counterexample;
     expect(expected).toBeDefined();
-    expect(exploreInParts(scenario, () => true).subtrees).toBeGreaterThan(2);
+    expect(exploreInParts(scenario, eager).subtrees).toBeGreaterThan(2);
     fc.assert(
-      fc.property(answers, (a) => {
-        expect(exploreInParts(scenario, answering(a)).counterexample).toEqual(expected);
+      fc.property(divisions, (d) => {
+        expect(exploreInParts(scenario, dividing(d)).counterexample).toEqual(expected);
       }),
       { numRuns: 10 },
     );
   });
+
+  it.each(FAULTY)(
+    'pursues a rank found elsewhere (its own may come first), and nothing above it: %s',
+    (_, scenario) => {
+      const whole = searchSubtree(scenario, { prefix: [] }).best;
+      const told = (lowest: number) =>
+        searchSubtree(scenario, {
+          prefix: [],
+          partners: { wanted: () => false, give: () => undefined, lowest: () => lowest, found: () => undefined },
+        }).best;
+      expect(told(whole?.rank ?? 0)).toEqual(whole);
+      expect(told((whole?.rank ?? 0) - 1)).toBeUndefined();
+    },
+  );
 
   it('refuses a subtree off the search’s paths', () => {
     expect(() => searchSubtree(QUIET[0]?.[1] as Scenario, { prefix: [7] })).toThrow(ConfigError);
