@@ -53,6 +53,7 @@ export type WorkerMessage = { readonly give: number[][] } | { readonly result: S
 export class ExplorationPool {
   private readonly shared = new SharedArrayBuffer(8);
   private readonly workers: Worker[];
+  private running = false;
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) {
@@ -66,10 +67,16 @@ export class ExplorationPool {
   }
 
   async explore(spec: ScenarioSpec): Promise<ShardedExploration> {
+    if (this.running) throw new ConfigError('a pool of workers runs one exploration at a time', { workers: this.size });
     const started = performance.now();
     const scenario = buildScenario(spec);
-    const parts = await this.search(spec);
-    return mergeSubtrees(scenario, parts, performance.now() - started, this.size);
+    this.running = true;
+    try {
+      const parts = await this.search(spec);
+      return mergeSubtrees(scenario, parts, performance.now() - started, this.size);
+    } finally {
+      this.running = false;
+    }
   }
 
   close(): Promise<void> {

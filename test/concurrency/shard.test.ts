@@ -103,10 +103,12 @@ describe('ExplorationPool', () => {
   const quiet: ScenarioSpec = { race: 'vmalloc', machine: '16K/48', policy: 'v5.7', state: 'real' };
   const faulty: ScenarioSpec = { race: 'vmalloc', machine: '4K/48', policy: 'empty-only', state: 'constructed' };
 
-  it('builds each scenario in two worker threads and finds what one thread finds', async () => {
+  it('builds each scenario in two worker threads, one exploration at a time, and finds what one thread finds', async () => {
     const pool = new ExplorationPool(2);
     try {
-      const a = await pool.explore(quiet);
+      const first = pool.explore(quiet);
+      await expect(pool.explore(faulty)).rejects.toThrow(ConfigError);
+      const a = await first;
       const b = await pool.explore(faulty);
       // A worker not yet busy counts as idle: the first gives work away at its first chance.
       expect([a.subtrees, b.subtrees].every((n) => n > 1)).toBe(true);
