@@ -33,7 +33,7 @@ export interface Exploration {
   /** Steps executed in all, replays included. */
   readonly stepsExecuted: number;
   readonly millis: number;
-  /** The shortest counterexample found, if any. */
+  /** A shortest counterexample (a check at the end counts one more step), the first in depth-first order. */
   readonly counterexample?: Counterexample;
 }
 
