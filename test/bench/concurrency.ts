@@ -13,8 +13,10 @@ import { ExplorationPool } from '../../src/concurrency/workers';
  * space, and ptdump walks the section's vmemmap. Two walkers: the debugfs ptdump holding
  * mem_hotplug_lock, explored without bound, and the W+X check walking without it. The W+X check's reads
  * interleave with every clear of the tables it walks, and its space is too large to explore whole in a
- * benchmark (4K/48, constructed state: 574 535 schedules + 1 295 161 cut short, 108 M steps, 456 s in two
- * workers on a machine whose load was 7, measured once): it is explored within PREEMPTIONS preemptions.
+ * benchmark (4K/48, constructed state, measured once: the freed-while-held of 58 steps, after 574 535
+ * schedules + 1 295 161 cut short and 108 M steps, 456 s in two workers on a machine whose load was 7 —
+ * an earlier division, whose workers did not share the rank found, so they pruned less): it is explored
+ * within PREEMPTIONS preemptions.
  *
  * Each exploration runs twice: in this thread (explore) and in WORKERS worker threads (ExplorationPool,
  * started once for all: a busy worker gives subtrees to an idle one). `sameAsSingle` says whether both
