@@ -15,8 +15,8 @@ import { ExplorationPool } from '../../src/concurrency/workers';
  * interleave with every clear of the tables it walks, and its space is too large to explore whole in a
  * benchmark (4K/48, constructed state, measured once: the freed-while-held of 58 steps, after 574 535
  * schedules + 1 295 161 cut short and 108 M steps, 456 s in two workers on a machine whose load was 7 —
- * an earlier division, whose workers did not share the rank found, so they pruned less): it is explored
- * within PREEMPTIONS preemptions.
+ * an earlier division, whose workers did not share the rank found, so they pruned less; 64K/42, real
+ * state: not finished in 20 minutes in two workers, load 8): it is explored within PREEMPTIONS preemptions.
  *
  * Each exploration runs twice: in this thread (explore) and in WORKERS worker threads (ExplorationPool,
  * started once for all: a busy worker gives subtrees to an idle one). `sameAsSingle` says whether both
