@@ -16,22 +16,30 @@ export type RaceState = 'real' | 'constructed';
 const GiB = 2 ** 30;
 
 /**
- * The state a race starts from, with one hot-added section whose vmemmap has been torn down (with the
- * v5.7 policy) except for its first leaf, which the explored hot-remove then removes:
+ * The state a race starts from: one section hot-added, its struct pages at `vmemmap`.
  * - `real`: the v5.7 boot state (1 GiB of boot memory); the section is the first whose vmemmap leaves
  *   live in a table of their own, not one shared with boot memory's struct pages.
  * - `constructed`: a bare kernel (nothing of boot mapped) whose first DRAM section, at PHYS_OFFSET, is
  *   hot-pluggable: its vmemmap starts at VMEMMAP_START, in the table vmalloc shares where it shares one,
  *   and no boot structure pins that table.
  */
-export function raceState(machine: Machine, state: RaceState): { k: Kernel; leaf: [Kva, Kva] } {
+export function hotAddedState(machine: Machine, state: RaceState): { k: Kernel; vmemmap: [Kva, Kva] } {
   const k =
     state === 'real'
       ? new Kernel({ ...machineOptions(machine), bootSize: GiB, rodataFull: false })
       : constructedKernel(machine);
   const section = state === 'real' ? firstSectionWithOwnLeafTable(k) : GiB;
   archAddMemory(k, section, GiB);
-  const [vs, ve] = gibVmemmap(k, section);
+  return { k, vmemmap: gibVmemmap(k, section) };
+}
+
+/**
+ * The state of hotAddedState with the section's vmemmap torn down (with the v5.7 policy) except for its
+ * first leaf, which the explored hot-remove then removes.
+ */
+export function raceState(machine: Machine, state: RaceState): { k: Kernel; leaf: [Kva, Kva] } {
+  const { k, vmemmap } = hotAddedState(machine, state);
+  const [vs, ve] = vmemmap;
   const leafEnd = vs + vmemmapLeafLevel(k).entrySize;
   runToEnd(vmemmapFree(k, leafEnd, ve, { policy: 'v5.7', actor: 'setup' }));
   return { k, leaf: [vs, leafEnd] };
@@ -120,6 +128,35 @@ export function staleWalkRace(machine: Machine, policy: FreeingPolicy | string, 
     actors: (c) => [
       hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy }),
       cpuAccessActor(c, leaf[0]),
+    ],
+  };
+}
+
+/**
+ * hot-remove ‖ vmalloc ‖ a ptdump walker, each running its whole program: vmemmap_free of one whole
+ * section's struct pages (the section of hotAddedState; pass 1 over every leaf, then pass 2), vmalloc of
+ * one page at the top of the vmalloc space, and the walker over the section's vmemmap. The caller is
+ * vmemmap_free and not the linear map's __remove_pgd_mapping: one section's struct pages are 8 PMD blocks
+ * on 4K and 16 pages on 64K, where a page-mapped 1 GiB of linear map is 2^18 PTEs on 4K (2^14 on 64K),
+ * each cleared and flushed on its own — a single schedule of that length is already longer than the
+ * whole search here.
+ */
+export function sectionRace(
+  machine: Machine,
+  policy: FreeingPolicy | string,
+  walker: PtdumpWalker,
+  state: RaceState,
+): Scenario {
+  const { k, vmemmap } = hotAddedState(machine, state);
+  const [vs, ve] = vmemmap;
+  const how = walker === 'ptdump' ? 'holding' : 'without';
+  return {
+    name: `vmemmap_free of a section ‖ vmalloc ‖ ${walker} ${how} mem_hotplug_lock on ${k.geo.name} (${state} state)`,
+    initial: k,
+    actors: (c) => [
+      hotRemoveActor(c, { caller: 'vmemmap_free', start: vs, end: ve, policy }),
+      vmallocActor(c, vmallocTop(c), c.geo.pageSize),
+      ptdumpActor(c, vs, ve, walker),
     ],
   };
 }

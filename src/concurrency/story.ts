@@ -168,13 +168,15 @@ function held(program: readonly Step[], done: number): LockUse[] {
 /**
  * Every interleaving of fixed programs that the locks allow, counted without running any (naive
  * enumeration, no reduction): a lock step waits while another actor holds that lock in a conflicting
- * mode, and a state where no one can move ends its schedule, as in the explorer. Valid when each
- * actor's steps do not depend on the others' (true of the scenarios it is used on).
+ * mode, and a state where no one can move ends its schedule, as in the explorer. With a bound, only the
+ * interleavings with at most that many preemptions (switching away from the actor that ran last while
+ * it could still move), as the explorer bounds them. Valid when each actor's steps do not depend on the
+ * others' (true of the scenarios it is used on).
  */
-export function naiveSchedules(programs: readonly (readonly Step[])[]): bigint {
+export function naiveSchedules(programs: readonly (readonly Step[])[], bound?: number): bigint {
   const memo = new Map<string, bigint>();
-  const count = (at: number[]): bigint => {
-    const key = at.join(',');
+  const count = (at: number[], last: number, preemptions: number): bigint => {
+    const key = `${at.join(',')}/${last}/${preemptions}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
     const movers = at.flatMap((pos, i) => {
@@ -187,9 +189,26 @@ export function naiveSchedules(programs: readonly (readonly Step[])[]): bigint {
       return blocked ? [] : [i];
     });
     const total =
-      movers.length === 0 ? 1n : movers.reduce((sum, i) => sum + count(at.map((p, j) => (j === i ? p + 1 : p))), 0n);
+      movers.length === 0
+        ? 1n
+        : movers.reduce((sum, i) => {
+            const used = preemptions + (i !== last && movers.includes(last) ? 1 : 0);
+            if (bound !== undefined && used > bound) return sum;
+            return (
+              sum +
+              count(
+                at.map((p, j) => (j === i ? p + 1 : p)),
+                i,
+                used,
+              )
+            );
+          }, 0n);
     memo.set(key, total);
     return total;
   };
-  return count(programs.map(() => 0));
+  return count(
+    programs.map(() => 0),
+    -1,
+    0,
+  );
 }

@@ -1,84 +1,136 @@
-import { hotRemoveActor, ptdumpActor, vmallocActor } from '../../src/concurrency/actors';
-import { explore, type Scenario } from '../../src/concurrency/explorer';
-import { raceState, vmallocTop } from '../../src/concurrency/scenarios';
+import { loadavg } from 'node:os';
+import { type Exploration, explore } from '../../src/concurrency/explorer';
+import type { RaceState } from '../../src/concurrency/scenarios';
+import { buildScenario, type ScenarioSpec } from '../../src/concurrency/spec';
 import { multinomial, naiveSchedules, soloPrograms } from '../../src/concurrency/story';
+import { ExplorationPool } from '../../src/concurrency/workers';
 
 /*
- * Benchmark: the exhaustive exploration of hot-remove ‖ vmalloc ‖ ptdump, eight steps each, policy v5.7.
- * 64K/42 (two levels) in the constructed state is where each program fits in eight steps without
- * cutting it short: hot-remove is vmemmap_free of the 64K page of struct pages at VMEMMAP_START (lock,
- * two reads, clear, TLBI, free, the pass-2 read of the PGD entry, unlock; its PTE table starts below
- * VMEMMAP_START and is kept); vmalloc maps one page at the top of the vmalloc space (allocate, read the
- * PGD entry, allocate a PTE table, lock, re-check, install, unlock, write the PTE); ptdump walks the
- * removed struct pages' PTEs. Two variants: the debugfs ptdump holding mem_hotplug_lock and the W+X check
- * walking without it, as both did in v5.7 (nothing it reads is freed here, so the search is exhaustive there too).
+ * Benchmark: the exploration of hot-remove ‖ vmalloc ‖ ptdump with each actor's whole program, policy
+ * v5.7, on 4K/48 and 64K/42, in the constructed and the real state (scenarios.ts, hotAddedState):
+ * hot-remove is vmemmap_free of one whole section's struct pages (1 GiB in v5.7: 8 PMD blocks on 4K, 16
+ * pages on 64K; both passes, under mem_hotplug_lock), vmalloc maps one page at the top of the vmalloc
+ * space, and ptdump walks the section's vmemmap. Two walkers: the debugfs ptdump holding
+ * mem_hotplug_lock, explored without bound, and the W+X check walking without it. The W+X check's reads
+ * interleave with every clear of the tables it walks, and its space is too large to explore whole in a
+ * benchmark (4K/48, constructed state, measured once: the freed-while-held of 58 steps, after 574 535
+ * schedules + 1 295 161 cut short and 108 M steps, 456 s in two workers on a machine whose load was 7 —
+ * an earlier division, whose workers did not share the rank found, so they pruned less; 64K/42, real
+ * state: not finished in 20 minutes in two workers, load 8): it is explored within PREEMPTIONS preemptions.
  *
- * Naive enumeration of the same space: every order of the three programs that the locks allow,
- * counted from each program run alone (naiveSchedules; no actor's steps depend on another's here),
- * and the unconstrained multinomial (24)! / (8!)³. Reduction = naive / runs, where runs counts the
- * schedules run to the end and those cut short by sleep sets. Goals: under 10 s, reduction ≥ 10.
+ * Each exploration runs twice: in this thread (explore) and in WORKERS worker threads (ExplorationPool,
+ * started once for all: a busy worker gives subtrees to an idle one). `sameAsSingle` says whether both
+ * found the same: every count without a violation, the counterexample with one (with one, the workers
+ * prune less — a worker does not know what another found — so their counts are higher). CPU time is the
+ * process's, all threads: `coresUsedSharded` below WORKERS means the workers did not get the cores (the
+ * load average before and after is reported). Naive enumeration of the same space: every order of the
+ * three programs that the locks allow (naiveSchedules, from each program run alone; within the bound for
+ * the bounded walker) and the unconstrained multinomial (Σn)! / Π(nᵢ!). Reduction = naive / runs, runs
+ * being the schedules run to the end or cut short by sleep sets. Figures only; nothing is asserted.
  */
 
-const CONFIG = '64K/42';
-const STEPS = 8;
-const GOAL_MILLIS = 10_000;
-const GOAL_REDUCTION = 10;
+const CONFIGS = ['4K/48', '64K/42'] as const;
+const STATES: readonly RaceState[] = ['constructed', 'real'];
+const PREEMPTIONS = 3;
+const WORKERS = 2;
 
-function scenario(ptdumpLocked: boolean): Scenario {
-  const { k, leaf } = raceState(CONFIG, 'constructed');
-  const page = k.geo.pageSize;
-  // ptdump's own steps: the lock and its release, the PGD entry, then one PTE per page.
-  const pages = ptdumpLocked ? STEPS - 3 : STEPS - 1;
-  return {
-    name: `hot-remove ‖ vmalloc ‖ ${ptdumpLocked ? 'ptdump holding' : 'ptdump_check_wx without'} mem_hotplug_lock on ${CONFIG}`,
-    initial: k,
-    actors: (c) => [
-      hotRemoveActor(c, { caller: 'vmemmap_free', start: leaf[0], end: leaf[1], policy: 'v5.7' }),
-      vmallocActor(c, vmallocTop(c), page),
-      ptdumpActor(c, leaf[0], leaf[0] + pages * page, ptdumpLocked ? 'ptdump' : 'ptdump_check_wx'),
-    ],
-  };
+/** What the two explorations must agree on: every count without a violation, the counterexample with one. */
+function agreed(e: Exploration): unknown {
+  const c = e.counterexample;
+  return c ? c : [e.schedules, e.sleepBlocked, e.finalStates, e.stepsExecuted];
 }
 
-function measure(ptdumpLocked: boolean) {
-  const s = scenario(ptdumpLocked);
-  const programs = soloPrograms(s);
+async function measure(spec: ScenarioSpec, pool: ExplorationPool) {
+  const scenario = buildScenario(spec);
+  const programs = soloPrograms(scenario);
   const steps = programs.map((p) => p.length);
-  if (steps.some((n) => n > STEPS)) throw new Error(`a program is longer than ${STEPS} steps: ${steps.join(', ')}`);
   const naive = naiveSchedules(programs);
-  const e = explore(s);
-  const runs = e.schedules + e.sleepBlocked;
+  const naiveBounded = spec.preemptions === undefined ? naive : naiveSchedules(programs, spec.preemptions);
+  const cpuStart = process.cpuUsage();
+  const single = explore(scenario);
+  const cpuMiddle = process.cpuUsage();
+  const sharded = await pool.explore(spec);
+  const cpuSingle = cpuMillis(process.cpuUsage(cpuStart)) - cpuMillis(process.cpuUsage(cpuMiddle));
+  const cpuSharded = cpuMillis(process.cpuUsage(cpuMiddle));
+  const runs = single.schedules + single.sleepBlocked;
+  const c = single.counterexample;
   return {
-    scenario: s.name,
+    scenario: scenario.name,
+    preemptionBound: spec.preemptions ?? null,
     stepsPerActor: steps,
-    millis: Math.round(e.millis),
-    schedules: e.schedules,
-    cutShortBySleepSets: e.sleepBlocked,
-    stepsExecuted: e.stepsExecuted,
-    violation: e.counterexample?.violation.kind ?? null,
+    schedules: single.schedules,
+    cutShortBySleepSets: single.sleepBlocked,
+    finalStates: single.finalStates,
+    stepsExecuted: single.stepsExecuted,
+    violation: c ? `${c.violation.kind} after ${c.steps.length} steps` : null,
     naiveSchedules: Number(naive),
+    naiveWithinBound: Number(naiveBounded),
     multinomial: Number(multinomial(steps)),
-    reduction: Math.round(Number(naive) / runs),
+    reduction: Number(naiveBounded) / runs,
+    workers: sharded.workers,
+    subtrees: sharded.subtrees,
+    largestSubtreeShare: sharded.largestSubtreeSteps / sharded.stepsExecuted,
+    shardedStepsExecuted: sharded.stepsExecuted,
+    shardedSchedules: sharded.schedules,
+    shardedCutShort: sharded.sleepBlocked,
+    sameAsSingle: JSON.stringify(agreed(single)) === JSON.stringify(agreed(sharded)),
+    millisSingle: Math.round(single.millis),
+    millisSharded: Math.round(sharded.millis),
+    speedUp: single.millis / sharded.millis,
+    cpuMillisSingle: Math.round(cpuSingle),
+    cpuMillisSharded: Math.round(cpuSharded),
+    coresUsedSharded: cpuSharded / sharded.millis,
   };
 }
 
-export function concurrencyBench(): object {
-  const variants = [measure(true), measure(false)];
-  for (const v of variants) {
-    console.log(
-      `${v.scenario}: ${v.schedules} schedules + ${v.cutShortBySleepSets} cut short in ${v.millis} ms; ` +
-        `naive ${v.naiveSchedules} (multinomial ${v.multinomial}); ${v.reduction}× fewer`,
-    );
+/** CPU time of the whole process, every thread: what the workers got of the machine's cores. */
+const cpuMillis = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+
+const round = (x: number, digits = 2): number => Number(x.toPrecision(digits + 1));
+
+export async function concurrencyBench(): Promise<object> {
+  const loadBefore = loadavg()[0] as number;
+  const variants: Awaited<ReturnType<typeof measure>>[] = [];
+  const pool = new ExplorationPool(WORKERS);
+  for (const machine of CONFIGS) {
+    for (const state of STATES) {
+      for (const spec of [
+        { machine, state, policy: 'v5.7', section: 'ptdump' },
+        { machine, state, policy: 'v5.7', section: 'ptdump_check_wx', preemptions: PREEMPTIONS },
+      ] as const) {
+        const v = await measure(spec, pool);
+        console.log(
+          `${v.scenario}${v.preemptionBound === null ? '' : `, at most ${v.preemptionBound} preemptions`}: ` +
+            `steps ${v.stepsPerActor.join('+')}; ${v.schedules} schedules + ${v.cutShortBySleepSets} cut short, ` +
+            `${v.finalStates} final state(s), ${v.stepsExecuted} steps, ${v.violation ?? 'no violation'}; ` +
+            `naive ${v.naiveWithinBound.toPrecision(3)} (all orders ${v.naiveSchedules.toPrecision(3)}), ` +
+            `${v.reduction.toPrecision(3)}× fewer; ${v.millisSingle} ms in one thread, ${v.millisSharded} ms in ` +
+            `${v.workers} workers (${v.subtrees} subtrees), ×${v.speedUp.toFixed(2)}, ` +
+            `${v.coresUsedSharded.toFixed(2)} cores used` +
+            `${v.sameAsSingle ? '' : ' — SHARDED DIFFERS'}`,
+        );
+        variants.push({
+          ...v,
+          reduction: round(v.reduction),
+          largestSubtreeShare: round(v.largestSubtreeShare),
+          speedUp: round(v.speedUp),
+          coresUsedSharded: round(v.coresUsedSharded),
+        });
+      }
+    }
   }
-  const millis = variants.reduce((sum, v) => sum + v.millis, 0);
-  const reduction = Math.min(...variants.map((v) => v.reduction));
+  await pool.close();
+  const sum = (f: (v: (typeof variants)[number]) => number) => variants.reduce((n, v) => n + f(v), 0);
   return {
-    config: CONFIG,
     policy: 'v5.7',
+    workers: WORKERS,
+    preemptionBoundWithoutLock: PREEMPTIONS,
+    loadAverageBefore: round(loadBefore),
+    loadAverageAfter: round(loadavg()[0] as number),
     variants,
-    millis,
-    goalMillis: GOAL_MILLIS,
-    goalReduction: GOAL_REDUCTION,
-    goalsMet: millis < GOAL_MILLIS && reduction >= GOAL_REDUCTION,
+    millisSingle: sum((v) => v.millisSingle),
+    millisSharded: sum((v) => v.millisSharded),
+    speedUp: round(sum((v) => v.millisSingle) / sum((v) => v.millisSharded)),
+    allSameAsSingle: variants.every((v) => v.sameAsSingle),
   };
 }

@@ -19,7 +19,8 @@ const canMove = (k: Kernel, r: Running): boolean =>
 
 /**
  * Every interleaving, no reduction: each schedule is a list of choices replayed from a clone of the
- * initial state; the next schedule bumps the deepest choice that has an untried alternative.
+ * initial state; the next schedule bumps the deepest choice that has an untried alternative. The
+ * scenario's preemption bound, if any, drops the choices that would exceed it.
  */
 export function naiveExplore(scenario: Scenario): NaiveResult {
   const result: NaiveResult = { schedules: 0, violations: [], finals: new Set() };
@@ -30,12 +31,20 @@ export function naiveExplore(scenario: Scenario): NaiveResult {
     const runs = scenario.actors(k).map(start);
     let violation: Violation | undefined;
     let depth = 0;
+    let last = -1;
+    let preemptions = 0;
     for (; !violation; depth++) {
-      const options = runs.flatMap((r, i) => (canMove(k, r) ? [i] : []));
+      const movers = runs.flatMap((r, i) => (canMove(k, r) ? [i] : []));
+      const preempts = (i: number) => i !== last && movers.includes(last);
+      const bound = scenario.preemptions ?? Number.POSITIVE_INFINITY;
+      const options = movers.filter((i) => preemptions + (preempts(i) ? 1 : 0) <= bound);
       if (options.length === 0) break;
       choices[depth] ??= { options, at: 0 };
       const choice = choices[depth] as { options: number[]; at: number };
-      const run = runs[choice.options[choice.at] as number] as Running;
+      const chosen = choice.options[choice.at] as number;
+      if (preempts(chosen)) preemptions++;
+      last = chosen;
+      const run = runs[chosen] as Running;
       violation = run.next && perform(k, runs, run, run.next, scenario.detectors);
     }
     violation ??= runs.flatMap((r) => r.actor.atEnd?.() ?? []).find(wanted);

@@ -27,6 +27,19 @@ describe('naiveSchedules', () => {
     }
   });
 
+  it('counts what the naive search runs within a preemption bound', () => {
+    for (const scenario of [
+      tiny('v5.7', ['ptdump_check_wx', 'cpu']),
+      ptdumpRace('64K/42', 'v5.7', 'ptdump', 'constructed'),
+    ]) {
+      const programs = soloPrograms(scenario);
+      const counts = [0, 1, 2, 3].map((preemptions) => naiveSchedules(programs, preemptions));
+      expect(counts).toEqual(
+        [0, 1, 2, 3].map((preemptions) => BigInt(naiveExplore({ ...scenario, preemptions }).schedules)),
+      );
+    }
+  });
+
   it('is the multinomial of the step counts when no lock orders the actors', () => {
     const programs = soloPrograms(tiny('v5.7', ['ptdump_check_wx', 'cpu']));
     expect(programs.map((p) => p.length)).toEqual([8, 2, 1]);
