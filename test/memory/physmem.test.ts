@@ -230,10 +230,8 @@ describe('present blocks and the pages in them', () => {
           );
         }
       }
-      for (const at of reads) {
-        const pfn = origin + at;
-        expect([mem.state(pfn), mem.owner(pfn)], `page ${at}`).toEqual(known.get(pfn) ?? [undefined, undefined]);
-      }
+      const read = (at: number) => [at, mem.state(origin + at), mem.owner(origin + at)];
+      expect(reads.map(read)).toEqual(reads.map((at) => [at, ...(known.get(origin + at) ?? [undefined, undefined])]));
     });
   });
 
