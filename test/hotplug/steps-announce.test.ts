@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kvaHex, physHex } from '../../src/arch/address';
 import { archAddMemory } from '../../src/hotplug/add';
-import { archRemoveMemorySteps } from '../../src/hotplug/remove';
+import { archRemoveMemorySteps, type RemovalReport } from '../../src/hotplug/remove';
 import { vmemmapLeafLevel } from '../../src/mappings/vmemmap';
 import type { Step } from '../../src/tables/step';
 import type { TraceEvent } from '../../src/tables/trace';
@@ -65,6 +65,9 @@ describe('a step-wise teardown announces each operation before it happens', () =
         expect(step.pages).toHaveLength(1);
         const level = tableLevel.get(step.pages[0] as number);
         expect(level && step.text.includes(level) ? 'ok' : wrong('not a table of its level')).toBe('ok');
+        // The all-none scan names the table's page.
+        const page = physHex((step.pages[0] as number) * k.geo.pageSize);
+        if (step.text.includes(' table at ') && !step.text.endsWith(` table at ${page}`)) throw wrong('another page');
         read.add(step.pages[0] as number);
         readSinceLeaf.add(step.pages[0] as number);
         continue;
@@ -84,6 +87,10 @@ describe('a step-wise teardown announces each operation before it happens', () =
       } else if (event.op === 'free') {
         const table = event.note === 'table page';
         const what = table ? `${tableLevel.get(event.pfn as number)} table` : leaf;
+        // A table is freed only after pass 2 (or x86's one pass) read it: the all-none scan.
+        if (table && !readSinceLeaf.has(event.pfn as number)) throw wrong('a table freed without being scanned');
+        // Pages a leaf mapped go back to the page allocator here (no altmap).
+        expect(event.note).toBe(table ? 'table page' : 'mapped pages');
         expect([step.pages, step.text]).toEqual([
           [event.pfn],
           `cpu0 frees the ${what} at ${physHex((event.pfn as number) * k.geo.pageSize)}`,
@@ -95,5 +102,14 @@ describe('a step-wise teardown announces each operation before it happens', () =
       }
     }
     expect([...kinds].sort()).toEqual(['clear', 'free', 'invalidate', 'read']);
+    // arm64 never flushes the whole TLB in hot-remove; x86 does, after each PTE table's leaves and at the end.
+    const flushes = announced.filter((a) => a.events[0]?.op === 'invalidate-all').length;
+    expect(flushes > 0).toBe(policy === 'x86');
+    // Each table is decided once per call, and no table the hot-add allocated draws the reserved-page WARN.
+    for (const part of (next.value as RemovalReport).parts) {
+      const pfns = part.decisions.map((d) => d.pfn);
+      expect(new Set(pfns).size).toBe(pfns.length);
+      expect(part.decisions.filter((d) => d.warning)).toEqual([]);
+    }
   });
 });
