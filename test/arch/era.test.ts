@@ -165,6 +165,16 @@ describe('every era and configuration', () => {
     ]);
   });
 
+  it('6.12: the FDT window is FIX_FDT slots of the fixmap, FIX_FDT = FIX_FDT_END + DIV_ROUND_UP(MAX_FDT_SIZE, PAGE_SIZE) + 1', () => {
+    // enum fixed_addresses: FIX_HOLE = 0, FIX_FDT_END = 1; MAX_FDT_SIZE = SZ_2M; slot n lies n pages below FIXADDR_TOP.
+    const FIX_FDT_END = 1;
+    const MAX_FDT_SIZE = 2 ** 21;
+    for (const pageSize of [2 ** 12, 2 ** 14, 2 ** 16]) {
+      const FIX_FDT = FIX_FDT_END + Math.ceil(MAX_FDT_SIZE / pageSize) + 1;
+      expect(ERAS['v6.12'].fdtWindow(pageSize)).toBe(FIX_FDT * pageSize);
+    }
+  });
+
   it('TEXT_OFFSET: the image is 512K above KIMAGE_VADDR in v5.7 and at it later', () => {
     const offsets = ERA_NAMES.map((era) => {
       const k = new Kernel({ config: '4K/48', era, bare: true });

@@ -7,7 +7,7 @@ import { sharedTopEntry } from '../../src/arch/sharing';
 import { HotplugError, KernelWarning } from '../../src/errors';
 import { archAddMemory } from '../../src/hotplug/add';
 import { brokenInvariants } from '../../src/hotplug/invariants';
-import { POLICIES } from '../../src/hotplug/policy';
+import { POLICIES, policyNamed } from '../../src/hotplug/policy';
 import {
   archRemoveMemory,
   type RemovalReport,
@@ -310,12 +310,20 @@ describe('what each policy keeps', () => {
     expect(report.parts[0]?.decisions.at(-1)).toMatchObject({ level: 'PUD', reason: 'entries left', live: 1 });
   });
 
+  it('without the all-none scan (the concurrency issue’s injected no-scan bug) that table is freed, live entry and all', () => {
+    const { k, pa } = withSection('4K/48');
+    const report = archRemoveMemory(k, pa, GiB, { policy: { ...policyNamed('v5.7'), name: 'no-scan', scan: false } });
+    expect(report.parts[0]?.decisions.at(-1)).toMatchObject({ level: 'PUD', freed: true, reason: 'freed' });
+  });
+
   it('a boot (memblock) table that empty-only finds empty is freed after free_hotplug_page_range’s WARN', () => {
     const k = new Kernel({ config: '4K/48', bootSize: GiB, rodataFull: false, vmallocAreas: [] });
     const pud = walk(k.pt, k.linearVa(k.physOffset)).steps[1];
     if (!pud) throw new Error('no PUD table');
     const report = runToEnd(removePgdMapping(k, k.pt.pgd, k.linearVa(k.physOffset), GiB, { policy: 'empty-only' }));
-    expect(report.decisions.map((d) => [d.level, d.freed, d.warning])).toEqual([['PUD', true, 'reserved (boot)']]);
+    expect(report.decisions.map((d) => [d.level, d.freed, d.reason, d.warning])).toEqual([
+      ['PUD', true, 'freed', 'reserved (boot)'],
+    ]);
     expect(k.mem.state(pud.table)).toBe(PageState.Poisoned);
     expect(k.alloc.available(0)).toBeGreaterThan(0);
     expect(brokenInvariants(k)).toEqual([]);

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { geometry } from '../../src/arch/geometry';
-import { Owner, PageState } from '../../src/memory/page';
+import { Owner, PageState, POISON_WORD } from '../../src/memory/page';
 import { PhysMem } from '../../src/memory/physmem';
 import { property } from '../support/property';
 
@@ -50,4 +50,48 @@ describe('page states of cloned memory (copy on write)', () => {
       });
     },
   );
+});
+
+describe('what a write copies, and when', () => {
+  it('a table page is copied once, on the first write after a clone; until then both share it, frozen', () => {
+    const mem = new PhysMem(geo);
+    mem.addBlock('boot', BASE, 2 ** 29);
+    mem.setPages(FIRST_PFN, 1, PageState.InUse, Owner.PageTable);
+    const made = mem.makeTable(FIRST_PFN, 1);
+    // Its own table: written where it lies, never frozen.
+    expect(mem.writableTable(FIRST_PFN, 'test')).toBe(made);
+    expect(mem.frozenTable(FIRST_PFN)).toBeUndefined();
+    const copy = mem.clone();
+    // Shared by both: frozen on both sides, the same array.
+    expect([mem.frozenTable(FIRST_PFN), copy.frozenTable(FIRST_PFN)]).toEqual([made, made]);
+    expect(copy.frozenTable(FIRST_PFN)).toBe(made);
+    const written = copy.writableTable(FIRST_PFN, 'test');
+    expect(written).not.toBe(made);
+    // The copy's own now: a second write goes to the same copy, and it is no longer frozen.
+    expect(copy.writableTable(FIRST_PFN, 'test')).toBe(written);
+    expect(copy.frozenTable(FIRST_PFN)).toBeUndefined();
+    expect(mem.frozenTable(FIRST_PFN)).toBe(made);
+  });
+
+  it('a chunk of page states is copied once, on the first write after a clone; a new block’s are its own', () => {
+    const mem = new PhysMem(geo);
+    const block = mem.addBlock('hotplug', BASE, PAGES * geo.pageSize);
+    const fresh = block.state[1];
+    mem.setPages(FIRST_PFN + 2 ** 14, 1, PageState.InUse, Owner.Vmalloc);
+    expect(mem.blocks[0]?.state[1]).toBe(fresh);
+    mem.clone();
+    mem.setPages(FIRST_PFN + 2 ** 14, 1, PageState.Free, Owner.None);
+    const copied = mem.blocks[0]?.state[1];
+    expect(copied).not.toBe(fresh);
+    mem.setPages(FIRST_PFN + 2 ** 14 + 1, 1, PageState.Free, Owner.None);
+    expect(mem.blocks[0]?.state[1]).toBe(copied);
+  });
+
+  it('writing a page that never held a table reads poison and records it, as reading does', () => {
+    const mem = new PhysMem(geo);
+    mem.addBlock('boot', BASE, 2 ** 29);
+    const words = mem.writableTable(FIRST_PFN, 'cpu1');
+    expect(words.every((w) => w === POISON_WORD)).toBe(true);
+    expect(mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([['use-after-free', FIRST_PFN, 'cpu1']]);
+  });
 });
