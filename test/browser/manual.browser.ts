@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChapters } from '../../src/present/manual/chapters';
 import { siteWeight, weightReport } from '../../src/present/manual/weight';
@@ -9,9 +8,8 @@ import { type Chromium, launchChromium } from './chromium';
 import { ManualPage, type PageCensus } from './manual-page';
 import { isHotRemove, streamScenarios } from './report-messages';
 
-// The manual as a reader gets it: `npm run docs` wrote reports/manual/; Chromium reads every page (two
-// tabs side by side), the pager's "next" links must lead from the index through all of them but the
-// glossaries, every link must resolve and every picture load.
+// The manual as a reader gets it: `npm run docs` wrote reports/manual/; Chromium reads it front to
+// back by the pager's "next" links, then the glossaries, following every link and loading every picture.
 
 const DIR = 'reports/manual';
 /** The message stream of the run the manual was written from. */
@@ -39,40 +37,29 @@ describe(`${DIR} in Chromium`, () => {
   let chromium: Chromium;
   let manual: ManualPage;
   const errors: string[] = [];
-  /** Every page of the site, with what it held. */
+  /** Page → what it held, in the order the pager led. */
   const read = new Map<string, PageCensus>();
-  /** The pages in the order the pager's "next" links lead from the index. */
-  const paged: string[] = [];
   let chapters: string[];
 
   beforeAll(async () => {
     if (!existsSync(join(DIR, 'index.html'))) throw new Error(`${DIR}/index.html is missing: run npm run docs first`);
     chromium = await launchChromium({ width: 1280, height: 900 });
-    const reader = (page: Page): ManualPage => {
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-      return new ManualPage(page);
-    };
-    manual = reader(chromium.context.pages()[0] ?? (await chromium.context.newPage()));
+    const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+    manual = new ManualPage(page);
     await manual.open(url('index.html'));
-    await manual.page.screenshot({ path: SCREENSHOTS.wide, animations: 'disabled' });
+    await page.screenshot({ path: SCREENSHOTS.wide, animations: 'disabled' });
     chapters = await manual.chapters();
-    // Every page, read in two tabs side by side; the pager's order is then followed through what they held.
-    const second = reader(await chromium.context.newPage());
-    const queue = readdirSync(DIR).filter((f) => f.endsWith('.html'));
-    await Promise.all(
-      [manual, second].map(async (tab) => {
-        for (let page = queue.shift(); page; page = queue.shift()) {
-          await tab.open(url(page));
-          read.set(page, await tab.census());
-        }
-      }),
-    );
-    await second.page.close();
-    for (let next: string | undefined = 'index.html'; next && !paged.includes(next); next = read.get(next)?.next) {
-      paged.push(next);
+    for (let next: string | undefined = 'index.html'; next && !read.has(next); next = read.get(next)?.next) {
+      await manual.open(url(next));
+      read.set(next, await manual.census());
+    }
+    for (const extra of ['glossary.html', 'steps.html']) {
+      await manual.open(url(extra));
+      read.set(extra, await manual.census());
     }
   });
 
@@ -83,7 +70,7 @@ describe(`${DIR} in Chromium`, () => {
   it('lists the chapters in the order of features/chapters.json, and the pager reads every page', () => {
     expect(chapters).toEqual(loadChapters().map((c, i) => `${i + 1}. ${c.title}`));
     const pages = readdirSync(DIR).filter((f) => f.endsWith('.html'));
-    expect([...paged, 'glossary.html', 'steps.html'].sort()).toEqual(pages.sort());
+    expect([...read.keys()].sort()).toEqual(pages.sort());
   });
 
   it('resolves every internal link: to a file of the site, and to an id on that page', () => {
