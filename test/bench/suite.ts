@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,7 @@ import { join } from 'node:path';
  */
 
 const GOAL_SECONDS = 30;
+const FAILED_LOG = 'reports/suite-failed.log';
 
 export function suiteBench(): object {
   const dir = mkdtempSync(join(tmpdir(), 'suite-'));
@@ -18,9 +19,16 @@ export function suiteBench(): object {
     const loadBefore = loadavg()[0];
     const run = spawnSync('bash', ['test/run-all.sh'], {
       env: { ...process.env, SUITE_TIMES: file },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 2 ** 28,
     });
-    if (run.status !== 0) throw new Error(`npm test failed (exit ${run.status}): the suite bench times a green suite`);
+    if (run.status !== 0) {
+      // A red run is kept whole: its stages' output is where the failure is.
+      writeFileSync(FAILED_LOG, run.stdout);
+      throw new Error(
+        `npm test failed (exit ${run.status}; its output is in ${FAILED_LOG}): the suite bench times a green suite`,
+      );
+    }
     return {
       seconds: JSON.parse(readFileSync(file, 'utf8')),
       goalSeconds: GOAL_SECONDS,
