@@ -17,6 +17,8 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // The manual's test reads its pages with fetch() from a page of the manual: file: to file:.
+  '--allow-file-access-from-files',
 ];
 
 export interface Chromium {

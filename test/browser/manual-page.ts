@@ -21,13 +21,14 @@ interface DomImage extends DomElement {
   decode(): Promise<void>;
 }
 declare const document: DomElement;
+declare const DOMParser: new () => { parseFromString(html: string, type: 'text/html'): DomElement };
 declare const Image: new () => DomImage & { src: string };
 declare const window: { innerHeight: number; location: { hash: string } };
 
 export interface PageCensus {
   /** Where the pager's "next" link leads, if there is one. */
   readonly next?: string;
-  /** Every href of the page, as written. */
+  /** Every link of the page as written: anchors, its stylesheet and its scripts. */
   readonly links: string[];
   /** Every picture's address, resolved. */
   readonly images: string[];
@@ -35,13 +36,43 @@ export interface PageCensus {
   readonly eager: string[];
 }
 
-/** Runs in the page: every link and every picture, folded away or not. */
-function pageCensus(): PageCensus {
-  const links = [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? '');
-  const images = [...document.querySelectorAll('img')] as DomImage[];
-  const eager = images.filter((img) => img.getAttribute('loading') !== 'lazy').map((img) => img.src);
-  const next = document.querySelector('footer.pager a[rel="next"]')?.getAttribute('href') ?? undefined;
-  return { next, links, images: images.map((img) => img.src), eager };
+/** The address of any page of the manual (the others are beside it), the first page, and the pages the pager does not lead to. */
+interface PagesToRead {
+  readonly base: string;
+  readonly first: string;
+  readonly extra: string[];
+}
+
+/**
+ * Runs in the page: fetches each page of the manual, starting at `first`, parses it with the browser's
+ * own HTML parser and follows its pager's "next" link, then reads `extra`; for each, every link and
+ * every picture, folded away or not, resolved against the page's own address. Pages are read without
+ * being opened one by one: a navigation cost 110–150 ms, a fetch and a parse a tenth of that.
+ */
+async function readPages({ base, first, extra }: PagesToRead): Promise<[string, PageCensus][]> {
+  const read = new Map<string, PageCensus>();
+  const census = async (page: string): Promise<PageCensus> => {
+    const url = new URL(page, base).href;
+    // A page that is missing makes the fetch fail, and the read with it.
+    const doc = new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html');
+    const resolve = (src: string) => new URL(src, url).href;
+    const links = [...doc.querySelectorAll('a[href], link[href]')].map((a) => a.getAttribute('href') ?? '');
+    const scripts = [...doc.querySelectorAll('script[src]')].map((s) => s.getAttribute('src') ?? '');
+    const images = [...doc.querySelectorAll('img')];
+    const eager = images.filter((img) => img.getAttribute('loading') !== 'lazy');
+    const next = doc.querySelector('footer.pager a[rel="next"]')?.getAttribute('href') ?? undefined;
+    return {
+      next,
+      links: [...links, ...scripts],
+      images: images.map((img) => resolve(img.getAttribute('src') ?? '')),
+      eager: eager.map((img) => resolve(img.getAttribute('src') ?? '')),
+    };
+  };
+  for (let next: string | undefined = first; next && !read.has(next); next = read.get(next)?.next) {
+    read.set(next, await census(next));
+  }
+  for (const page of extra) read.set(page, await census(page));
+  return [...read];
 }
 
 /** Runs in the page: loads and decodes each picture; returns those that fail or decode to nothing. */
@@ -96,8 +127,9 @@ export class ManualPage {
     return this.page.locator('nav.chapters > ol > li > a.chapter').allTextContents();
   }
 
-  census(): Promise<PageCensus> {
-    return this.page.evaluate(pageCensus);
+  /** Reads the manual front to back by the pager, then the extra pages: page → census, in the order read. */
+  async readPages(pages: PagesToRead): Promise<Map<string, PageCensus>> {
+    return new Map(await this.page.evaluate(readPages, pages));
   }
 
   /** Loads each picture in this page's origin; returns those that do not decode at a non-zero size. */
