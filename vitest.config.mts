@@ -8,6 +8,9 @@ export default defineConfig({
     // times. No test relies on module state being fresh (kernels are cloned per test).
     isolate: false,
     maxWorkers: 2,
+    // Worker threads, not child processes: the same tests for about 1.3 s less CPU (measured: 39.0–39.7 s
+    // against 40.4–41.1 s), mostly the cost of sending results between processes.
+    pool: 'threads',
     // No test may depend on wall-clock speed: on a loaded machine a test or hook takes as long as it
     // takes (0 turns off vitest's default limits of 5 s per test and 10 s per hook).
     testTimeout: 0,
