@@ -43,3 +43,44 @@ export function spanMask(span: number): bigint {
 }
 
 const MASKS = new Map<number, bigint>();
+
+/**
+ * floor and ceiling as offsets from the TTBR1 base (the model's Kva): what kvaRangeAligned compares.
+ * `floor` is −∞ for a floor below the TTBR1 half (every kernel address lies above it); `ceiling` is
+ * +∞ for a ceiling of 0 (the top of the address space).
+ */
+export interface KvaBounds {
+  readonly floor: number;
+  readonly ceiling: number;
+}
+
+/**
+ * floor and ceiling in Kva terms, when the kernel's verdict can be had without BigInt: the kernel's
+ * comparison (not an injected bug), and a ceiling that is 0 or a kernel address. Otherwise undefined:
+ * a ceiling in the lower half can round to 0, which only pgtableRangeAligned's arithmetic shows.
+ */
+export function kvaBounds(
+  base: bigint,
+  floor: bigint,
+  ceiling: bigint,
+  check: RangeCheck = 'kernel',
+): KvaBounds | undefined {
+  if (check !== 'kernel' || (ceiling !== 0n && ceiling < base)) return undefined;
+  return {
+    floor: floor < base ? Number.NEGATIVE_INFINITY : Number(floor - base),
+    ceiling: ceiling === 0n ? Number.POSITIVE_INFINITY : Number(ceiling - base),
+  };
+}
+
+/**
+ * pgtable_range_aligned for a table of `span` bytes holding the Kva range [start, end), in exact double
+ * arithmetic (every Kva and span is below 2^53): the same verdict as pgtableRangeAligned given the
+ * 64-bit values (the TTBR1 base is a multiple of every table span), without a BigInt per table. A
+ * ceiling that is a kernel address rounds down to base + a multiple of span, never to 0; and end −
+ * 1 > ceiling − 1 is end > ceiling, even for an end at 2^VA_BITS (2^64, which wraps to 0 and rejects).
+ */
+export function kvaRangeAligned(start: number, end: number, bounds: KvaBounds, span: number): RangeVerdict {
+  if (Math.floor(start / span) * span < bounds.floor) return 'below-floor';
+  const ceiling = Math.floor(bounds.ceiling / span) * span;
+  return end > ceiling ? 'beyond-ceiling' : 'eligible';
+}

@@ -1,4 +1,4 @@
-import { fromKva, type Kva, kvaHex, physHex } from '../arch/address';
+import { fromKva, type Kva, kvaHex, physHex, ttbr1Base } from '../arch/address';
 import { sharedTopEntry } from '../arch/sharing';
 import { HotplugError, KernelWarning } from '../errors';
 import type { Kernel } from '../mappings/kernel';
@@ -6,6 +6,7 @@ import type { Altmap } from '../memory/altmap';
 import { runToEnd, type Steps } from '../tables/step';
 import { checkTeardown } from './check';
 import { type FreeingPolicy, policyNamed } from './policy';
+import { kvaBounds } from './range-aligned';
 import { flushTlbAll, freeEmptyTables, type TableDecision, type Teardown, unmapHotplugRange } from './teardown';
 
 export type { TableDecision };
@@ -117,6 +118,7 @@ function* teardown(
     policy,
     floor,
     ceiling,
+    kvaBounds: kvaBounds(ttbr1Base(k.geo), floor, ceiling, policy.rangeCheck),
     decisions: [],
     keepAll: sharedWithVmalloc ? 'vmemmap shares a PGD entry with vmalloc' : undefined,
   };
