@@ -199,21 +199,16 @@ export class SpecWorld extends World {
     const allocated = this.tablesAllocated();
     const gone = this.tablesGone();
     // Counted by operation, level and note (a hot-add of page-mapped memory writes a million PTEs),
-    // and named once per kind.
-    const byKind = new Map<string, Map<string | undefined, Map<string | undefined, number>>>();
-    this.scanEvents((e) => {
-      const byLevel = byKind.get(e.op) ?? new Map<string | undefined, Map<string | undefined, number>>();
-      byKind.set(e.op, byLevel);
-      const byNote = byLevel.get(e.level) ?? new Map<string | undefined, number>();
-      byLevel.set(e.level, byNote);
-      byNote.set(e.note, (byNote.get(e.note) ?? 0) + 1);
-    });
+    // and named once per kind, grouped by operation and then level.
+    const byKind = new Map<string, Map<string | undefined, [string | undefined, number][]>>();
+    for (const { op, level, note, count } of this.kernel.pt.trace.tally(this.last.mark)) {
+      const byLevel = byKind.get(op) ?? new Map<string | undefined, [string | undefined, number][]>();
+      byKind.set(op, byLevel);
+      byLevel.set(level, [...(byLevel.get(level) ?? []), [note, count]]);
+    }
     const counts = [...byKind].flatMap(([op, byLevel]) =>
       [...byLevel].flatMap(([level, byNote]) =>
-        [...byNote].map(([note, n]): [string, number] => [
-          `${op}${level ? ` ${level}` : ''}${note ? ` (${note})` : ''}`,
-          n,
-        ]),
+        byNote.map(([note, n]): [string, number] => [`${op}${level ? ` ${level}` : ''}${note ? ` (${note})` : ''}`, n]),
       ),
     );
     return [

@@ -72,4 +72,29 @@ describe('the event trace', () => {
       { numRuns: 20 },
     );
   });
+
+  it('tallies the events from any mark by operation, level and note, kinds in the order each first appears', () => {
+    fc.assert(
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 200 }),
+        fc.oneof(fc.nat({ max: 300 }), fc.integer({ min: 2 ** 16 - 200, max: 2 ** 16 })),
+        fc.nat(),
+        (events, before, at) => {
+          const trace = new Trace();
+          for (let i = 0; i < before; i++) trace.record({ op: 'free', actor: 'boot', note: 'before the mark' });
+          for (const e of events) trace.record(e);
+          const mark = before + (at % events.length);
+          const expected = new Map<string, { op: EventOp; level?: LevelName; note?: string; count: number }>();
+          for (const { op, level, note } of trace.since(mark)) {
+            const key = `${op}/${level}/${note}`;
+            const kind = expected.get(key) ?? { op, ...(level && { level }), ...(note && { note }), count: 0 };
+            kind.count++;
+            expected.set(key, kind);
+          }
+          expect(trace.tally(mark)).toStrictEqual([...expected.values()]);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
 });
