@@ -162,13 +162,24 @@ export class Trace {
    */
   tally(mark: number): EventKindCount[] {
     const counts = new Map<number, number>();
+    // Events come in runs of one kind (the PTEs of a table): the map is touched once a run.
+    let run = -1;
+    let length = 0;
     for (let i = mark; i < this.length; i++) {
       const { shorts } = this.chunks[i >>> CHUNK_SHIFT] as Chunk;
       const s = SHORTS * (i & (CHUNK_EVENTS - 1));
       const key =
         ((shorts[s + OP] as number) * 2 ** 16 + (shorts[s + LEVEL] as number)) * 2 ** 16 + (shorts[s + NOTE] as number);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (key === run) {
+        length++;
+        continue;
+      }
+      if (length > 0) counts.set(run, (counts.get(run) ?? 0) + length);
+      if (!counts.has(key)) counts.set(key, 0);
+      run = key;
+      length = 1;
     }
+    if (length > 0) counts.set(run, (counts.get(run) ?? 0) + length);
     return [...counts].map(([key, count]) => {
       const kind: { -readonly [K in keyof EventKindCount]: EventKindCount[K] } = {
         op: this.names[Math.floor(key / 2 ** 32)] as EventOp,
