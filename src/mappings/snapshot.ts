@@ -12,7 +12,7 @@ export function snapshot(k: Kernel): string {
   const areas = k.vmalloc.areas.map((a) => `${a.start}+${a.size}:${a.pages.length}`).join(',');
   const blocks = k.mem.blocks.map((b) => {
     const pages = createHash('sha1');
-    for (const chunk of [...b.state, ...b.owner]) pages.update(chunk);
+    for (const chunk of [...b.state, ...b.owner]) pages.update(chunkDigest(k, chunk));
     return `${b.base}+${b.size}:${pages.digest('hex')}`;
   });
   hash.update(
@@ -49,5 +49,18 @@ function tableDigest(k: Kernel, pfn: number): Buffer {
   if (known) return known;
   const digest = createHash('sha1').update(words).digest();
   if (frozen) FROZEN_DIGESTS.set(frozen, digest);
+  return digest;
+}
+
+/** Digests of chunks of page states or owners no one writes any more (shared by clones), kept while they live. */
+const FROZEN_CHUNK_DIGESTS = new WeakMap<Uint8Array, Buffer>();
+
+/** The SHA-1 of a chunk of page states or owners: computed once for a chunk clones share, every time otherwise. */
+function chunkDigest(k: Kernel, chunk: Uint8Array): Buffer {
+  const frozen = k.mem.isFrozenChunk(chunk);
+  const known = frozen && FROZEN_CHUNK_DIGESTS.get(chunk);
+  if (known) return known;
+  const digest = createHash('sha1').update(chunk).digest();
+  if (frozen) FROZEN_CHUNK_DIGESTS.set(chunk, digest);
   return digest;
 }

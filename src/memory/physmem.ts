@@ -114,6 +114,11 @@ export class PhysMem {
     return own;
   }
 
+  /** Whether a chunk of page states or owners is shared with a clone: no one writes it any more (a write copies it first). */
+  isFrozenChunk(chunk: Uint8Array): boolean {
+    return !this.ownedChunks.has(chunk);
+  }
+
   /** Chunk c of an own block's states or owners, as this memory's own: copied first if shared. */
   private ownChunk(list: Uint8Array[], c: number): Uint8Array {
     const chunk = list[c] as Uint8Array;
