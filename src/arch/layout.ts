@@ -102,7 +102,7 @@ const regionOfKernel =
     key,
     name,
     start: toKva(geo, start),
-    end: end === U64 ? Number(1n << BigInt(geo.vaBits)) : toKva(geo, end),
+    end: toKva(geo, end),
   });
 
 /** v5.7: arch/arm64/include/asm/memory.h and pgtable.h as merged with memory hot-remove. */

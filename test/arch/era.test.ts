@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fromKva, hex64, kvaHex, ttbr1Base } from '../../src/arch/address';
 import { ERA_NAMES, ERAS } from '../../src/arch/era';
 import { geometry } from '../../src/arch/geometry';
-import { layout } from '../../src/arch/layout';
+import { type Layout, layout } from '../../src/arch/layout';
 import { sharedTopEntry } from '../../src/arch/sharing';
 import { LAYOUT_SYMBOLS, layoutSymbols } from '../../src/arch/symbols';
 import { ConfigError } from '../../src/errors';
@@ -14,11 +14,17 @@ import { property } from '../support/property';
 const ALL = ERA_NAMES.flatMap((era) =>
   ERAS[era].configs.flatMap((config) =>
     (config.endsWith('/52') && ERAS[era].fallback52 ? [true, false] : [true]).flatMap((lpa2) =>
-      [false, true].map((kasan) => layout(geometry(config, { era, lpa2 }), { kasan })),
+      [false, true].map((kasan) => ({ era, config, lpa2, kasan })),
     ),
   ),
 );
-const anyLayout = fc.constantFrom(...ALL);
+/**
+ * Each layout is computed when a property draws it, not when the file loads: a layout computed at load
+ * time is never recomputed under `npm run mutate`, which switches a mutant on only while a test runs.
+ */
+const layoutOf = (c: (typeof ALL)[number]): Layout =>
+  layout(geometry(c.config, { era: c.era, lpa2: c.lpa2 }), { kasan: c.kasan });
+const anyLayout = fc.constantFrom(...ALL).map(layoutOf);
 
 const hexes = (era: string, config: string, kasan: boolean, lpa2 = true): Record<string, string | undefined> => {
   const lay = layout(geometry(config, { era, lpa2 }), { kasan });
@@ -127,8 +133,8 @@ describe('the floors of a 52-bit kernel running with fewer bits', () => {
 });
 
 describe('the v6.9 layout, from 6.12’s memory.h and pgtable.h', () => {
-  const v612 = ALL.filter((l) => l.era === 'v6.12');
-  property([fc.constantFrom(...v612)])(
+  const v612 = ALL.filter((c) => c.era === 'v6.12');
+  property([fc.constantFrom(...v612).map(layoutOf)])(
     'vmemmap ends at −1G; PCI I/O 8M above it; the fixmap tops out at −8M; vmalloc ends 8M below the vmemmap in use',
     (lay) => {
       const s = layoutSymbols(lay);
