@@ -19,12 +19,15 @@ stage() {
   echo "$t0 $(now)" >"$dir/$name.time"
 }
 seconds() { awk '{ printf "%.1f", $2 - $1 }' "$dir/$1.time"; }
+# Runs a script of package.json as `npm run -s` would (the project's binaries first on PATH), without
+# starting npm itself for it: a third of a second of CPU each time, four times in a run.
+script() { PATH="$PWD/node_modules/.bin:$PATH" bash -c "$(node -p "require('./package.json').scripts['$1']")"; }
 start=$(now)
-stage unit npm run -s unit &
+stage unit script unit &
 (
-  stage features npm run -s docs
+  stage features script docs
   # The browser reads what the features wrote; after a failed run there is nothing sound to read.
-  if [ "$(cat "$dir/features.rc")" = 0 ]; then stage browser npm run -s browser; fi
+  if [ "$(cat "$dir/features.rc")" = 0 ]; then stage browser script browser; fi
 ) &
 wait
 failed=0
