@@ -12,7 +12,7 @@ export function snapshot(k: Kernel): string {
   const areas = k.vmalloc.areas.map((a) => `${a.start}+${a.size}:${a.pages.length}`).join(',');
   const blocks = k.mem.blocks.map((b) => {
     const pages = createHash('sha1');
-    for (const chunk of [...b.state, ...b.owner]) pages.update(chunkDigest(k, chunk));
+    for (const chunk of [...b.state, ...b.owner]) pages.update(digest(chunk, k.mem.isFrozenChunk(chunk)));
     return `${b.base}+${b.size}:${pages.digest('hex')}`;
   });
   hash.update(
@@ -38,29 +38,19 @@ export function tablesFingerprint(k: Kernel): string {
   return hash.digest('hex');
 }
 
-/** Digests of table contents no one writes any more (shared by clones), kept while the contents live. */
-const FROZEN_DIGESTS = new WeakMap<Uint32Array, Buffer>();
+/** Digests of arrays no one writes any more (table contents, chunks of page states that clones share), kept while they live. */
+const FROZEN_DIGESTS = new WeakMap<Uint8Array | Uint32Array, Buffer>();
 
-/** The SHA-1 of a table page's contents: computed once for contents clones share, every time otherwise. */
-function tableDigest(k: Kernel, pfn: number): Buffer {
-  const words = k.pt.words(pfn, 'snapshot');
-  const frozen = k.pt.frozenWords(pfn);
-  const known = frozen && FROZEN_DIGESTS.get(frozen);
+/** The SHA-1 of an array of the state: computed once for an array clones share (frozen), every time otherwise. */
+function digest(array: Uint8Array | Uint32Array, frozen: boolean): Buffer {
+  const known = frozen && FROZEN_DIGESTS.get(array);
   if (known) return known;
-  const digest = createHash('sha1').update(words).digest();
-  if (frozen) FROZEN_DIGESTS.set(frozen, digest);
-  return digest;
+  const sha1 = createHash('sha1').update(array).digest();
+  if (frozen) FROZEN_DIGESTS.set(array, sha1);
+  return sha1;
 }
 
-/** Digests of chunks of page states or owners no one writes any more (shared by clones), kept while they live. */
-const FROZEN_CHUNK_DIGESTS = new WeakMap<Uint8Array, Buffer>();
-
-/** The SHA-1 of a chunk of page states or owners: computed once for a chunk clones share, every time otherwise. */
-function chunkDigest(k: Kernel, chunk: Uint8Array): Buffer {
-  const frozen = k.mem.isFrozenChunk(chunk);
-  const known = frozen && FROZEN_CHUNK_DIGESTS.get(chunk);
-  if (known) return known;
-  const digest = createHash('sha1').update(chunk).digest();
-  if (frozen) FROZEN_CHUNK_DIGESTS.set(chunk, digest);
-  return digest;
+/** The SHA-1 of a table page's contents (shared contents are the page's own array, frozen). */
+function tableDigest(k: Kernel, pfn: number): Buffer {
+  return digest(k.pt.words(pfn, 'snapshot'), k.pt.frozenWords(pfn) !== undefined);
 }
