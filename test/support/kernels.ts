@@ -50,7 +50,9 @@ export function sharedKernel(config: string): Kernel {
   const key = `${expect.getState().testPath}:${config}`;
   const known = shared.get(key);
   if (known) return known;
-  const k = smallKernel(config, { trace: false });
+  // A clone of the booted kernel: it shares every array with the original it outlives, so a snapshot
+  // digests each one once (snapshot keeps the digest of what no one writes any more), not on every call.
+  const k = smallKernel(config, { trace: false }).clone();
   shared.set(key, k);
   return k;
 }
