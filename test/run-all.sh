@@ -20,7 +20,7 @@ stage() {
 }
 seconds() { awk '{ printf "%.1f", $2 - $1 }' "$dir/$1.time"; }
 # Runs a script of package.json as `npm run -s` would (the project's binaries first on PATH), without
-# starting npm itself for it: a third of a second of CPU each time, four times in a run.
+# starting npm itself for it: a third of a second of CPU each time, three times in a run.
 script() { PATH="$PWD/node_modules/.bin:$PATH" bash -c "$(node -p "require('./package.json').scripts['$1']")"; }
 start=$(now)
 stage unit script unit &
