@@ -34,6 +34,10 @@ Feature: vmalloc allocates page tables on demand and installs them under init_mm
 
   Rule: vmalloc walks without init_mm.page_table_lock and installs each table under it, after re-checking the entry
 
+    A CPU that finds the entry filled when it re-checks frees its spare table: `__pud_alloc` and
+    `__pmd_alloc` while they still hold the lock, `__pte_alloc_kernel` after dropping it (v5.7's
+    `mm/memory.c`). No other CPU can reach the spare either way: it was never installed.
+
     Scenario: every step of a vmalloc into an empty PGD entry of 4K/48
       Given a kernel booted with the configuration 4K/48 with rodata_full off
       When 4K is vmalloc'ed at 0xffff900000000000

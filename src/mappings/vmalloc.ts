@@ -133,7 +133,11 @@ export class VmallocSpace {
     }
   }
 
-  /** __p*d_alloc: allocate, lock, re-check, install or free the spare, unlock — holding a pointer into the parent. */
+  /**
+   * __p*d_alloc: allocate, lock, re-check, install or free the spare, unlock — holding a pointer into
+   * the parent. __pud_alloc and __pmd_alloc free a spare under the lock; __pte_alloc_kernel frees it
+   * after dropping the lock.
+   */
   private *installTable(table: number, index: number, level: Level, va: Kva, actor: string): Steps {
     const k = this.k;
     const holds = [table];
@@ -146,18 +150,24 @@ export class VmallocSpace {
     yield this.step(actor, 'read', [table], true, `${actor} re-checks ${level.name}[${index}] under the lock`, {
       holds,
     });
-    if (this.read(table, index, level, actor) === undefined) {
+    const spare = this.read(table, index, level, actor) !== undefined;
+    if (!spare) {
       const text = `${actor} installs table ${physHex(fresh * k.geo.pageSize)} in ${level.name}[${index}]`;
       yield this.step(actor, 'install', [table, fresh], false, text, { holds });
       k.pt.install(table, level.depth, index, fresh, va, actor);
-    } else {
-      yield this.step(actor, 'free', [fresh], false, `${actor} frees its spare table: another CPU installed one`, {
-        holds,
-      });
-      k.pt.freeTable(fresh, actor);
     }
+    if (spare && child !== 'PTE') yield* this.freeSpare(fresh, actor, holds);
     yield this.step(actor, 'unlock', [], false, `${actor} releases ${PAGE_TABLE_LOCK}`, { holds, lock });
     k.pt.locks.release(PAGE_TABLE_LOCK, actor);
+    if (spare && child === 'PTE') yield* this.freeSpare(fresh, actor, holds);
+  }
+
+  /** p*d_free of a table allocated for an entry another CPU filled first. */
+  private *freeSpare(fresh: number, actor: string, holds: number[]): Steps {
+    yield this.step(actor, 'free', [fresh], false, `${actor} frees its spare table: another CPU installed one`, {
+      holds,
+    });
+    this.k.pt.freeTable(fresh, actor);
   }
 
   /** Refuses, before anything changes, a range whose walk would meet a leaf where vmalloc needs a table. */

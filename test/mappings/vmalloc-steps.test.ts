@@ -162,6 +162,24 @@ describe('vmalloc and vfree step by step, as the race explorer interleaves them'
     expect([translate(k.pt, at) > 0, translate(k.pt, at + 2 * page) > 0]).toEqual([true, true]);
     expect(k.mem.violations).toEqual([]);
   });
+  it('4K/39: a vmalloc that finds the PTE table another installed frees its spare after the unlock (__pte_alloc_kernel)', () => {
+    const k = smallKernel('4K/39');
+    const page = k.geo.pageSize;
+    // A PMD table already in place: the vmalloc below needs a PTE table only.
+    const at = k.layout.vmallocEnd - 64 * page;
+    k.vmalloc.vmalloc(page, 'C', at);
+    const near = Math.floor(at / (2 * MiB)) * 2 * MiB - 2 * MiB;
+    const first = k.vmalloc.vmallocSteps(page, 'A', near);
+    let next = first.next();
+    while (!next.done && next.value.op !== 'lock') next = first.next();
+    k.vmalloc.vmalloc(page, 'B', near + 2 * page);
+    const rest: Step[] = [];
+    for (next = first.next(); !next.done; next = first.next()) rest.push(next.value);
+    expect(rest.slice(0, 3).map((step) => step.op)).toEqual(['read', 'unlock', 'free']);
+    expect(rest[2]?.text).toBe('A frees its spare table: another CPU installed one');
+    expect([translate(k.pt, near) > 0, translate(k.pt, near + 2 * page) > 0]).toEqual([true, true]);
+    expect(k.mem.violations).toEqual([]);
+  });
 });
 
 describe('where vmalloc puts an area (alloc_vmap_area: the lowest free range, a guard page after it)', () => {
