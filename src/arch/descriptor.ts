@@ -78,6 +78,13 @@ export function isNone(lo: number, hi: number): boolean {
   return (lo | hi) === 0;
 }
 
+/** The all-none scan of a table's first `entries` descriptors: how many are not none (p*d_none, all 64 bits). */
+export function entriesNotNone(words: Uint32Array, entries: number): number {
+  let live = 0;
+  for (let i = 0; i < entries; i++) if (!isNone(words[2 * i] as number, words[2 * i + 1] as number)) live++;
+  return live;
+}
+
 /** pte_present, and pmd_present / pud_present built on it: valid, or PROT_NONE with the valid bit clear. */
 export function isPresent(lo: number, hi: number): boolean {
   return (lo & VALID) !== 0 || (hi & HI_PROT_NONE) !== 0;

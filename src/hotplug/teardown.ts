@@ -1,5 +1,5 @@
 import { fromKva, type Kva, kvaHex, physHex } from '../arch/address';
-import { DescType, descAddr, descType, isNone } from '../arch/descriptor';
+import { DescType, descAddr, descType, entriesNotNone, isNone } from '../arch/descriptor';
 import type { Level, LevelName } from '../arch/geometry';
 import type { Kernel } from '../mappings/kernel';
 import type { Altmap } from '../memory/altmap';
@@ -274,7 +274,7 @@ function* decide(t: Teardown, table: number, level: Level, start: Kva, end: Kva)
         true,
         `${t.actor} scans every entry of the ${level.name} table at ${physHex(table * k.geo.pageSize)}`,
       );
-    const live = liveEntries(t, table, level);
+    const live = entriesNotNone(t.k.pt.words(table, t.actor), level.entries);
     if (live > 0) return { ...decided(false, 'entries left'), live };
   }
   const warning = reservedKind(t, table);
@@ -284,14 +284,6 @@ function* decide(t: Teardown, table: number, level: Level, start: Kva, end: Kva)
 function reservedKind(t: Teardown, table: number): ReservedTable | undefined {
   if (t.k.pt.isStatic(table)) return 'static (kernel image)';
   return t.k.mem.state(table) === PageState.Reserved ? 'reserved (boot)' : undefined;
-}
-
-function liveEntries(t: Teardown, table: number, level: Level): number {
-  const words = t.k.pt.words(table, t.actor);
-  let live = 0;
-  for (let i = 0; i < level.entries; i++)
-    if ((words[2 * i] as number) !== 0 || (words[2 * i + 1] as number) !== 0) live++;
-  return live;
 }
 
 /** Clear the parent entry → invalidate the walk cache → free the page (x86: free first, flush all later). */

@@ -1,4 +1,5 @@
 import type { Kva } from '../../arch/address';
+import { entriesNotNone } from '../../arch/descriptor';
 import type { Level } from '../../arch/geometry';
 import { sharedTopEntry } from '../../arch/sharing';
 import type { TableDecision } from '../../hotplug/teardown';
@@ -99,7 +100,7 @@ function freed(c: Context, n: TableNode): PictureTable {
 }
 
 function present(c: Context, n: TableNode, allocated: boolean, decision?: TableDecision): PictureTable {
-  const live = liveEntries(c.k, n);
+  const live = entriesNotNone(c.k.pt.words(n.pfn, 'picture'), n.level.entries);
   const status = allocated && live > 0 ? 'allocated' : keptStatus(c.k, n, live);
   return { ...common(c, n), status, live, reason: why(n, decision) };
 }
@@ -116,12 +117,4 @@ function why(n: TableNode, d: TableDecision | undefined): string | undefined {
   if (!d || d.freed) return undefined;
   if (d.verdict) return `${d.reason} (${d.verdict})`;
   return d.live === undefined ? d.reason : `${d.reason} (${d.live} live)`;
-}
-
-function liveEntries(k: Kernel, n: TableNode): number {
-  const words = k.pt.words(n.pfn, 'picture');
-  let live = 0;
-  for (let i = 0; i < n.level.entries; i++)
-    if ((words[2 * i] as number) !== 0 || (words[2 * i + 1] as number) !== 0) live++;
-  return live;
 }
