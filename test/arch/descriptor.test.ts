@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   AF,
   AP_RDONLY,
@@ -43,13 +44,13 @@ const paArb = fc.constantFrom(...SUPPORTED_CONFIGS).chain((config) => {
 
 describe('output addresses survive encoding in every granule', () => {
   property([paArb], { numRuns: RUNS })('oaLo/oaHi then descAddr gives the address back', ([geo, pa]) => {
-    expect(descAddr(oaLo(pa, geo.pageShift), oaHi(pa), geo.pageShift)).toBe(pa);
+    assert.equal(descAddr(oaLo(pa, geo.pageShift), oaHi(pa), geo.pageShift), pa);
   });
 
   property([paArb], { numRuns: RUNS })('a table descriptor points at its page at every table level', ([geo, pa]) => {
     const d = tableDesc(pa, geo.pageShift);
-    for (const level of geo.levels.slice(0, -1)) expect(descType(level, d.lo)).toBe(DescType.Table);
-    expect(descAddr(d.lo, d.hi, geo.pageShift)).toBe(pa);
+    for (const level of geo.levels.slice(0, -1)) assert.equal(descType(level, d.lo), DescType.Table);
+    assert.equal(descAddr(d.lo, d.hi, geo.pageShift), pa);
   });
 
   property([paArb, fc.boolean()], { numRuns: RUNS })(
@@ -59,11 +60,11 @@ describe('output addresses survive encoding in every granule', () => {
         const aligned = pa - (pa % level.entrySize);
         const prot = level.name === 'PTE' ? PAGE_KERNEL : PROT_SECT_NORMAL;
         const d = leafDesc(level, aligned, prot, geo.pageShift, cont);
-        expect(descAddr(d.lo, d.hi, geo.pageShift)).toBe(aligned);
-        expect(descType(level, d.lo)).toBe(level.name === 'PTE' ? DescType.Page : DescType.Block);
-        expect((d.hi & HI_CONT) !== 0).toBe(cont);
-        expect(d.lo & 0xfff & ~TABLE_BIT).toBe(prot.lo & 0xfff & ~TABLE_BIT);
-        expect(d.hi & ~0xffff & ~HI_CONT).toBe(prot.hi & ~0xffff);
+        assert.equal(descAddr(d.lo, d.hi, geo.pageShift), aligned);
+        assert.equal(descType(level, d.lo), level.name === 'PTE' ? DescType.Page : DescType.Block);
+        assert.equal((d.hi & HI_CONT) !== 0, cont);
+        assert.equal(d.lo & 0xfff & ~TABLE_BIT, prot.lo & 0xfff & ~TABLE_BIT);
+        assert.equal(d.hi & ~0xffff & ~HI_CONT, prot.hi & ~0xffff);
       }
     },
   );
@@ -72,10 +73,10 @@ describe('output addresses survive encoding in every granule', () => {
     const geo = geometry('64K/52');
     const pa = 0xa_1234_5678_0000;
     const lo = oaLo(pa, geo.pageShift);
-    expect((lo >>> 12) & 0xf).toBe(0xa);
-    expect(oaHi(pa)).toBe(0x1234);
-    expect(descAddr(lo, oaHi(pa), geo.pageShift)).toBe(pa);
-    expect(descAddr(lo, oaHi(pa), 12)).not.toBe(pa);
+    assert.equal((lo >>> 12) & 0xf, 0xa);
+    assert.equal(oaHi(pa), 0x1234);
+    assert.equal(descAddr(lo, oaHi(pa), geo.pageShift), pa);
+    assert.notEqual(descAddr(lo, oaHi(pa), 12), pa);
   });
 });
 
@@ -96,7 +97,7 @@ describe('descType reads bits[1:0] as the level allows', () => {
     for (const level of geometry(config).levels) {
       for (const bits of [0, 1, 2, 3]) {
         for (const rest of [0, 0xfffffffc])
-          expect(descType(level, (rest | bits) >>> 0)).toBe(expectedType(level, bits));
+          assert.equal(descType(level, (rest | bits) >>> 0), expectedType(level, bits));
       }
     }
   });
@@ -133,18 +134,18 @@ describe('changeIsSafe (pgattr_change_is_safe)', () => {
       const keepNg = (old[0] ?? 0) & NG;
       const next = none === 2 ? [0, 0] : [((PAGE_KERNEL.lo ^ newLo) | keepNg) >>> 0, (PAGE_KERNEL.hi ^ newHi) >>> 0];
       const [a, b, c, d] = [...old, ...next] as [number, number, number, number];
-      expect(changeIsSafe(a, b, c, d)).toBe(pgattrChangeIsSafe(a, b, c, d));
+      assert.equal(changeIsSafe(a, b, c, d), pgattrChangeIsSafe(a, b, c, d));
     },
   );
 
   // v5.7's two further rules: no live change of a CONT entry at all, and no nG → G change.
   it('refuses a live CONT entry, even unchanged', () => {
     const hi = PAGE_KERNEL.hi | HI_CONT;
-    expect(changeIsSafe(PAGE_KERNEL.lo, hi, PAGE_KERNEL.lo, hi)).toBe(false);
+    assert.equal(changeIsSafe(PAGE_KERNEL.lo, hi, PAGE_KERNEL.lo, hi), false);
   });
 
   it('refuses a live nG → G change', () => {
-    expect(changeIsSafe(PAGE_KERNEL.lo | NG, PAGE_KERNEL.hi, PAGE_KERNEL.lo, PAGE_KERNEL.hi)).toBe(false);
+    assert.equal(changeIsSafe(PAGE_KERNEL.lo | NG, PAGE_KERNEL.hi, PAGE_KERNEL.lo, PAGE_KERNEL.hi), false);
   });
 });
 
@@ -152,26 +153,24 @@ describe('the p*d_* predicates of pgtable.h over both halves of a descriptor', (
   const word = fc.nat({ max: 2 ** 32 - 1 });
 
   property([word, word])('none is all 64 bits zero: a high half alone is not none', (lo, hi) => {
-    expect(isNone(lo, hi)).toBe(lo === 0 && hi === 0);
+    assert.equal(isNone(lo, hi), lo === 0 && hi === 0);
   });
 
   property([word, word])('present is the valid bit or PROT_NONE (bit 58), whatever else is set', (lo, hi) => {
     const bit0 = lo % 2 === 1;
     const bit58 = Math.floor(hi / 2 ** 26) % 2 === 1;
-    expect(isPresent(lo, hi)).toBe(bit0 || bit58);
+    assert.equal(isPresent(lo, hi), bit0 || bit58);
   });
 
   property([word])('a block is bits[1:0] = 01, a table 11; 00 and 10 are neither', (lo) => {
     const bits = lo % 4;
-    expect([isSect(lo), isTable(lo)]).toEqual([bits === 1, bits === 3]);
+    assert.deepEqual([isSect(lo), isTable(lo)], [bits === 1, bits === 3]);
   });
 
   it('PROT_NONE alone makes an entry present but neither a block nor a table', () => {
-    expect([isNone(0, HI_PROT_NONE), isPresent(0, HI_PROT_NONE), isSect(0), isTable(0)]).toEqual([
-      false,
-      true,
-      false,
-      false,
-    ]);
+    assert.deepEqual(
+      [isNone(0, HI_PROT_NONE), isPresent(0, HI_PROT_NONE), isSect(0), isTable(0)],
+      [false, true, false, false],
+    );
   });
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geometry, type LevelName, levelShift, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
@@ -29,7 +30,7 @@ describe('levels, shifts and entries', () => {
   property([config, fc.nat()], RUNS)('each level matches the walk re-derived from the granule', (name, pick) => {
     const geo = geometry(name);
     const shifts = walkShifts(name);
-    expect(geo.levels.length).toBe(shifts.length);
+    assert.equal(geo.levels.length, shifts.length);
     const depth = pick % shifts.length;
     const level = geo.levels[depth];
     const shift = shifts[depth] ?? 0;
@@ -45,14 +46,14 @@ describe('levels, shifts and entries', () => {
 
   property([config], RUNS)('CONFIG_PGTABLE_LEVELS is (VA_BITS − 4) / (PAGE_SHIFT − 3), rounded down', (name) => {
     const geo = geometry(name);
-    expect(geo.levelCount).toBe(Math.floor((geo.vaBits - 4) / (geo.pageShift - 3)));
-    expect(geo.levelCount).toBe(walkShifts(name).length);
+    assert.equal(geo.levelCount, Math.floor((geo.vaBits - 4) / (geo.pageShift - 3)));
+    assert.equal(geo.levelCount, walkShifts(name).length);
   });
 
   property([fc.integer({ min: 9, max: 16 }), fc.integer({ min: 0, max: 3 })], RUNS)(
     'ARM64_HW_PGTABLE_LEVEL_SHIFT adds PAGE_SHIFT − 3 bits per level above the page',
     (pageShift, hw) => {
-      expect(levelShift(pageShift, hw)).toBe(pageShift + (3 - hw) * (pageShift - 3));
+      assert.equal(levelShift(pageShift, hw), pageShift + (3 - hw) * (pageShift - 3));
     },
   );
 
@@ -68,8 +69,8 @@ describe('levels, shifts and entries', () => {
     ['64K/52', 3, 'PGD:42:1024 PMD:29:8192 PTE:16:8192'],
   ])('%s has %i levels: %s', (name, count, levels) => {
     const geo = geometry(name);
-    expect(geo.levelCount).toBe(count);
-    expect(geo.levels.map((l) => `${l.name}:${l.shift}:${l.entries}`).join(' ')).toBe(levels);
+    assert.equal(geo.levelCount, count);
+    assert.equal(geo.levels.map((l) => `${l.name}:${l.shift}:${l.entries}`).join(' '), levels);
   });
 });
 
@@ -77,16 +78,16 @@ describe('folding', () => {
   property([config], RUNS)('P4D always folds; PUD below 4 levels; PMD below 3', (name) => {
     const geo = geometry(name);
     const expected = ['P4D', ...(geo.levelCount < 4 ? ['PUD'] : []), ...(geo.levelCount < 3 ? ['PMD'] : [])];
-    expect(geo.folded).toEqual(expected);
+    assert.deepEqual(geo.folded, expected);
   });
 
   property([config], RUNS)('a folded level takes the shift of the level above it', (name) => {
     const geo = geometry(name);
     const top = geo.levels[0]?.shift;
-    expect(geo.shiftOf.PGD).toBe(top);
-    expect(geo.shiftOf.PTE).toBe(geo.pageShift);
-    expect(geo.shiftOf.PUD).toBe(geo.levelCount === 4 ? geo.pageShift + 2 * (geo.pageShift - 3) : top);
-    expect(geo.shiftOf.PMD).toBe(geo.levelCount >= 3 ? geo.pageShift + (geo.pageShift - 3) : top);
+    assert.equal(geo.shiftOf.PGD, top);
+    assert.equal(geo.shiftOf.PTE, geo.pageShift);
+    assert.equal(geo.shiftOf.PUD, geo.levelCount === 4 ? geo.pageShift + 2 * (geo.pageShift - 3) : top);
+    assert.equal(geo.shiftOf.PMD, geo.levelCount >= 3 ? geo.pageShift + (geo.pageShift - 3) : top);
   });
 });
 
@@ -99,20 +100,24 @@ describe('contiguous runs, sections and struct pages', () => {
   property([config], RUNS)('CONT runs depend on the granule only, and the PMD run sits on lookup level 2', (name) => {
     const geo = geometry(name);
     const [ptes = '', pteSize = '', pmds = '', pmdSize = ''] = CONT[geo.granule];
-    expect([contRun(geo, 'PTE'), contRun(geo, 'PMD')]).toEqual([
-      { entries: Number(ptes), size: bytes(pteSize) },
-      { entries: Number(pmds), size: bytes(pmdSize) },
-    ]);
-    expect(geo.levels.map((l) => l.contEntries)).toEqual(
+    assert.deepEqual(
+      [contRun(geo, 'PTE'), contRun(geo, 'PMD')],
+      [
+        { entries: Number(ptes), size: bytes(pteSize) },
+        { entries: Number(pmds), size: bytes(pmdSize) },
+      ],
+    );
+    assert.deepEqual(
+      geo.levels.map((l) => l.contEntries),
       geo.levels.map((l) => (l.hw === 3 ? Number(ptes) : l.hw === 2 ? Number(pmds) : 0)),
     );
   });
 
   property([config], RUNS)('a 1G section needs 64 bytes of vmemmap per page', (name) => {
     const geo = geometry(name);
-    expect(geo.sectionSize).toBe(2 ** 30);
-    expect(geo.structPageSize).toBe(64);
-    expect(vmemmapPerSection(geo)).toBe({ 4: 16, 16: 4, 64: 1 }[geo.granule] * 2 ** 20);
+    assert.equal(geo.sectionSize, 2 ** 30);
+    assert.equal(geo.structPageSize, 64);
+    assert.equal(vmemmapPerSection(geo), { 4: 16, 16: 4, 64: 1 }[geo.granule] * 2 ** 20);
   });
 });
 
@@ -131,9 +136,12 @@ describe('unsupported configurations', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(ConfigError);
+    assert.ok(caught instanceof ConfigError, String(caught));
     const error = caught as ConfigError;
-    expect(error.values.config).toBe(name);
-    expect(SUPPORTED_CONFIGS.filter((known) => !error.message.includes(known))).toEqual([]);
+    assert.equal(error.values.config, name);
+    assert.deepEqual(
+      SUPPORTED_CONFIGS.filter((known) => !error.message.includes(known)),
+      [],
+    );
   });
 });

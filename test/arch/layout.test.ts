@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva, kvaHex, ttbr1Base } from '../../src/arch/address';
@@ -29,7 +30,7 @@ const KASAN_OFFSET: Record<number, bigint> = {
 describe('regions', () => {
   property([anyLayout], RUNS)('are non-empty, ascending and disjoint', (lay) => {
     const bad = lay.regions.filter((r, i) => !(r.start < r.end && r.end <= (lay.regions[i + 1]?.start ?? r.end)));
-    expect(bad).toEqual([]);
+    assert.deepEqual(bad, []);
   });
 
   property([anyLayout], RUNS)('all lie inside the TTBR1 half', (lay) => {
@@ -37,7 +38,7 @@ describe('regions', () => {
     const outside = lay.regions.filter(
       (r) => r.start < 0 || r.end > 2 ** lay.geo.vaBits || fromKva(lay.geo, r.start) < base,
     );
-    expect(outside).toEqual([]);
+    assert.deepEqual(outside, []);
   });
 
   property(
@@ -45,45 +46,43 @@ describe('regions', () => {
     RUNS,
   )('regionOf finds the one region holding an address, or none in a gap', ([lay, kva]) => {
     const holding = lay.regions.filter((r) => kva >= r.start && kva < r.end);
-    expect(holding.length).toBeLessThanOrEqual(1);
-    expect(regionOf(lay, kva)).toBe(holding[0]);
+    assert.ok(holding.length <= 1, `${holding.length} <= 1`);
+    assert.equal(regionOf(lay, kva), holding[0]);
   });
 
   property([anyLayout], RUNS)('the KASAN shadow exists exactly when generic KASAN is on', (lay) => {
-    expect(lay.regions.some((r) => r.key === 'kasan')).toBe(lay.kasan);
-    expect(lay.regions.map((r) => r.key).filter((k) => k !== 'kasan')).toEqual([
-      'linear',
-      'bpf-jit',
-      'modules',
-      'vmalloc',
-      'fixmap',
-      'pci-io',
-      'vmemmap',
-    ]);
+    assert.equal(
+      lay.regions.some((r) => r.key === 'kasan'),
+      lay.kasan,
+    );
+    assert.deepEqual(
+      lay.regions.map((r) => r.key).filter((k) => k !== 'kasan'),
+      ['linear', 'bpf-jit', 'modules', 'vmalloc', 'fixmap', 'pci-io', 'vmemmap'],
+    );
   });
 });
 
 describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => {
   property([anyLayout], RUNS)('the linear map is the lower half of the kernel VA space', (lay) => {
     const va = BigInt(lay.geo.vaBits);
-    expect(symbol(lay, 'PAGE_OFFSET')).toBe(U64 - (1n << va));
-    expect(symbol(lay, 'PAGE_END')).toBe(U64 - (1n << (va - 1n)));
-    expect(at(lay, lay.pageOffset)).toBe(U64 - (1n << va));
+    assert.equal(symbol(lay, 'PAGE_OFFSET'), U64 - (1n << va));
+    assert.equal(symbol(lay, 'PAGE_END'), U64 - (1n << (va - 1n)));
+    assert.equal(at(lay, lay.pageOffset), U64 - (1n << va));
   });
 
   property([anyLayout], RUNS)('vmemmap holds 64 bytes per page of the linear map and ends 2M below the top', (lay) => {
     const g = lay.geo;
     const linearBytes = (1n << BigInt(g.vaBits)) - (1n << BigInt(g.vaBitsMin - 1));
     const size = (linearBytes / BigInt(g.pageSize)) * 64n;
-    expect(at(lay, lay.vmemmapEnd)).toBe(U64 - 2n * M);
-    expect(at(lay, lay.vmemmapStart)).toBe(U64 - 2n * M - size);
-    expect(symbol(lay, 'VMEMMAP_END') - symbol(lay, 'VMEMMAP_START')).toBe(size);
+    assert.equal(at(lay, lay.vmemmapEnd), U64 - 2n * M);
+    assert.equal(at(lay, lay.vmemmapStart), U64 - 2n * M - size);
+    assert.equal(symbol(lay, 'VMEMMAP_END') - symbol(lay, 'VMEMMAP_START'), size);
   });
 
   property([anyLayout], RUNS)('VMALLOC_END is PUD_SIZE + VMEMMAP_SIZE + 64K below the top', (lay) => {
     const pudSize = 1n << BigInt(lay.geo.shiftOf.PUD);
     const vmemmapSize = symbol(lay, 'VMEMMAP_END') - symbol(lay, 'VMEMMAP_START');
-    expect(at(lay, lay.vmallocEnd)).toBe(U64 - pudSize - vmemmapSize - (1n << 16n));
+    assert.equal(at(lay, lay.vmallocEnd), U64 - pudSize - vmemmapSize - (1n << 16n));
   });
 
   property([anyLayout], RUNS)(
@@ -91,35 +90,36 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
     (lay) => {
       const pudSize = 1n << BigInt(lay.geo.shiftOf.PUD);
       const gap = symbol(lay, 'VMEMMAP_START') - symbol(lay, 'VMALLOC_END');
-      expect(gap).toBe(pudSize + (1n << 16n) - 2n * M);
-      expect(gap).toBeLessThan(pudSize);
+      assert.equal(gap, pudSize + (1n << 16n) - 2n * M);
+      assert.ok(gap < pudSize, `${gap} < ${pudSize}`);
     },
   );
 
   property([anyLayout], RUNS)('PCI I/O is 16M ending 2M below vmemmap; the fixmap tops out 2M below it', (lay) => {
     const vmemmap = symbol(lay, 'VMEMMAP_START');
-    expect([
-      symbol(lay, 'PCI_IO_END'),
-      symbol(lay, 'PCI_IO_START'),
-      symbol(lay, 'FIXADDR_TOP'),
-      at(lay, lay.fixaddrTop),
-    ]).toEqual([vmemmap - 2n * M, vmemmap - 18n * M, vmemmap - 20n * M, vmemmap - 20n * M]);
+    assert.deepEqual(
+      [symbol(lay, 'PCI_IO_END'), symbol(lay, 'PCI_IO_START'), symbol(lay, 'FIXADDR_TOP'), at(lay, lay.fixaddrTop)],
+      [vmemmap - 2n * M, vmemmap - 18n * M, vmemmap - 20n * M, vmemmap - 20n * M],
+    );
   });
 
   property([anyLayout], RUNS)('BPF JIT and modules take 128M each from the end of the KASAN shadow', (lay) => {
     const g = lay.geo;
     const shadowEnd = lay.kasan ? (1n << 61n) + (KASAN_OFFSET[g.vaBits] ?? 0n) : U64 - (1n << BigInt(g.vaBitsMin - 1));
-    expect([
-      symbol(lay, 'BPF_JIT_REGION_START'),
-      symbol(lay, 'MODULES_VADDR'),
-      symbol(lay, 'VMALLOC_START'),
-      at(lay, lay.vmallocStart),
-    ]).toEqual([shadowEnd, shadowEnd + 128n * M, shadowEnd + 256n * M, shadowEnd + 256n * M]);
+    assert.deepEqual(
+      [
+        symbol(lay, 'BPF_JIT_REGION_START'),
+        symbol(lay, 'MODULES_VADDR'),
+        symbol(lay, 'VMALLOC_START'),
+        at(lay, lay.vmallocStart),
+      ],
+      [shadowEnd, shadowEnd + 128n * M, shadowEnd + 256n * M, shadowEnd + 256n * M],
+    );
     if (lay.kasan) {
-      expect(symbol(lay, 'KASAN_SHADOW_END') - symbol(lay, 'KASAN_SHADOW_START')).toBe(1n << BigInt(g.vaBits - 3));
-      expect(symbol(lay, 'KASAN_SHADOW_START') >= symbol(lay, 'PAGE_END')).toBe(true);
+      assert.equal(symbol(lay, 'KASAN_SHADOW_END') - symbol(lay, 'KASAN_SHADOW_START'), 1n << BigInt(g.vaBits - 3));
+      assert.ok(symbol(lay, 'KASAN_SHADOW_START') >= symbol(lay, 'PAGE_END'));
     } else {
-      expect(layoutSymbols(lay).KASAN_SHADOW_START).toBeUndefined();
+      assert.equal(layoutSymbols(lay).KASAN_SHADOW_START, undefined);
     }
   });
 
@@ -135,9 +135,12 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
       'VMEMMAP_START',
       'VMEMMAP_END',
     ] as const) {
-      expect(kasan[s]).toBe(plain[s]);
+      assert.equal(kasan[s], plain[s]);
     }
-    expect(kasan.VMALLOC_START ?? 0).toBeGreaterThan(plain.VMALLOC_START ?? 0);
+    assert.ok(
+      (kasan.VMALLOC_START ?? 0) > (plain.VMALLOC_START ?? 0),
+      `${kasan.VMALLOC_START ?? 0} > ${plain.VMALLOC_START ?? 0}`,
+    );
   });
 });
 
@@ -241,21 +244,22 @@ describe('known values', () => {
   ])('%s: linear map and KASAN shadow %s; vmalloc and vmemmap %s', (name, low, high) => {
     const [plain, kasan] = [hexes(name, false), hexes(name, true)];
     const bare = (h: string | undefined) => h?.replace(/^0x/, '');
-    expect(
+    assert.equal(
       `${bare(plain.PAGE_OFFSET)} ${bare(plain.PAGE_END)} ${bare(kasan.KASAN_SHADOW_START)}-${bare(kasan.KASAN_SHADOW_END)}`,
-    ).toBe(low);
-    expect([plain.VMALLOC_START, kasan.VMALLOC_START, plain.VMALLOC_END, plain.VMEMMAP_START].map(bare).join(' ')).toBe(
+      low,
+    );
+    assert.equal(
+      [plain.VMALLOC_START, kasan.VMALLOC_START, plain.VMALLOC_END, plain.VMEMMAP_START].map(bare).join(' '),
       high,
     );
-    expect([kasan.VMALLOC_END, plain.VMEMMAP_END, kasan.VMEMMAP_END]).toEqual([
-      plain.VMALLOC_END,
-      '0xffffffffffe00000',
-      '0xffffffffffe00000',
-    ]);
+    assert.deepEqual(
+      [kasan.VMALLOC_END, plain.VMEMMAP_END, kasan.VMEMMAP_END],
+      [plain.VMALLOC_END, '0xffffffffffe00000', '0xffffffffffe00000'],
+    );
   });
 
   it('refuses an unknown era with a ConfigError naming the known ones', () => {
-    expect(() => layout(geometry('4K/48'), { era: 'v6.9' })).toThrow(ConfigError);
-    expect(() => layout(geometry('4K/48'), { era: 'v6.9' })).toThrow(/v5\.7/);
+    assert.throws(() => layout(geometry('4K/48'), { era: 'v6.9' }), ConfigError);
+    assert.throws(() => layout(geometry('4K/48'), { era: 'v6.9' }), /v5\.7/);
   });
 });

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { fromKva } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { LAYOUT_ERAS, layout } from '../../src/arch/layout';
@@ -36,13 +37,16 @@ describe('the linear map shares no PGD entry, hence no table, with vmalloc', () 
       const top = geometry(config).levels[0]?.entrySize ?? 0;
       const pageEnd = fromKva(lay.geo, lay.pageEnd);
       const shadowInside = kasan && era !== 'v5.7' && config === '16K/48';
-      expect(pageEnd % BigInt(top) === 0n).toBe(!shadowInside);
+      assert.equal(pageEnd % BigInt(top) === 0n, !shadowInside);
       const sharing = linearVmallocSharing(lay);
-      expect(sharing.pageEndOnPgdBoundary).toBe(!shadowInside);
-      expect(sharing.tables).toEqual([]);
-      expect(sharing.lastLinearEntry).toBe(Number(pgdIndexOf(config, pageEnd - 1n)));
-      expect(sharing.firstVmallocEntry).toBe(Number(pgdIndexOf(config, fromKva(lay.geo, lay.vmallocStart))));
-      expect(sharing.firstVmallocEntry).toBeGreaterThan(sharing.lastLinearEntry);
+      assert.equal(sharing.pageEndOnPgdBoundary, !shadowInside);
+      assert.deepEqual(sharing.tables, []);
+      assert.equal(sharing.lastLinearEntry, Number(pgdIndexOf(config, pageEnd - 1n)));
+      assert.equal(sharing.firstVmallocEntry, Number(pgdIndexOf(config, fromKva(lay.geo, lay.vmallocStart))));
+      assert.ok(
+        sharing.firstVmallocEntry > sharing.lastLinearEntry,
+        `${sharing.firstVmallocEntry} > ${sharing.lastLinearEntry}`,
+      );
     },
   );
 
@@ -54,7 +58,7 @@ describe('the linear map shares no PGD entry, hence no table, with vmalloc', () 
       `${name}: any linear-map address and any vmalloc address hang off different PGD entries`,
       (a, b) => {
         const [ia, ib] = [a, b].map((kva) => pgdIndexOf(config, fromKva(lay.geo, kva)));
-        expect(ia).toBeLessThan(ib as bigint);
+        assert.ok((ia as bigint) < (ib as bigint), `${ia} < ${ib}`);
       },
     );
   }

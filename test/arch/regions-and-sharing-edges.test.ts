@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe } from 'vitest';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { type Layout, layout, regionOf } from '../../src/arch/layout';
 import { linearVmallocSharing, sharedTopEntry } from '../../src/arch/sharing';
@@ -12,17 +13,20 @@ const anyLayout = fc.constantFrom(...LAYOUTS);
 describe('layout defaults and region edges', () => {
   property([config])('without options: the v5.7 era, no KASAN shadow', (name) => {
     const lay = layout(geometry(name));
-    expect(lay.kasan).toBe(false);
-    expect(lay.era).toBe('v5.7');
-    expect(lay.regions.some((r) => r.key === 'kasan')).toBe(false);
-    expect(lay).toEqual(layout(geometry(name), { kasan: false, era: 'v5.7' }));
+    assert.equal(lay.kasan, false);
+    assert.equal(lay.era, 'v5.7');
+    assert.equal(
+      lay.regions.some((r) => r.key === 'kasan'),
+      false,
+    );
+    assert.deepEqual(lay, layout(geometry(name), { kasan: false, era: 'v5.7' }));
   });
 
   property([anyLayout])('a region holds its first byte and its last, not its exclusive end', (lay) => {
     for (const r of lay.regions) {
-      expect(regionOf(lay, r.start)).toBe(r);
-      expect(regionOf(lay, r.end - 1)).toBe(r);
-      expect(regionOf(lay, r.end)).not.toBe(r);
+      assert.equal(regionOf(lay, r.start), r);
+      assert.equal(regionOf(lay, r.end - 1), r);
+      assert.notEqual(regionOf(lay, r.end), r);
     }
   });
 });
@@ -37,20 +41,20 @@ describe('sharing computed from the layout, for any layout', () => {
   property([anyLayout])('VMALLOC_END on a PGD boundary: its last byte is in the entry before', (lay) => {
     const vmallocEnd = Math.ceil(lay.vmallocEnd / pgdSize(lay)) * pgdSize(lay);
     const moved = { ...lay, vmallocEnd };
-    expect(sharedTopEntry(moved).vmallocEntry).toBe(vmallocEnd / pgdSize(lay) - 1);
+    assert.equal(sharedTopEntry(moved).vmallocEntry, vmallocEnd / pgdSize(lay) - 1);
   });
 
   property([anyLayout])('two neighbouring bytes share every table down to the one whose entries they split', (lay) => {
     const moved = { ...lay, vmemmapStart: lay.vmallocEnd };
     const { tables, shared } = sharedTopEntry(moved);
-    expect(shared).toBe(true);
+    assert.ok(shared);
     // VMALLOC_END is 64K-aligned, never 2M-aligned: the two bytes split only at a 64K-or-smaller entry.
     const splitting = lay.geo.levels.filter((l) => lay.vmallocEnd % l.entrySize === 0);
-    expect(tables.length).toBe(lay.geo.levels.length - splitting.length);
+    assert.equal(tables.length, lay.geo.levels.length - splitting.length);
     tables.forEach((t, i) => {
-      expect(t.level).toBe(lay.geo.levels[i + 1]?.name);
-      expect(t.start).toBeLessThanOrEqual(lay.vmallocEnd - 1);
-      expect(t.start + t.span).toBeGreaterThan(lay.vmallocEnd);
+      assert.equal(t.level, lay.geo.levels[i + 1]?.name);
+      assert.ok(t.start <= lay.vmallocEnd - 1, `${t.start} <= ${lay.vmallocEnd - 1}`);
+      assert.ok(t.start + t.span > lay.vmallocEnd, `${t.start + t.span} > ${lay.vmallocEnd}`);
     });
   });
 
@@ -58,8 +62,8 @@ describe('sharing computed from the layout, for any layout', () => {
     'PAGE_END off a PGD boundary is reported as such',
     (lay, pages) => {
       const moved = { ...lay, pageEnd: lay.pageEnd - pages * lay.geo.pageSize };
-      expect(linearVmallocSharing(lay).pageEndOnPgdBoundary).toBe(true);
-      expect(linearVmallocSharing(moved).pageEndOnPgdBoundary).toBe(false);
+      assert.ok(linearVmallocSharing(lay).pageEndOnPgdBoundary);
+      assert.equal(linearVmallocSharing(moved).pageEndOnPgdBoundary, false);
     },
   );
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromKva, kvaHex } from '../../src/arch/address';
@@ -18,23 +19,26 @@ describe('vmalloc and vmemmap under one PGD entry', () => {
     const mask = BigInt(g.levels[0]?.entries ?? 0) - 1n;
     const pgdIndex = (va: bigint): number => Number((va >> pgdShift) & mask);
     const s = sharedTopEntry(lay);
-    expect(s.vmallocEntry).toBe(pgdIndex(fromKva(g, lay.vmallocEnd) - 1n));
-    expect(s.vmemmapEntry).toBe(pgdIndex(fromKva(g, lay.vmemmapStart)));
-    expect(s.shared).toBe(s.vmallocEntry === s.vmemmapEntry);
-    expect(s.tables.length > 0).toBe(s.shared);
+    assert.equal(s.vmallocEntry, pgdIndex(fromKva(g, lay.vmallocEnd) - 1n));
+    assert.equal(s.vmemmapEntry, pgdIndex(fromKva(g, lay.vmemmapStart)));
+    assert.equal(s.shared, s.vmallocEntry === s.vmemmapEntry);
+    assert.equal(s.tables.length > 0, s.shared);
   });
 
   property([anyLayout], RUNS)('every shared table maps both addresses', (lay) => {
     for (const t of sharedTopEntry(lay).tables) {
-      expect(t.start).toBeLessThanOrEqual(lay.vmallocEnd - 1);
-      expect(lay.vmemmapStart).toBeLessThan(t.start + t.span);
+      assert.ok(t.start <= lay.vmallocEnd - 1, `${t.start} <= ${lay.vmallocEnd - 1}`);
+      assert.ok(lay.vmemmapStart < t.start + t.span, `${lay.vmemmapStart} < ${t.start + t.span}`);
     }
   });
 
   property([anyLayout], RUNS)('VMALLOC_END − 1 and VMEMMAP_START never share a PUD entry', (lay) => {
     const g = lay.geo;
     const pudIndex = (kva: number): bigint => fromKva(g, kva) >> BigInt(g.shiftOf.PUD);
-    expect(pudIndex(lay.vmallocEnd - 1)).toBeLessThan(pudIndex(lay.vmemmapStart));
+    assert.ok(
+      pudIndex(lay.vmallocEnd - 1) < pudIndex(lay.vmemmapStart),
+      `${pudIndex(lay.vmallocEnd - 1)} < ${pudIndex(lay.vmemmapStart)}`,
+    );
   });
 
   property([anyLayout], RUNS)('in every shared table the two use neighbouring entries at the lowest level', (lay) => {
@@ -44,10 +48,10 @@ describe('vmalloc and vmemmap under one PGD entry', () => {
       const shift = BigInt(g.levels.find((l) => l.name === t.level)?.shift ?? 0);
       const mask = BigInt(g.ptrsPerTable) - 1n;
       const index = (kva: number): number => Number((fromKva(g, kva) >> shift) & mask);
-      expect([t.lowIndex, t.highIndex]).toEqual([index(lay.vmallocEnd - 1), index(lay.vmemmapStart)]);
+      assert.deepEqual([t.lowIndex, t.highIndex], [index(lay.vmallocEnd - 1), index(lay.vmemmapStart)]);
     }
     const last = tables.at(-1);
-    if (last) expect(last.highIndex - last.lowIndex).toBe(1);
+    if (last) assert.equal(last.highIndex - last.lowIndex, 1);
   });
 
   it.each([
@@ -58,11 +62,14 @@ describe('vmalloc and vmemmap under one PGD entry', () => {
       const lay = layout(geometry(name), { kasan });
       const s = sharedTopEntry(lay);
       expect(s).toMatchObject({ shared: true, vmallocEntry: entry, vmemmapEntry: entry });
-      expect(s.tables.map((t) => [t.level, kvaHex(lay.geo, t.start), t.span])).toEqual([[level, start, span]]);
+      assert.deepEqual(
+        s.tables.map((t) => [t.level, kvaHex(lay.geo, t.start), t.span]),
+        [[level, start, span]],
+      );
     }
   });
 
   it.each(['4K/39', '16K/36', '16K/47', '64K/42', '64K/48', '64K/52'])('%s: different PGD entries', (name) => {
-    expect(sharedTopEntry(layout(geometry(name))).shared).toBe(false);
+    assert.equal(sharedTopEntry(layout(geometry(name))).shared, false);
   });
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
@@ -55,16 +56,16 @@ describe('the memory.rst-style table', () => {
     ['64K/52', DOC_64K_52],
   ])('%s with KASAN reproduces the kernel documentation row for row', (name, doc) => {
     const table = renderLayoutTable(layoutRows(layout(geometry(name), { kasan: true }), { guards: true }));
-    expect(squash(table).slice(1)).toEqual(squash(doc));
+    assert.deepEqual(squash(table).slice(1), squash(doc));
   });
 
   property([fc.constantFrom(...LAYOUTS)], RUNS)('with guards, the rows tile the kernel half up to 2^64', (lay) => {
     const rows = layoutRows(lay, { guards: true }).slice(1);
     const gaps = rows.filter((r, i) => i > 0 && r.start !== (rows[i - 1]?.last ?? 0n) + 1n);
-    expect(gaps).toEqual([]);
-    expect(rows[0]?.start).toBe((1n << 64n) - (1n << BigInt(lay.geo.vaBits)));
-    expect(rows.at(-1)?.last).toBe((1n << 64n) - 1n);
-    expect(rows.every((r) => BigInt(r.size) === r.last - r.start + 1n)).toBe(true);
+    assert.deepEqual(gaps, []);
+    assert.equal(rows[0]?.start, (1n << 64n) - (1n << BigInt(lay.geo.vaBits)));
+    assert.equal(rows.at(-1)?.last, (1n << 64n) - 1n);
+    assert.ok(rows.every((r) => BigInt(r.size) === r.last - r.start + 1n));
   });
 
   it.each([
@@ -76,14 +77,14 @@ describe('the memory.rst-style table', () => {
     [0x3e609000, '~998MB'],
     [0x5dffafff0000, '~93TB'],
   ])('writes %d bytes as %s', (bytes, text) => {
-    expect(memoryRstSize(bytes)).toBe(text);
+    assert.equal(memoryRstSize(bytes), text);
   });
 });
 
 describe('layout --json', () => {
   property([fc.constantFrom(...LAYOUTS)], RUNS)('has the documented shape', (lay) => {
     const doc = layoutJson(lay);
-    expect(Object.keys(doc).slice(0, 6)).toEqual([
+    assert.deepEqual(Object.keys(doc).slice(0, 6), [
       'config',
       'era',
       'kasan',
@@ -91,23 +92,26 @@ describe('layout --json', () => {
       'regions',
       'vmallocVmemmapSharing',
     ]);
-    expect(Object.keys(doc).slice(6)).toEqual([...LAYOUT_SYMBOLS]);
+    assert.deepEqual(Object.keys(doc).slice(6), [...LAYOUT_SYMBOLS]);
     const hex = /^0x[0-9a-f]{16}$/;
     const badRegions = doc.regions.filter(
       (r) => !hex.test(r.start) || !hex.test(r.end) || !Number.isSafeInteger(r.size),
     );
-    expect(badRegions).toEqual([]);
+    assert.deepEqual(badRegions, []);
     const badSymbols = LAYOUT_SYMBOLS.filter(
       (s) => !(doc[s] === null ? /^KASAN_/.test(s) && !lay.kasan : hex.test(doc[s])),
     );
-    expect(badSymbols).toEqual([]);
-    expect(doc.geometry.levels.map((l) => l.name)).toEqual(['PGD', 'P4D', 'PUD', 'PMD', 'PTE']);
+    assert.deepEqual(badSymbols, []);
+    assert.deepEqual(
+      doc.geometry.levels.map((l) => l.name),
+      ['PGD', 'P4D', 'PUD', 'PMD', 'PTE'],
+    );
   });
 
   it('prints the same document on stdout', async () => {
     const { code, out, err } = await run('layout', '--config', '16K/47', '--kasan', '--json');
-    expect([code, err]).toEqual([0, '']);
-    expect(JSON.parse(out)).toEqual(layoutJson(layout(geometry('16K/47'), { kasan: true })));
+    assert.deepEqual([code, err], [0, '']);
+    assert.deepEqual(JSON.parse(out), layoutJson(layout(geometry('16K/47'), { kasan: true })));
   });
 
   it('names the 4K/48 values of the kernel documentation', async () => {
@@ -136,16 +140,16 @@ describe('layout --json', () => {
 describe('the command line', () => {
   it('prints the text layout', async () => {
     const explicit = await run('layout', '--config=64K/42');
-    expect(explicit.code).toBe(0);
-    expect(explicit.out).toContain('PGD     2     29     8192        512M');
-    expect(explicit.out).toContain('vmemmap');
+    assert.equal(explicit.code, 0);
+    assert.ok(explicit.out.includes('PGD     2     29     8192        512M'), String(explicit.out));
+    assert.ok(explicit.out.includes('vmemmap'), String(explicit.out));
   });
 
   it('refuses an unsupported configuration with exit code 2 and the ConfigError on stderr', async () => {
     const { code, out, err } = await run('layout', '--config', '8K/48');
-    expect([code, out]).toEqual([2, '']);
-    expect(err).toMatch(/^ConfigError: --config: .*8K\/48/);
-    for (const name of SUPPORTED_CONFIGS) expect(err).toContain(name);
+    assert.deepEqual([code, out], [2, '']);
+    assert.match(err, /^ConfigError: --config: .*8K\/48/);
+    for (const name of SUPPORTED_CONFIGS) assert.ok(err.includes(name), String(err));
   });
 
   it.each([
@@ -158,17 +162,17 @@ describe('the command line', () => {
     [['layout', '--era', 'constructor'], /ConfigError: --era: the layout era .*\(era=constructor\)/],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const { code, err } = await run(...argv);
-    expect(code).toBe(2);
-    expect(err).toMatch(message);
+    assert.equal(code, 2);
+    assert.match(err, message);
   });
 
   it('lists the subcommands in the global help and the options in the subcommand help', async () => {
     const global = await run('--help');
-    expect(global.code).toBe(0);
-    expect(global.out).toMatch(/Subcommands:\n {2}layout {2}/);
+    assert.equal(global.code, 0);
+    assert.match(global.out, /Subcommands:\n {2}layout {2}/);
     const own = await run('layout', '--help');
-    expect(own.code).toBe(0);
+    assert.equal(own.code, 0);
     for (const option of ['--config C', '--kasan', '--json', '--guards', '(default 4K/48)'])
-      expect(own.out).toContain(option);
+      assert.ok(own.out.includes(option), String(own.out));
   });
 });

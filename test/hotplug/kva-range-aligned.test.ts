@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { fromKva, ttbr1Base } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import {
@@ -57,19 +58,19 @@ describe('pgtable_range_aligned in Kva terms (the teardown’s fast path)', () =
       const geo = geometry(config);
       const bounds = kvaBounds(ttbr1Base(geo), floor, ceiling);
       const kernel = pgtableRangeAligned(fromKva(geo, start), fromKva(geo, end), floor, ceiling, spanMask(span));
-      if (bounds) expect(kvaRangeAligned(start, end, bounds, span)).toBe(kernel);
-      else expect(ceiling !== 0n && ceiling < ttbr1Base(geo)).toBe(true);
+      if (bounds) assert.equal(kvaRangeAligned(start, end, bounds, span), kernel);
+      else assert.ok(ceiling !== 0n && ceiling < ttbr1Base(geo));
     },
   );
 
   it('is offered for the kernel’s comparison only, and not for a ceiling in the lower half', () => {
     const base = ttbr1Base(geometry('4K/48'));
-    expect(kvaBounds(base, 0n, 0n)).toEqual({ floor: Number.NEGATIVE_INFINITY, ceiling: Number.POSITIVE_INFINITY });
-    expect(kvaBounds(base, base + 4096n, base + 8192n)).toEqual({ floor: 4096, ceiling: 8192 });
+    assert.deepEqual(kvaBounds(base, 0n, 0n), { floor: Number.NEGATIVE_INFINITY, ceiling: Number.POSITIVE_INFINITY });
+    assert.deepEqual(kvaBounds(base, base + 4096n, base + 8192n), { floor: 4096, ceiling: 8192 });
     for (const check of ['no-floor', 'no-ceiling', 'end-gt-ceiling'] as RangeCheck[]) {
-      expect(kvaBounds(base, 0n, 0n, check)).toBeUndefined();
+      assert.equal(kvaBounds(base, 0n, 0n, check), undefined);
     }
-    expect(kvaBounds(base, 0n, base - 1n)).toBeUndefined();
-    expect(kvaBounds(base, 0n, 1n)).toBeUndefined();
+    assert.equal(kvaBounds(base, 0n, base - 1n), undefined);
+    assert.equal(kvaBounds(base, 0n, 1n), undefined);
   });
 });

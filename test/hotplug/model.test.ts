@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { HotplugError, KernelWarning } from '../../src/errors';
@@ -106,8 +107,8 @@ function translations(r: Real): Map<Kva, number> {
   const seen = new Map<Kva, number>();
   for (const range of liveRanges(r)) for (const va of probes(r.k, range)) seen.set(va, translate(r.k.pt, va));
   const unmapped = [...seen].filter(([, pa]) => pa < 0).map(([va]) => va);
-  expect(unmapped, 'live ranges that do not translate').toEqual([]);
-  expect(incoherent(r, [...seen.keys()]), 'the CPU sees what the tables say').toEqual([]);
+  assert.deepEqual(unmapped, [], 'live ranges that do not translate');
+  assert.deepEqual(incoherent(r, [...seen.keys()]), [], 'the CPU sees what the tables say');
   return seen;
 }
 
@@ -121,12 +122,12 @@ function incoherent(r: Real, vas: readonly Kva[]): Kva[] {
  * sees what the tables say, and every probe outside `owned` translates as before.
  */
 function expectKept(r: Real, before: Map<Kva, number>, owned: readonly Range[]): void {
-  expect(brokenInvariants(r.k)).toEqual([]);
-  expect(incoherent(r, [...before.keys()]), 'stale TLB entries').toEqual([]);
+  assert.deepEqual(brokenInvariants(r.k), []);
+  assert.deepEqual(incoherent(r, [...before.keys()]), [], 'stale TLB entries');
   const changed = [...before].filter(
     ([va, pa]) => !owned.some(([s, e]) => va >= s && va < e) && translate(r.k.pt, va) !== pa,
   );
-  expect(changed, 'mappings outside the command’s range that changed').toEqual([]);
+  assert.deepEqual(changed, [], 'mappings outside the command’s range that changed');
 }
 
 class HotAdd implements fc.Command<Model, Real> {
@@ -140,13 +141,13 @@ class HotAdd implements fc.Command<Model, Real> {
     const pa = r.slots[this.slot] as number;
     const before = translations(r);
     const report = archAddMemory(k, pa, SECTION, { altmap: this.altmap });
-    expect(report.error).toBeUndefined();
+    assert.equal(report.error, undefined);
     m.hot.add(this.slot);
     const [start] = linearRange(k, pa);
     const linear = probes(k, linearRange(k, pa)).filter((va) => translate(k.pt, va) !== pa + (va - start));
-    expect(linear, 'linear-map probes that do not translate to their page').toEqual([]);
+    assert.deepEqual(linear, [], 'linear-map probes that do not translate to their page');
     const vmemmap = probes(k, vmemmapRange(k, pa)).filter((va) => translate(k.pt, va) < 0);
-    expect(vmemmap, 'vmemmap probes that do not translate').toEqual([]);
+    assert.deepEqual(vmemmap, [], 'vmemmap probes that do not translate');
     expectKept(r, before, []);
   }
   toString = (): string => `hot-add slot ${this.slot}${this.altmap ? ' with an altmap' : ''}`;
@@ -164,12 +165,12 @@ class HotRemove implements fc.Command<Model, Real> {
     const report = archRemoveMemory(k, pa, SECTION, { policy: 'v5.7' });
     m.hot.delete(slot);
     const mapped = owned.flatMap((range) => probes(k, range)).filter((va) => translate(k.pt, va) !== -1);
-    expect(mapped, 'probes of the removed section that still translate').toEqual([]);
+    assert.deepEqual(mapped, [], 'probes of the removed section that still translate');
     expectKept(r, before, owned);
     const leaked = leftEmpty(k, report.parts).filter((d) => d.reason !== 'outside floor/ceiling');
-    expect(leaked, 'empty tables kept for a reason other than the region edges').toEqual([]);
+    assert.deepEqual(leaked, [], 'empty tables kept for a reason other than the region edges');
     const warned = report.parts.flatMap((p) => p.decisions).filter((d) => d.warning);
-    expect(warned, 'v5.7 freed a static or boot (PageReserved) table').toEqual([]);
+    assert.deepEqual(warned, [], 'v5.7 freed a static or boot (PageReserved) table');
   }
   toString = (): string => `hot-remove hot-added slot #${this.pick}`;
 }
@@ -186,7 +187,7 @@ class Vmalloc implements fc.Command<Model, Real> {
     const wrong = area.pages.filter(
       (pfn, i) => translate(k.pt, area.start + i * k.geo.pageSize) !== pfn * k.geo.pageSize,
     );
-    expect(wrong, 'pages of the area that do not translate to their page').toEqual([]);
+    assert.deepEqual(wrong, [], 'pages of the area that do not translate to their page');
     expectKept(r, before, []);
   }
   toString = (): string => `vmalloc ${this.pages} page(s)`;
@@ -203,7 +204,7 @@ class Vfree implements fc.Command<Model, Real> {
     m.areas--;
     const owned: Range = [area.start, area.start + area.size];
     const mapped = probes(k, owned).filter((va) => translate(k.pt, va) !== -1);
-    expect(mapped, 'probes of the freed area that still translate').toEqual([]);
+    assert.deepEqual(mapped, [], 'probes of the freed area that still translate');
     expectKept(r, before, [owned]);
   }
   toString = (): string => `vfree area #${this.pick}`;
@@ -250,8 +251,8 @@ class Refused implements fc.Command<Model, Real> {
   run(m: Model, r: Real): void {
     const [error, request] = REFUSALS[this.kind] as [typeof HotplugError, (r: Real, m: Readonly<Model>) => void];
     const before = snapshot(r.k);
-    expect(() => request(r, m)).toThrow(error);
-    expect(snapshot(r.k)).toBe(before);
+    assert.throws(() => request(r, m), error);
+    assert.equal(snapshot(r.k), before);
   }
   toString = (): string => `refused: ${this.kind}`;
 }

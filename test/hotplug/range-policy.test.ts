@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { SUPPORTED_CONFIGS } from '../../src/arch/geometry';
@@ -103,18 +104,21 @@ function anySize(k: Kernel, low: Kva, high: Kva, unit: number, max: number): fc.
 function expectWithinBound(k: Kernel, report: TeardownReport): void {
   const levels = k.geo.levels.length;
   const left = strandedTables(k, [report]);
-  expect(left.length).toBeLessThanOrEqual(2 * (levels - 1));
-  expect(left.every((d) => d.reason === 'outside floor/ceiling' && d.level !== 'PGD')).toBe(true);
+  assert.ok(left.length <= 2 * (levels - 1), `${left.length} <= ${2 * (levels - 1)}`);
+  assert.ok(left.every((d) => d.reason === 'outside floor/ceiling' && d.level !== 'PGD'));
   const inside = left.filter((d) => d.va >= report.start && d.va + d.span <= report.end);
-  expect(inside, 'a table whose whole span was removed is left').toEqual([]);
+  assert.deepEqual(inside, [], 'a table whose whole span was removed is left');
   const edges = leftAtEdges(k, report);
-  expect(edges.neither, 'a table left behind straddles neither edge').toEqual([]);
+  assert.deepEqual(edges.neither, [], 'a table left behind straddles neither edge');
   for (const atEdge of [edges.floor, edges.ceiling]) {
-    expect(new Set(atEdge.map((d) => d.level)).size).toBe(atEdge.length);
+    assert.equal(new Set(atEdge.map((d) => d.level)).size, atEdge.length);
   }
   const empty = leftEmpty(k, [report]).map((d) => d.pfn);
-  expect(empty.filter((pfn) => !left.some((d) => d.pfn === pfn))).toEqual([]);
-  expect(brokenInvariants(k)).toEqual([]);
+  assert.deepEqual(
+    empty.filter((pfn) => !left.some((d) => d.pfn === pfn)),
+    [],
+  );
+  assert.deepEqual(brokenInvariants(k), []);
 }
 
 /** Maps a linear-map range, tears it down under `range`, checks the bound, then lets v5.7 reclaim the rest. */
@@ -125,7 +129,7 @@ function linearRoundTrip(booted: Kernel, { start, size }: Span, flags: number): 
   createPgdMapping(k.pt, { phys, virt: start, size, prot: PAGE_KERNEL, flags, actor: 'test' });
   expectWithinBound(k, runToEnd(removePgdMapping(k, k.pt.pgd, start, size, { policy: 'range' })));
   runToEnd(removePgdMapping(k, k.pt.pgd, start, size, { policy: 'v5.7' }));
-  expect(tablesFingerprint(k), 'the enclosing region reclaims what the range left').toBe(before);
+  assert.equal(tablesFingerprint(k), before, 'the enclosing region reclaims what the range left');
 }
 
 describe('policy range: floor and ceiling = the removed range', () => {
@@ -212,11 +216,11 @@ describe('a real section hot-added and hot-removed under the policy range', () =
       const pages = new Kernel({ config, bootSize: 256 * 2 ** 20, trace: false });
       for (const [where, pa] of places(blocks)) {
         const block = leftBehind(blocks.clone(), pa);
-        expect([block.linear, block.vmemmap].filter(Boolean).join(', '), where).toBe(block.expected);
+        assert.equal([block.linear, block.vmemmap].filter(Boolean).join(', '), block.expected, where);
         const count = block.expected === '' ? 0 : block.expected.split(', ').length;
-        expect(count, where).toBe(COUNTS[config]?.[where === 'next to boot memory' ? 0 : 1]);
+        assert.equal(count, COUNTS[config]?.[where === 'next to boot memory' ? 0 : 1], where);
         const paged = leftBehind(pages.clone(), pa);
-        expect([paged.linear, paged.vmemmap], `${where}, page-mapped`).toEqual([block.linear, block.vmemmap]);
+        assert.deepEqual([paged.linear, paged.vmemmap], [block.linear, block.vmemmap], `${where}, page-mapped`);
       }
     },
   );

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { geometry } from '../../src/arch/geometry';
 import { createPgdMapping, type MappingRequest } from '../../src/mappings/create-mapping';
@@ -32,8 +33,8 @@ describe('block and contiguous choices follow alignment and flags', () => {
       const pt = freshTables(config);
       const req = inEmptyTables(config, shape, slot);
       createPgdMapping(pt, req);
-      expect(leafMismatches(pt, req)).toEqual([]);
-      expect(pt.trace.counts.write).toBe(leavesIn(pt, req.virt, req.virt + req.size).length);
+      assert.deepEqual(leafMismatches(pt, req), []);
+      assert.equal(pt.trace.counts.write, leavesIn(pt, req.virt, req.virt + req.size).length);
     });
   });
 });

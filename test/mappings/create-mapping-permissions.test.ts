@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   AF,
   AP_RDONLY,
@@ -73,8 +74,8 @@ describe('a live entry may change only in its permission bits (pgattr_change_is_
       const flipLo = first.prot.lo ^ prot.lo;
       const flipHi = first.prot.hi ^ prot.hi;
       const expected = old.map((l) => `${l.va}:${(l.lo ^ flipLo) >>> 0}:${(l.hi ^ flipHi) >>> 0}`);
-      expect(now.map((l) => `${l.va}:${l.lo}:${l.hi}`).join()).toBe(expected.join());
-      expect(translate(k.pt, first.virt + first.size - 1)).toBe(first.phys + first.size - 1);
+      assert.equal(now.map((l) => `${l.va}:${l.lo}:${l.hi}`).join(), expected.join());
+      assert.equal(translate(k.pt, first.virt + first.size - 1), first.phys + first.size - 1);
     });
   });
 
@@ -91,8 +92,8 @@ describe('a live entry may change only in its permission bits (pgattr_change_is_
     createPgdMapping(k.pt, req);
     const before = snapshot(k);
     const prot = (unsafeChanges[change] as (p: Prot) => Prot)(PAGE_KERNEL);
-    expect(() => createPgdMapping(k.pt, { ...req, prot })).toThrow(MappingConflictError);
-    expect(snapshot(k)).toBe(before);
+    assert.throws(() => createPgdMapping(k.pt, { ...req, prot }), MappingConflictError);
+    assert.equal(snapshot(k), before);
   });
 });
 
@@ -104,8 +105,8 @@ describe('pgattr_change_is_safe: live CONT entries and nG → G', () => {
     const req = { virt: k.linearVa(2 ** 33), size: 2 ** 16, phys: 2 ** 33, prot: PAGE_KERNEL, flags: 0, actor: 'test' };
     createPgdMapping(k.pt, req);
     const before = snapshot(k);
-    expect(() => createPgdMapping(k.pt, req)).toThrow(MappingConflictError);
-    expect(snapshot(k)).toBe(before);
+    assert.throws(() => createPgdMapping(k.pt, req), MappingConflictError);
+    assert.equal(snapshot(k), before);
   });
 
   it('refuses a live change from non-global to global (kernel BUG)', () => {
@@ -113,6 +114,6 @@ describe('pgattr_change_is_safe: live CONT entries and nG → G', () => {
     const nonGlobal = { lo: PAGE_KERNEL.lo | NG, hi: PAGE_KERNEL.hi };
     const req = { virt: k.linearVa(2 ** 33), size: 2 ** 12, phys: 2 ** 33, prot: nonGlobal, flags: 0, actor: 'test' };
     createPgdMapping(k.pt, req);
-    expect(() => createPgdMapping(k.pt, { ...req, prot: PAGE_KERNEL })).toThrow(MappingConflictError);
+    assert.throws(() => createPgdMapping(k.pt, { ...req, prot: PAGE_KERNEL }), MappingConflictError);
   });
 });

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { kvaHex, physHex, toKva } from '../../src/arch/address';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
 import { geometry } from '../../src/arch/geometry';
@@ -46,10 +47,16 @@ describe('__create_pgd_mapping then a walk gives phys + offset', () => {
       createPgdMapping(k.pt, req);
       const offsets = [0, req.size - 1, ...inside.map((f) => Math.floor(f * req.size))];
       const expected = offsets.map((off) => [req.phys + off, req.phys + off]);
-      expect(offsets.map((off) => [translate(k.pt, req.virt + off), walk(k.pt, req.virt + off).pa])).toEqual(expected);
-      expect(outside.map((x) => translate(k.pt, x))).toEqual(before);
-      expect(leafMismatches(k.pt, req)).toEqual([]);
-      expect(k.mem.violations).toEqual([]);
+      assert.deepEqual(
+        offsets.map((off) => [translate(k.pt, req.virt + off), walk(k.pt, req.virt + off).pa]),
+        expected,
+      );
+      assert.deepEqual(
+        outside.map((x) => translate(k.pt, x)),
+        before,
+      );
+      assert.deepEqual(leafMismatches(k.pt, req), []);
+      assert.deepEqual(k.mem.violations, []);
     });
   });
 });
@@ -78,12 +85,12 @@ describe('a mapping request the model refuses leaves the kernel as it was', () =
       };
       const req = { ...base, [which]: base[which as 'virt' | 'size' | 'phys'] + off };
       const error = refusal(() => createPgdMapping(k.pt, req));
-      expect(error).toBeInstanceOf(RangeRuleError);
-      expect(error.message).toContain('page-aligned');
-      expect(error.message).toContain(`virt=${kvaHex(k.geo, req.virt)}`);
-      expect(error.message).toContain(`size=${req.size}`);
-      expect(error.message).toContain(`phys=${physHex(req.phys)}`);
-      expect(snapshot(k)).toBe(before.get(config));
+      assert.ok(error instanceof RangeRuleError, String(error));
+      assert.ok(error.message.includes('page-aligned'), String(error.message));
+      assert.ok(error.message.includes(`virt=${kvaHex(k.geo, req.virt)}`), String(error.message));
+      assert.ok(error.message.includes(`size=${req.size}`), String(error.message));
+      assert.ok(error.message.includes(`phys=${physHex(req.phys)}`), String(error.message));
+      assert.equal(snapshot(k), before.get(config));
     });
   });
 
@@ -101,21 +108,23 @@ describe('a mapping request the model refuses leaves the kernel as it was', () =
         flags: 0,
         actor: 'test',
       };
-      expect(() => createPgdMapping(k.pt, req)).toThrow(/lie inside the TTBR1 half.*virt=0xffff/);
-      expect(() => createPgdMapping(k.pt, { ...req, size: 0 })).toThrow(RangeRuleError);
-      expect(() => createPgdMapping(k.pt, { ...req, virt: -k.geo.pageSize, size: k.geo.pageSize })).toThrow(
+      assert.throws(() => createPgdMapping(k.pt, req), /lie inside the TTBR1 half.*virt=0xffff/);
+      assert.throws(() => createPgdMapping(k.pt, { ...req, size: 0 }), RangeRuleError);
+      assert.throws(
+        () => createPgdMapping(k.pt, { ...req, virt: -k.geo.pageSize, size: k.geo.pageSize }),
         /lie inside the TTBR1 half/,
       );
-      expect(() => createPgdMapping(k.pt, { ...req, virt: 0, size: k.geo.pageSize, phys: 2 ** k.geo.paBits })).toThrow(
+      assert.throws(
+        () => createPgdMapping(k.pt, { ...req, virt: 0, size: k.geo.pageSize, phys: 2 ** k.geo.paBits }),
         /fit the physical address bits.*paBits=/,
       );
-      expect(snapshot(k)).toBe(before);
+      assert.equal(snapshot(k), before);
     },
   );
 
   it('cannot even name an address below the TTBR1 half: toKva refuses it with an AddressError', () => {
     const k = sharedKernel('4K/48');
-    expect(() => toKva(k.geo, 0x0000_8000_0000_0000n)).toThrow(AddressError);
-    expect(() => toKva(k.geo, 0xfffe_ffff_ffff_f000n)).toThrow(/TTBR1 half.*address=0xfffefffffffff000, config=4K\/48/);
+    assert.throws(() => toKva(k.geo, 0x0000_8000_0000_0000n), AddressError);
+    assert.throws(() => toKva(k.geo, 0xfffe_ffff_ffff_f000n), /TTBR1 half.*address=0xfffefffffffff000, config=4K\/48/);
   });
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { kvaHex, toKva } from '../../src/arch/address';
@@ -30,10 +31,10 @@ describe('vmalloc at a fixed address', () => {
       const before = snapshots.get(config) ?? snapshot(k);
       snapshots.set(config, before);
       const error = refusal(() => k.vmalloc.vmalloc(pages * k.geo.pageSize, 'test', at));
-      expect(error).toBeInstanceOf(RangeRuleError);
-      expect(error.message).toContain(RULE);
-      expect(error.message).toContain(`start=${kvaHex(k.geo, at)}`);
-      expect(snapshot(k)).toBe(before);
+      assert.ok(error instanceof RangeRuleError, String(error));
+      assert.ok(error.message.includes(RULE), String(error.message));
+      assert.ok(error.message.includes(`start=${kvaHex(k.geo, at)}`), String(error.message));
+      assert.equal(snapshot(k), before);
     });
   });
 
@@ -41,9 +42,12 @@ describe('vmalloc at a fixed address', () => {
     const k = sharedKernel(config);
     const before = snapshot(k);
     for (const at of [k.layout.vmallocEnd, k.layout.vmemmapStart]) {
-      expect(refusal(() => k.vmalloc.vmalloc(k.geo.pageSize, 'test', at))).toBeInstanceOf(RangeRuleError);
+      assert.ok(
+        refusal(() => k.vmalloc.vmalloc(k.geo.pageSize, 'test', at)) instanceof RangeRuleError,
+        String(refusal(() => k.vmalloc.vmalloc(k.geo.pageSize, 'test', at))),
+      );
     }
-    expect(snapshot(k)).toBe(before);
+    assert.equal(snapshot(k), before);
   });
 
   it.each(['4K/39', '16K/48', '64K/52'])(
@@ -54,11 +58,14 @@ describe('vmalloc at a fixed address', () => {
       const area = k.vmalloc.vmalloc(4 * page, 'test');
       const before = snapshot(k);
       for (const at of [area.start + 1, area.start + 2 * page, area.start - page, area.start + 4 * page]) {
-        expect(refusal(() => k.vmalloc.vmalloc(page, 'test', at)).message).toContain(RULE);
+        assert.ok(
+          refusal(() => k.vmalloc.vmalloc(page, 'test', at)).message.includes(RULE),
+          String(refusal(() => k.vmalloc.vmalloc(page, 'test', at)).message),
+        );
       }
-      expect(() => k.vmalloc.vmalloc(page + 1, 'test')).toThrow(/vmalloc sizes are whole pages/);
-      expect(() => k.vmalloc.vmalloc(0, 'test')).toThrow(RangeRuleError);
-      expect(snapshot(k)).toBe(before);
+      assert.throws(() => k.vmalloc.vmalloc(page + 1, 'test'), /vmalloc sizes are whole pages/);
+      assert.throws(() => k.vmalloc.vmalloc(0, 'test'), RangeRuleError);
+      assert.equal(snapshot(k), before);
     },
   );
 });
@@ -73,14 +80,21 @@ describe('vmalloc and vfree', () => {
       const k = sharedKernel(config);
       const page = k.geo.pageSize;
       const areas = sizes.map((n) => k.vmalloc.vmalloc(n * page, 'test'));
-      for (const a of areas) expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page) / page)).toEqual(a.pages);
+      for (const a of areas)
+        assert.deepEqual(
+          a.pages.map((_, i) => translate(k.pt, a.start + i * page) / page),
+          a.pages,
+        );
       const live = [...k.mem.liveTables];
       for (const a of areas) k.vmalloc.vfree(a, 'test');
-      expect(k.mem.liveTables).toEqual(live);
+      assert.deepEqual(k.mem.liveTables, live);
       for (const a of areas) {
-        expect(a.pages.map((_, i) => translate(k.pt, a.start + i * page))).toEqual(a.pages.map(() => -1));
-        expect(a.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned)).toBe(true);
-        expect(k.vmalloc.areas).not.toContain(a);
+        assert.deepEqual(
+          a.pages.map((_, i) => translate(k.pt, a.start + i * page)),
+          a.pages.map(() => -1),
+        );
+        assert.ok(a.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned));
+        assert.ok(!k.vmalloc.areas.includes(a), String(k.vmalloc.areas));
       }
     });
   });
@@ -90,8 +104,8 @@ describe('vmalloc and vfree', () => {
     const area = k.vmalloc.vmalloc(3 * k.geo.pageSize, 'test');
     k.vmalloc.vfree(area, 'test');
     const before = snapshot(k);
-    expect(() => k.vmalloc.vfree(area, 'test')).toThrow(/vfree takes an area vmalloc returned and not yet freed/);
-    expect(snapshot(k)).toBe(before);
+    assert.throws(() => k.vmalloc.vfree(area, 'test'), /vfree takes an area vmalloc returned and not yet freed/);
+    assert.equal(snapshot(k), before);
   });
 
   it.each(['4K/48', '16K/47', '64K/48'])(
@@ -100,15 +114,15 @@ describe('vmalloc and vfree', () => {
       const k = smallKernel(config, { bootSize: 64 * MiB });
       const before = snapshot(k);
       const pages = k.alloc.available(0) + 1;
-      expect(() => k.vmalloc.vmalloc(pages * geometry(config).pageSize, 'test')).toThrow(OutOfMemoryError);
-      expect(snapshot(k)).toBe(before);
+      assert.throws(() => k.vmalloc.vmalloc(pages * geometry(config).pageSize, 'test'), OutOfMemoryError);
+      assert.equal(snapshot(k), before);
     },
   );
 
   it('refuses a size beyond the allocator before reading a single table (2^40 bytes)', () => {
     const k = smallKernel('4K/48', { bootSize: 64 * MiB });
     const reads = vi.spyOn(k.pt, 'words');
-    expect(() => k.vmalloc.vmalloc(2 ** 40, 'test')).toThrow(OutOfMemoryError);
+    assert.throws(() => k.vmalloc.vmalloc(2 ** 40, 'test'), OutOfMemoryError);
     expect(reads).not.toHaveBeenCalled();
     reads.mockRestore();
   });
@@ -130,16 +144,19 @@ describe('64K vmalloc’ed into an empty part of the vmalloc space, then vfreed'
     const k = new Kernel({ config, rodataFull: false });
     const va = toKva(k.geo, at);
     const before = walk(k.pt, va);
-    expect(before.fault).toBe('none');
+    assert.equal(before.fault, 'none');
     const needed = k.geo.levels.slice(before.stoppedAt.depth + 1).map((l) => l.name);
     const mark = k.pt.trace.mark();
     const area = k.vmalloc.vmalloc(64 * 1024, 'test', va);
     const allocated = k.pt.trace.since(mark).filter((e) => e.op === 'allocate' && e.note === 'table page');
-    expect(allocated.map((e) => e.level)).toEqual(needed);
-    expect(translate(k.pt, va)).toBe((area.pages[0] ?? Number.NaN) * k.geo.pageSize);
+    assert.deepEqual(
+      allocated.map((e) => e.level),
+      needed,
+    );
+    assert.equal(translate(k.pt, va), (area.pages[0] ?? Number.NaN) * k.geo.pageSize);
     const live = [...k.mem.liveTables];
     k.vmalloc.vfree(area, 'test');
-    expect([translate(k.pt, va), [...k.mem.liveTables]]).toEqual([-1, live]);
-    expect(area.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned)).toBe(true);
+    assert.deepEqual([translate(k.pt, va), [...k.mem.liveTables]], [-1, live]);
+    assert.ok(area.pages.every((pfn) => k.mem.state(pfn) === PageState.Poisoned));
   });
 });

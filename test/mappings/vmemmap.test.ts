@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kvaHex } from '../../src/arch/address';
@@ -46,10 +47,13 @@ describe('vmemmap_populate refuses a range outside the region it serves', () => 
       const before = snapshots.get(config) ?? snapshot(k);
       snapshots.set(config, before);
       const error = refusal(() => vmemmapPopulate(k, start as number, end as number, undefined, 'test'));
-      expect(error).toBeInstanceOf(RangeRuleError);
-      expect(error.message).toContain(RULE);
-      expect(error.message).toContain(`start=${kvaHex(k.geo, start as number)}, end=${kvaHex(k.geo, end as number)}`);
-      expect(snapshot(k)).toBe(before);
+      assert.ok(error instanceof RangeRuleError, String(error));
+      assert.ok(error.message.includes(RULE), String(error.message));
+      assert.ok(
+        error.message.includes(`start=${kvaHex(k.geo, start as number)}, end=${kvaHex(k.geo, end as number)}`),
+        String(error.message),
+      );
+      assert.equal(snapshot(k), before);
     });
   });
 });
@@ -63,11 +67,11 @@ describe('the first section past what the linear map can reach', () => {
       const k = sharedKernel(config);
       const pa = k.physOffset + (k.layout.pageEnd - k.layout.pageOffset);
       const start = k.vmemmapVa(pa / k.geo.pageSize);
-      expect(start).toBe(k.layout.vmemmapEnd);
+      assert.equal(start, k.layout.vmemmapEnd);
       const before = snapshot(k);
       const error = refusal(() => vmemmapPopulate(k, start, start + k.sectionVmemmapSize, undefined, 'test'));
-      expect([error instanceof RangeRuleError, error.message.includes(RULE)]).toEqual([true, true]);
-      expect(snapshot(k)).toBe(before);
+      assert.deepEqual([error instanceof RangeRuleError, error.message.includes(RULE)], [true, true]);
+      assert.equal(snapshot(k), before);
     },
   );
 });
@@ -80,8 +84,8 @@ describe('the struct page of a pfn', () => {
       const k = new Kernel({ config, rodataFull: false, trace: false });
       const page = k.geo.pageSize;
       const [first, above] = [0x4000_0000, 0x1_4000_0000].map((pa) => k.vmemmapVa(pa / page));
-      expect([first, above]).toEqual([k.layout.vmemmapStart, k.layout.vmemmapStart + (2 ** 32 / page) * 64]);
-      expect([translate(k.pt, first as number) > 0, translate(k.pt, above as number)]).toEqual([true, -1]);
+      assert.deepEqual([first, above], [k.layout.vmemmapStart, k.layout.vmemmapStart + (2 ** 32 / page) * 64]);
+      assert.deepEqual([translate(k.pt, first as number) > 0, translate(k.pt, above as number)], [true, -1]);
     },
   );
 });
@@ -119,12 +123,12 @@ describe('vmemmap_populate maps struct pages', () => {
       const leaf = vmemmapLeafLevel(k);
       for (const va of [start, start + pages * page - 1]) {
         const w = walk(k.pt, va);
-        expect(w.stoppedAt.name).toBe(leaf.name);
-        expect(k.mem.owner(Math.floor((w.pa ?? -1) / page))).toBe(Owner.Vmemmap);
+        assert.equal(w.stoppedAt.name, leaf.name);
+        assert.equal(k.mem.owner(Math.floor((w.pa ?? -1) / page)), Owner.Vmemmap);
       }
       const before = { counts: { ...k.pt.trace.counts }, alloc: k.alloc.fingerprint() };
       vmemmapPopulate(k, start, start + pages * page, undefined, 'test');
-      expect({ counts: k.pt.trace.counts, alloc: k.alloc.fingerprint() }).toEqual(before);
+      assert.deepEqual({ counts: k.pt.trace.counts, alloc: k.alloc.fingerprint() }, before);
     });
   });
 
@@ -134,9 +138,9 @@ describe('vmemmap_populate maps struct pages', () => {
     const start = k.vmemmapVa(base / k.geo.pageSize);
     vmemmapPopulate(k, start, start + k.sectionVmemmapSize, undefined, 'test');
     for (const pfn of [0, 1, GiB / k.geo.pageSize - 1].map((i) => base / k.geo.pageSize + i)) {
-      expect(translate(k.pt, k.vmemmapVa(pfn))).toBeGreaterThan(0);
+      assert.ok(translate(k.pt, k.vmemmapVa(pfn)) > 0, `${translate(k.pt, k.vmemmapVa(pfn))} > 0`);
     }
-    expect(translate(k.pt, start + k.sectionVmemmapSize)).toBe(-1);
+    assert.equal(translate(k.pt, start + k.sectionVmemmapSize), -1);
   });
 });
 
@@ -156,15 +160,14 @@ describe('the vmemmap of a section just above 2G of boot memory, and of one at 1
         const mark = k.pt.trace.mark();
         vmemmapPopulate(k, start, start + k.sectionVmemmapSize, undefined, 'test');
         const allocated = k.pt.trace.since(mark).filter((e) => e.op === 'allocate' && e.note === 'table page');
-        expect(
+        assert.deepEqual(
           allocated.map((e) => e.level),
+          needed,
           `${pa}`,
-        ).toEqual(needed);
-        const leaves = leavesIn(k.pt, start, start + k.sectionVmemmapSize);
-        expect(leaves.length).toBe(k.sectionVmemmapSize / leaf.entrySize);
-        expect(leaves.every((l) => l.level === leaf && k.mem.owner(l.pa / k.geo.pageSize) === Owner.Vmemmap)).toBe(
-          true,
         );
+        const leaves = leavesIn(k.pt, start, start + k.sectionVmemmapSize);
+        assert.equal(leaves.length, k.sectionVmemmapSize / leaf.entrySize);
+        assert.ok(leaves.every((l) => l.level === leaf && k.mem.owner(l.pa / k.geo.pageSize) === Owner.Vmemmap));
       }
     },
   );
@@ -179,7 +182,7 @@ describe('vmemmap_populate and a nearly exhausted allocator', () => {
     const start = k.vmemmapVa((k.physOffset + 128 * GiB) / k.geo.pageSize);
     const before = snapshot(k);
     expect(() => vmemmapPopulate(k, start, start + 2 * MiB, undefined, 'test')).toThrow();
-    expect(snapshot(k)).toBe(before);
+    assert.equal(snapshot(k), before);
   });
 });
 
@@ -215,7 +218,7 @@ describe('v5.7 vmemmap_free of one 2 MiB sub-section (section_deactivate → dep
             const cleared = walk(k.pt, s).pa === undefined;
             if (cleared !== shares) wrong.push(`sub-section ${i}: ${cleared ? 'cleared' : 'mapped'}`);
           }
-          expect(wrong).toEqual([]);
+          assert.deepEqual(wrong, []);
         }),
         { numRuns: 16 },
       );
@@ -225,8 +228,14 @@ describe('v5.7 vmemmap_free of one 2 MiB sub-section (section_deactivate → dep
   it('refuses a sub-section that is unaligned or not in a hot-added section, naming the rule', () => {
     const k = withSection('4K/48');
     for (const pa of [SECTION + 4096, 0x4000_0000, 0x3_0000_0000]) {
-      expect(refusal(() => subsectionVmemmap(k, pa))).toBeInstanceOf(HotplugError);
-      expect(refusal(() => subsectionVmemmap(k, pa)).message).toContain('a sub-section is 2M-aligned');
+      assert.ok(
+        refusal(() => subsectionVmemmap(k, pa)) instanceof HotplugError,
+        String(refusal(() => subsectionVmemmap(k, pa))),
+      );
+      assert.ok(
+        refusal(() => subsectionVmemmap(k, pa)).message.includes('a sub-section is 2M-aligned'),
+        String(refusal(() => subsectionVmemmap(k, pa)).message),
+      );
     }
   });
 });

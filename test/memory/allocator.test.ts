@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { geometry } from '../../src/arch/geometry';
 import { KernelWarning, OutOfMemoryError } from '../../src/errors';
 import { PageAllocator } from '../../src/memory/allocator';
@@ -122,10 +123,10 @@ describe('the page allocator', () => {
     assertEveryConfig(sequenceArb, ([config, ops]) => {
       const { mem, alloc, first } = tinyMemory(config);
       const held: Held[] = [];
-      expect(run(mem, alloc, first, ops, held)).toBeUndefined();
+      assert.equal(run(mem, alloc, first, ops, held), undefined);
       const image = Array.from({ length: IMAGE_PAGES }, (_, i) => mem.state(first - IMAGE_PAGES + i));
-      expect(image.every((s) => s === PageState.Reserved)).toBe(true);
-      expect(mem.violations).toEqual([]);
+      assert.ok(image.every((s) => s === PageState.Reserved));
+      assert.deepEqual(mem.violations, []);
     });
   });
 
@@ -133,11 +134,11 @@ describe('the page allocator', () => {
     assertEveryConfig(sequenceArb, ([config, ops]) => {
       const { mem, alloc, first } = tinyMemory(config);
       const held: Held[] = [];
-      expect(run(mem, alloc, first, ops, held)).toBeUndefined();
+      assert.equal(run(mem, alloc, first, ops, held), undefined);
       const expected = new Map<Owner, number>();
       for (const h of held) expected.set(h.owner, (expected.get(h.owner) ?? 0) + 2 ** h.order);
-      for (const [owner, pages] of alloc.inUse) expect(pages, `owner ${owner}`).toBe(expected.get(owner) ?? 0);
-      expect([...expected.keys()].every((owner) => alloc.inUse.has(owner))).toBe(true);
+      for (const [owner, pages] of alloc.inUse) assert.equal(pages, expected.get(owner) ?? 0, `owner ${owner}`);
+      assert.ok([...expected.keys()].every((owner) => alloc.inUse.has(owner)));
     });
   });
 
@@ -152,7 +153,7 @@ describe('the page allocator', () => {
     );
     assertEveryConfig(arb, ([config, ops, orders, order]) => {
       const { mem, alloc, first } = tinyMemory(config);
-      expect(run(mem, alloc, first, ops)).toBeUndefined();
+      assert.equal(run(mem, alloc, first, ops), undefined);
       const before = alloc.fingerprint();
       const predicted = [alloc.canAllocate(orders), alloc.available(order)];
       const trial = alloc.clone(mem.clone());
@@ -160,9 +161,9 @@ describe('the page allocator', () => {
       const drain = alloc.clone(mem.clone());
       let blocks = 0;
       while (handsOut(drain, order)) blocks++;
-      expect(predicted).toEqual([granted, blocks]);
-      expect(alloc.fingerprint()).toBe(before);
-      expect(alloc.available(order)).toBe(blocks);
+      assert.deepEqual(predicted, [granted, blocks]);
+      assert.equal(alloc.fingerprint(), before);
+      assert.equal(alloc.available(order), blocks);
     });
   });
 
@@ -170,11 +171,15 @@ describe('the page allocator', () => {
     const { alloc } = tinyMemory('4K/48');
     while (alloc.available(0) > 0) alloc.alloc(0, Owner.Vmalloc);
     const lists = alloc.fingerprint();
-    expect(refusal(() => alloc.alloc(2, Owner.Vmemmap)).message).toBe(
+    assert.equal(
+      refusal(() => alloc.alloc(2, Owner.Vmemmap)).message,
       `the page allocator has no free block of this order (order=2, poolPages=${POOL_PAGES})`,
     );
-    expect(refusal(() => alloc.alloc(0, Owner.Vmemmap))).toBeInstanceOf(OutOfMemoryError);
-    expect(alloc.fingerprint()).toBe(lists);
+    assert.ok(
+      refusal(() => alloc.alloc(0, Owner.Vmemmap)) instanceof OutOfMemoryError,
+      String(refusal(() => alloc.alloc(0, Owner.Vmemmap))),
+    );
+    assert.equal(alloc.fingerprint(), lists);
   });
 
   it('two allocators have the same fingerprint exactly when they would hand out the same pages from then on', () => {
@@ -192,22 +197,23 @@ describe('the page allocator', () => {
         const print = alloc.fingerprint();
         const drain: number[] = [];
         while (alloc.available(0) > 0) drain.push(alloc.alloc(0, Owner.Vmalloc));
-        expect(drains.get(print) ?? drain.join(), print).toBe(drain.join());
-        expect(prints.get(drain.join()) ?? print, drain.join()).toBe(print);
+        assert.equal(drains.get(print) ?? drain.join(), drain.join(), print);
+        assert.equal(prints.get(drain.join()) ?? print, print, drain.join());
         drains.set(print, drain.join());
         prints.set(drain.join(), print);
       }
     }
-    expect(drains.size).toBe(pool * pool);
+    assert.equal(drains.size, pool * pool);
   });
 
   it('refuses to free a reserved boot page with a KernelWarning naming the page and the caller', () => {
     const k = smallKernel('4K/48');
     const imagePfn = k.image.phys / k.geo.pageSize;
-    expect(() => k.alloc.free(imagePfn, 0, 'hot-remove')).toThrow(
+    assert.throws(
+      () => k.alloc.free(imagePfn, 0, 'hot-remove'),
       /reserved \(boot\) page must never be freed.*page=0x000040080000, by=hot-remove/,
     );
-    expect(k.mem.state(imagePfn)).toBe(PageState.Reserved);
+    assert.equal(k.mem.state(imagePfn), PageState.Reserved);
   });
 
   it('freeReserved, as free_pages after the WARN: the reserved page joins the free lists and is handed out again', () => {
@@ -216,11 +222,11 @@ describe('the page allocator', () => {
     for (let i = 0; i < POOL_PAGES; i++) alloc.alloc(0, Owner.Vmalloc);
     const counted = alloc.inUse.get(Owner.Vmalloc);
     alloc.freeReserved(image, 0);
-    expect(mem.state(image)).toBe(PageState.Poisoned);
-    expect(mem.owner(image)).toBe(Owner.KernelImage);
-    expect(alloc.inUse.get(Owner.KernelImage) ?? 0).toBe(0);
-    expect(alloc.alloc(0, Owner.PageTable)).toBe(image);
-    expect(alloc.inUse.get(Owner.Vmalloc)).toBe(counted);
+    assert.equal(mem.state(image), PageState.Poisoned);
+    assert.equal(mem.owner(image), Owner.KernelImage);
+    assert.equal(alloc.inUse.get(Owner.KernelImage) ?? 0, 0);
+    assert.equal(alloc.alloc(0, Owner.PageTable), image);
+    assert.equal(alloc.inUse.get(Owner.Vmalloc), counted);
   });
 
   it('records a double free as a violation naming the page and the caller, and changes nothing', () => {
@@ -229,8 +235,8 @@ describe('the page allocator', () => {
     alloc.free(pfn, 0, 'vfree');
     const lists = alloc.fingerprint();
     alloc.free(pfn, 0, 'vfree');
-    expect(alloc.fingerprint()).toBe(lists);
-    expect(mem.violations).toEqual([
+    assert.equal(alloc.fingerprint(), lists);
+    assert.deepEqual(mem.violations, [
       {
         kind: 'double-free',
         pfn,
@@ -246,9 +252,9 @@ describe('the page allocator', () => {
     const b = alloc.alloc(0, Owner.PageTable);
     alloc.free(a, 0, 'test');
     alloc.free(b, 0, 'test');
-    expect(alloc.alloc(0, Owner.PageTable)).toBe(first + 2);
+    assert.equal(alloc.alloc(0, Owner.PageTable), first + 2);
     while (alloc.available(0) > 2) alloc.alloc(0, Owner.PageTable);
-    expect([alloc.alloc(0, Owner.PageTable), alloc.alloc(0, Owner.PageTable)]).toEqual([b, a]);
-    expect(() => alloc.alloc(0, Owner.PageTable)).toThrow(OutOfMemoryError);
+    assert.deepEqual([alloc.alloc(0, Owner.PageTable), alloc.alloc(0, Owner.PageTable)], [b, a]);
+    assert.throws(() => alloc.alloc(0, Owner.PageTable), OutOfMemoryError);
   });
 });

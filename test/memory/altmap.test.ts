@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { physHex } from '../../src/arch/address';
 import { geometry } from '../../src/arch/geometry';
 import { OutOfMemoryError } from '../../src/errors';
@@ -49,21 +50,22 @@ describe('a vmem_altmap', () => {
       for (const pages of sizes) {
         const fits = altmap.available(pages, pages);
         const start = Math.ceil(end / pages) * pages;
-        expect(fits).toBe(start + pages <= base + capacity);
+        assert.equal(fits, start + pages <= base + capacity);
         if (!fits) {
           const error = refusal(() => altmap.alloc(pages));
-          expect(error).toBeInstanceOf(OutOfMemoryError);
-          expect(error.message).toBe(
+          assert.ok(error instanceof OutOfMemoryError, String(error));
+          assert.equal(
+            error.message,
             `the altmap has no room for this vmemmap block (base=${physHex(base * mem.geo.pageSize)}, pages=${pages}, allocated=${end - base})`,
           );
         } else {
-          expect(altmap.alloc(pages)).toBe(start);
-          expect(pagesAre(mem, { pfn: start, pages }, PageState.InUse, Owner.Altmap)).toBe(true);
+          assert.equal(altmap.alloc(pages), start);
+          assert.ok(pagesAre(mem, { pfn: start, pages }, PageState.InUse, Owner.Altmap));
           end = start + pages;
         }
-        expect(altmap.allocated).toBe(end - base);
+        assert.equal(altmap.allocated, end - base);
       }
-      expect(pagesAre(mem, { pfn: end, pages: first + BLOCK_PAGES - end }, PageState.Free, Owner.None)).toBe(true);
+      assert.ok(pagesAre(mem, { pfn: end, pages: first + BLOCK_PAGES - end }, PageState.Free, Owner.None));
     });
   });
 
@@ -79,8 +81,8 @@ describe('a vmem_altmap', () => {
         trial.alloc(pages);
         granted++;
       }
-      expect(altmap.available(blocks * pages, pages)).toBe(granted === blocks);
-      expect(altmap.allocated).toBe(0);
+      assert.equal(altmap.available(blocks * pages, pages), granted === blocks);
+      assert.equal(altmap.allocated, 0);
     });
   });
 
@@ -94,14 +96,14 @@ describe('a vmem_altmap', () => {
       const skipped = altmap.allocated - blocks.reduce((sum, b) => sum + b.pages, 0);
       for (const b of [...blocks].reverse()) {
         altmap.free(b.pfn, b.pages);
-        expect(pagesAre(mem, b, PageState.Free, Owner.None)).toBe(true);
+        assert.ok(pagesAre(mem, b, PageState.Free, Owner.None));
       }
       // As the kernel's alloc and align fields: the pages given back leave the count, the alignment gaps stay.
-      expect(altmap.allocated).toBe(skipped);
+      assert.equal(altmap.allocated, skipped);
       for (const b of blocks) {
         if (!altmap.available(b.pages, b.pages)) continue;
         const start = Math.ceil((base + altmap.allocated) / b.pages) * b.pages;
-        expect(altmap.alloc(b.pages)).toBe(start);
+        assert.equal(altmap.alloc(b.pages), start);
       }
     });
   });
@@ -112,10 +114,10 @@ describe('a vmem_altmap', () => {
     altmap.alloc(4);
     const copyMem = mem.clone();
     const copy = altmap.clone(copyMem);
-    expect(copy.alloc(8)).toBe(first + 8);
-    expect([altmap.allocated, copy.allocated]).toEqual([4, 16]);
-    expect(mem.state(first + 8)).toBe(PageState.Free);
-    expect(altmap.alloc(2)).toBe(first + 4);
-    expect(copyMem.state(first + 4)).toBe(PageState.Free);
+    assert.equal(copy.alloc(8), first + 8);
+    assert.deepEqual([altmap.allocated, copy.allocated], [4, 16]);
+    assert.equal(mem.state(first + 8), PageState.Free);
+    assert.equal(altmap.alloc(2), first + 4);
+    assert.equal(copyMem.state(first + 4), PageState.Free);
   });
 });

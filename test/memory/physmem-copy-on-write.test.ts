@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { geometry } from '../../src/arch/geometry';
 import { Owner, PageState, POISON_WORD } from '../../src/memory/page';
 import { PhysMem } from '../../src/memory/physmem';
@@ -46,7 +47,7 @@ describe('page states of cloned memory (copy on write)', () => {
         const wrong = m.state.findIndex(
           (state, i) => m.mem.state(FIRST_PFN + i) !== state || m.mem.owner(FIRST_PFN + i) !== m.owner[i],
         );
-        expect({ memory: n, wrong }).toEqual({ memory: n, wrong: -1 });
+        assert.deepEqual({ memory: n, wrong }, { memory: n, wrong: -1 });
       });
     },
   );
@@ -59,19 +60,19 @@ describe('what a write copies, and when', () => {
     mem.setPages(FIRST_PFN, 1, PageState.InUse, Owner.PageTable);
     const made = mem.makeTable(FIRST_PFN, 1);
     // Its own table: written where it lies, never frozen.
-    expect(mem.writableTable(FIRST_PFN, 'test')).toBe(made);
-    expect(mem.frozenTable(FIRST_PFN)).toBeUndefined();
+    assert.equal(mem.writableTable(FIRST_PFN, 'test'), made);
+    assert.equal(mem.frozenTable(FIRST_PFN), undefined);
     const copy = mem.clone();
     // Shared by both: frozen on both sides, the same array.
-    expect([mem.frozenTable(FIRST_PFN), copy.frozenTable(FIRST_PFN)]).toEqual([made, made]);
-    expect(copy.frozenTable(FIRST_PFN)).toBe(made);
+    assert.deepEqual([mem.frozenTable(FIRST_PFN), copy.frozenTable(FIRST_PFN)], [made, made]);
+    assert.equal(copy.frozenTable(FIRST_PFN), made);
     const written = copy.writableTable(FIRST_PFN, 'test');
     // (Not `.not.toBe`: on two distinct arrays it compares them deeply, word by word, for its hint.)
-    expect(Object.is(written, made)).toBe(false);
+    assert.equal(Object.is(written, made), false);
     // The copy's own now: a second write goes to the same copy, and it is no longer frozen.
-    expect(copy.writableTable(FIRST_PFN, 'test')).toBe(written);
-    expect(copy.frozenTable(FIRST_PFN)).toBeUndefined();
-    expect(mem.frozenTable(FIRST_PFN)).toBe(made);
+    assert.equal(copy.writableTable(FIRST_PFN, 'test'), written);
+    assert.equal(copy.frozenTable(FIRST_PFN), undefined);
+    assert.equal(mem.frozenTable(FIRST_PFN), made);
   });
 
   it('a chunk of page states is copied once, on the first write after a clone; a new block’s are its own', () => {
@@ -79,20 +80,23 @@ describe('what a write copies, and when', () => {
     const block = mem.addBlock('hotplug', BASE, PAGES * geo.pageSize);
     const fresh = block.state[1];
     mem.setPages(FIRST_PFN + 2 ** 14, 1, PageState.InUse, Owner.Vmalloc);
-    expect(mem.blocks[0]?.state[1]).toBe(fresh);
+    assert.equal(mem.blocks[0]?.state[1], fresh);
     mem.clone();
     mem.setPages(FIRST_PFN + 2 ** 14, 1, PageState.Free, Owner.None);
     const copied = mem.blocks[0]?.state[1];
-    expect(Object.is(copied, fresh)).toBe(false);
+    assert.equal(Object.is(copied, fresh), false);
     mem.setPages(FIRST_PFN + 2 ** 14 + 1, 1, PageState.Free, Owner.None);
-    expect(mem.blocks[0]?.state[1]).toBe(copied);
+    assert.equal(mem.blocks[0]?.state[1], copied);
   });
 
   it('writing a page that never held a table reads poison and records it, as reading does', () => {
     const mem = new PhysMem(geo);
     mem.addBlock('boot', BASE, 2 ** 29);
     const words = mem.writableTable(FIRST_PFN, 'cpu1');
-    expect(words.every((w) => w === POISON_WORD)).toBe(true);
-    expect(mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([['use-after-free', FIRST_PFN, 'cpu1']]);
+    assert.ok(words.every((w) => w === POISON_WORD));
+    assert.deepEqual(
+      mem.violations.map((v) => [v.kind, v.pfn, v.accessor]),
+      [['use-after-free', FIRST_PFN, 'cpu1']],
+    );
   });
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { physHex } from '../../src/arch/address';
@@ -29,12 +30,12 @@ describe('a freed table page', () => {
       const pfn = k.pt.allocTable(depth, 'test');
       for (const i of written) k.pt.writeEntry(pfn, depth, i, 0x403, 0x1, 0, 'test');
       k.pt.freeTable(pfn, 'hot-remove');
-      expect(k.mem.liveTables).toEqual(live);
-      expect(k.mem.state(pfn)).toBe(PageState.Poisoned);
-      expect(k.mem.isLiveTable(pfn)).toBe(false);
+      assert.deepEqual(k.mem.liveTables, live);
+      assert.equal(k.mem.state(pfn), PageState.Poisoned);
+      assert.equal(k.mem.isLiveTable(pfn), false);
       const words = k.pt.words(pfn, reader);
-      expect(words.every((w) => w === POISON_WORD)).toBe(true);
-      expect(k.mem.violations.slice(seen)).toEqual([
+      assert.ok(words.every((w) => w === POISON_WORD));
+      assert.deepEqual(k.mem.violations.slice(seen), [
         {
           kind: 'use-after-free',
           pfn,
@@ -51,15 +52,15 @@ describe('a freed table page', () => {
     k.pt.writeEntry(pfn, 1, 7, 0x403, 0, 0, 'test');
     k.pt.freeTable(pfn, 'test');
     while (k.alloc.available(0) > 1) k.alloc.alloc(0, 0);
-    expect(k.pt.allocTable(1, 'test')).toBe(pfn);
-    expect(k.pt.words(pfn, 'test').every((w) => w === 0)).toBe(true);
-    expect(k.mem.violations).toEqual([]);
+    assert.equal(k.pt.allocTable(1, 'test'), pfn);
+    assert.ok(k.pt.words(pfn, 'test').every((w) => w === 0));
+    assert.deepEqual(k.mem.violations, []);
   });
 
   it('reading a page that is not present memory is recorded as an absent page', () => {
     const k = smallKernel('4K/39');
     k.pt.words(0x10, 'ptdump');
-    expect(k.mem.violations).toEqual([
+    assert.deepEqual(k.mem.violations, [
       {
         kind: 'absent-page',
         pfn: 0x10,
@@ -97,20 +98,23 @@ describe('physical memory blocks', () => {
       const mem = new PhysMem(geometry(config));
       mem.addBlock('boot', 2 ** 30, BOOT);
       const error = refusal(() => mem.addBlock('hotplug', base, size));
-      expect(error).toBeInstanceOf(RangeRuleError);
-      expect(error.message).toMatch(/page-aligned, non-empty and within the physical address bits|must not overlap/);
-      expect(error.message).toContain(`base=${physHex(base)}, size=${size}`);
-      expect(mem.blocks.map((b) => [b.base, b.size])).toEqual([[2 ** 30, BOOT]]);
+      assert.ok(error instanceof RangeRuleError, String(error));
+      assert.match(error.message, /page-aligned, non-empty and within the physical address bits|must not overlap/);
+      assert.ok(error.message.includes(`base=${physHex(base)}, size=${size}`), String(error.message));
+      assert.deepEqual(
+        mem.blocks.map((b) => [b.base, b.size]),
+        [[2 ** 30, BOOT]],
+      );
     });
   });
 
   it('removes only a whole present block', () => {
     const mem = new PhysMem(geometry('16K/48'));
     mem.addBlock('hotplug', 2 ** 32, 2 ** 30);
-    expect(() => mem.removeBlock(2 ** 32, 2 ** 29)).toThrow(/whole present block.*base=0x000100000000, size=536870912/);
+    assert.throws(() => mem.removeBlock(2 ** 32, 2 ** 29), /whole present block.*base=0x000100000000, size=536870912/);
     mem.removeBlock(2 ** 32, 2 ** 30);
-    expect(mem.blocks).toEqual([]);
-    expect(mem.state(2 ** 32 / 2 ** 14)).toBeUndefined();
+    assert.deepEqual(mem.blocks, []);
+    assert.equal(mem.state(2 ** 32 / 2 ** 14), undefined);
   });
 });
 
@@ -148,15 +152,15 @@ describe('the model’s budget for present memory', () => {
         }
       };
       const size = pages * geo.pageSize;
-      expect(fits(size)).toBe(present + pages <= maxPresentPages(traced));
+      assert.equal(fits(size), present + pages <= maxPresentPages(traced));
       if (fits(size)) return;
       const message = refusal(() => checkRoom(geo, present, size, traced)).message;
       const shown = /\(size=(\w+), largest=(\w+), config=(\S+), trace=(on|off)\)$/.exec(message);
-      expect(shown?.slice(1)).toEqual([formatSize(size), shown?.[2], config, traced ? 'on' : 'off']);
+      assert.deepEqual(shown?.slice(1), [formatSize(size), shown?.[2], config, traced ? 'on' : 'off']);
       const largest = parseSize(shown?.[2] ?? '');
-      expect(largest % geo.sectionSize).toBe(0);
-      expect(largest === 0 || fits(largest)).toBe(true);
-      expect(fits(largest + geo.sectionSize)).toBe(false);
+      assert.equal(largest % geo.sectionSize, 0);
+      assert.ok(largest === 0 || fits(largest));
+      assert.equal(fits(largest + geo.sectionSize), false);
     });
   });
 
@@ -167,12 +171,13 @@ describe('the model’s budget for present memory', () => {
     mem.addBlock('hotplug', 2 ** 32, 2 ** 31);
     const rest = maxPresentPages(true) - 3 * (2 ** 30 / geo.pageSize);
     expect(() => mem.checkRoom(rest * geo.pageSize, true)).not.toThrow();
-    expect(() => mem.checkRoom((rest + 1) * geo.pageSize, true)).toThrow(/trace=on\)$/);
+    assert.throws(() => mem.checkRoom((rest + 1) * geo.pageSize, true), /trace=on\)$/);
     const over = (maxPresentPages(false) + 1) * geo.pageSize;
-    expect(refusal(() => mem.addBlock('hotplug', 2 ** 40, over)).message).toMatch(
+    assert.match(
+      refusal(() => mem.addBlock('hotplug', 2 ** 40, over)).message,
       /fit in its 3G budget, boot and hot-added together \(size=\w+, largest=\w+, config=64K\/48, trace=off\)$/,
     );
-    expect(mem.blocks).toHaveLength(2);
+    assert.equal(mem.blocks.length, 2);
   });
 });
 
@@ -209,15 +214,21 @@ describe('present blocks and the pages in them', () => {
         const clash = mem.blocks.find((b) => base < b.base + b.size && b.base < base + pages * geo.pageSize);
         const taken = Array.from({ length: pages }, (_, i) => origin + at + i).some((p) => known.has(p));
         if (taken) {
-          expect(refusal(() => mem.addBlock('hotplug', base, pages * geo.pageSize)).message).toContain(
-            `present=${physHex(clash?.base ?? -1)}`,
+          assert.ok(
+            refusal(() => mem.addBlock('hotplug', base, pages * geo.pageSize)).message.includes(
+              `present=${physHex(clash?.base ?? -1)}`,
+            ),
+            String(refusal(() => mem.addBlock('hotplug', base, pages * geo.pageSize)).message),
           );
         } else {
           mem.addBlock('hotplug', base, pages * geo.pageSize);
           for (let i = 0; i < pages; i++) known.set(origin + at + i, [PageState.Free, Owner.None]);
         }
       }
-      expect(mem.blocks.map((b) => b.base)).toEqual(mem.blocks.map((b) => b.base).sort((a, b) => a - b));
+      assert.deepEqual(
+        mem.blocks.map((b) => b.base),
+        mem.blocks.map((b) => b.base).sort((a, b) => a - b),
+      );
       for (const { at, count, state, owner } of writes) {
         const pfn = origin + at;
         const block = mem.blockOf(pfn);
@@ -225,13 +236,17 @@ describe('present blocks and the pages in them', () => {
           mem.setPages(pfn, count, state, owner);
           for (let p = pfn; p < pfn + count; p++) known.set(p, [state, owner]);
         } else {
-          expect(refusal(() => mem.setPages(pfn, count, state, owner)).message).toBe(
+          assert.equal(
+            refusal(() => mem.setPages(pfn, count, state, owner)).message,
             `pages must lie in one present block (pfn=${pfn}, count=${count})`,
           );
         }
       }
       const read = (at: number) => [at, mem.state(origin + at), mem.owner(origin + at)];
-      expect(reads.map(read)).toEqual(reads.map((at) => [at, ...(known.get(origin + at) ?? [undefined, undefined])]));
+      assert.deepEqual(
+        reads.map(read),
+        reads.map((at) => [at, ...(known.get(origin + at) ?? [undefined, undefined])]),
+      );
     });
   });
 
@@ -240,7 +255,7 @@ describe('present blocks and the pages in them', () => {
     const mem = new PhysMem(geo);
     const top = 2 ** geo.paBits - geo.pageSize;
     mem.addBlock('hotplug', top, geo.pageSize);
-    expect(mem.state(top / geo.pageSize)).toBe(PageState.Free);
+    assert.equal(mem.state(top / geo.pageSize), PageState.Free);
   });
 
   it('a removed block is gone even for the page read last, and its neighbour of the same size stays', () => {
@@ -249,10 +264,13 @@ describe('present blocks and the pages in them', () => {
     mem.addBlock('hotplug', 2 ** 32, 2 ** 27);
     mem.addBlock('hotplug', 2 ** 33, 2 ** 27);
     const high = 2 ** 33 / geo.pageSize;
-    expect(mem.state(high)).toBe(PageState.Free);
+    assert.equal(mem.state(high), PageState.Free);
     mem.removeBlock(2 ** 33, 2 ** 27);
-    expect(mem.state(high)).toBeUndefined();
-    expect(mem.blocks.map((b) => b.base)).toEqual([2 ** 32]);
+    assert.equal(mem.state(high), undefined);
+    assert.deepEqual(
+      mem.blocks.map((b) => b.base),
+      [2 ** 32],
+    );
   });
 });
 
@@ -262,26 +280,32 @@ describe('table pages', () => {
       const geo = geometry(config);
       const mem = new PhysMem(geo);
       const block = mem.addBlock('boot', 2 ** 32, 64 * 2 ** 20);
-      expect(mem.liveTables).toEqual(geo.levels.map(() => 0));
+      assert.deepEqual(
+        mem.liveTables,
+        geo.levels.map(() => 0),
+      );
       const tables = 3 * (2 ** 20 / geo.pageSize) + 1;
       const pfns = Array.from({ length: tables }, (_, i) => block.firstPfn + i);
       mem.setPages(block.firstPfn, tables, PageState.InUse, Owner.PageTable);
       for (const pfn of pfns) mem.makeTable(pfn, pfn % geo.levels.length)[pfn % geo.ptrsPerTable] = pfn;
       const counts = geo.levels.map((_, depth) => pfns.filter((p) => p % geo.levels.length === depth).length);
-      expect(mem.liveTables).toEqual(counts);
+      assert.deepEqual(mem.liveTables, counts);
       for (const pfn of pfns) {
         const words = mem.table(pfn, 'test');
-        expect(words.length).toBe(2 * geo.ptrsPerTable);
-        expect([...words.filter((w) => w !== 0)]).toEqual([pfn]);
-        expect(mem.tableDepth(pfn)).toBe(pfn % geo.levels.length);
+        assert.equal(words.length, 2 * geo.ptrsPerTable);
+        assert.deepEqual([...words.filter((w) => w !== 0)], [pfn]);
+        assert.equal(mem.tableDepth(pfn), pfn % geo.levels.length);
       }
       const poisoned = block.firstPfn;
       mem.poisonTable(poisoned);
       mem.poisonTable(poisoned);
       const depth = poisoned % geo.levels.length;
-      expect(mem.liveTables).toEqual(counts.map((n, d) => (d === depth ? n - 1 : n)));
-      expect(mem.tableDepth(poisoned)).toBeUndefined();
-      expect(mem.violations).toEqual([]);
+      assert.deepEqual(
+        mem.liveTables,
+        counts.map((n, d) => (d === depth ? n - 1 : n)),
+      );
+      assert.equal(mem.tableDepth(poisoned), undefined);
+      assert.deepEqual(mem.violations, []);
     }
   });
 
@@ -290,11 +314,12 @@ describe('table pages', () => {
     const mem = new PhysMem(geo);
     const block = mem.addBlock('boot', 2 ** 32, 2 ** 24);
     const words = mem.table(block.firstPfn, 'ptdump');
-    expect(words.length).toBe(2 * geo.ptrsPerTable);
-    expect(words.every((w) => w === POISON_WORD)).toBe(true);
-    expect(mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
-      ['use-after-free', block.firstPfn, 'ptdump'],
-    ]);
+    assert.equal(words.length, 2 * geo.ptrsPerTable);
+    assert.ok(words.every((w) => w === POISON_WORD));
+    assert.deepEqual(
+      mem.violations.map((v) => [v.kind, v.pfn, v.accessor]),
+      [['use-after-free', block.firstPfn, 'ptdump']],
+    );
   });
 
   it('a freed table page handed out again for something else, read through the stale pointer, is still a use-after-free', () => {
@@ -302,12 +327,13 @@ describe('table pages', () => {
     const pfn = k.pt.allocTable(2, 'test');
     k.pt.freeTable(pfn, 'hot-remove');
     while (k.alloc.available(0) > 1) k.alloc.alloc(0, Owner.Vmalloc);
-    expect(k.alloc.alloc(0, Owner.Vmemmap)).toBe(pfn);
+    assert.equal(k.alloc.alloc(0, Owner.Vmemmap), pfn);
     const seen = k.mem.violations.length;
     k.pt.words(pfn, 'cpu1');
-    expect(k.mem.violations.slice(seen).map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
-      ['use-after-free', pfn, 'cpu1'],
-    ]);
+    assert.deepEqual(
+      k.mem.violations.slice(seen).map((v) => [v.kind, v.pfn, v.accessor]),
+      [['use-after-free', pfn, 'cpu1']],
+    );
   });
 });
 
@@ -321,26 +347,31 @@ describe('a copy of physical memory', () => {
     mem.makeTable(a, 1)[0] = 0x403;
     mem.table(block.firstPfn + 5, 'early');
     const copy = mem.clone();
-    expect([copy.state(a), copy.owner(a), copy.tableDepth(a), copy.table(a, 'test')[0]]).toEqual([
-      PageState.InUse,
-      Owner.PageTable,
-      1,
-      0x403,
-    ]);
-    expect([copy.liveTables, copy.violations]).toEqual([mem.liveTables, mem.violations]);
+    assert.deepEqual(
+      [copy.state(a), copy.owner(a), copy.tableDepth(a), copy.table(a, 'test')[0]],
+      [PageState.InUse, Owner.PageTable, 1, 0x403],
+    );
+    assert.deepEqual([copy.liveTables, copy.violations], [mem.liveTables, mem.violations]);
     copy.setPages(b, 1, PageState.Poisoned, Owner.Vmalloc);
     copy.writableTable(a, 'test')[0] = 0;
     copy.makeTable(b, 2);
     copy.poisonTable(a);
     copy.table(block.firstPfn + 6, 'late');
-    expect([mem.state(b), mem.owner(b), mem.table(a, 'test')[0], mem.tableDepth(a)]).toEqual([
-      PageState.InUse,
-      Owner.PageTable,
-      0x403,
-      1,
-    ]);
-    expect(mem.liveTables).toEqual(geo.levels.map((_, depth) => (depth === 1 ? 1 : 0)));
-    expect(mem.violations.map((v) => v.accessor)).toEqual(['early']);
-    expect(copy.violations.map((v) => v.accessor)).toEqual(['early', 'late']);
+    assert.deepEqual(
+      [mem.state(b), mem.owner(b), mem.table(a, 'test')[0], mem.tableDepth(a)],
+      [PageState.InUse, Owner.PageTable, 0x403, 1],
+    );
+    assert.deepEqual(
+      mem.liveTables,
+      geo.levels.map((_, depth) => (depth === 1 ? 1 : 0)),
+    );
+    assert.deepEqual(
+      mem.violations.map((v) => v.accessor),
+      ['early'],
+    );
+    assert.deepEqual(
+      copy.violations.map((v) => v.accessor),
+      ['early', 'late'],
+    );
   });
 });

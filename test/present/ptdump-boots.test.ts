@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import type { Kva } from '../../src/arch/address';
 import { type ConfigName, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { Kernel } from '../../src/mappings/kernel';
@@ -40,38 +41,39 @@ describe.each(SUPPORTED_CONFIGS)('the boot dump of %s', (c) => {
   it('prints each run as two hex bounds, three spaces, size, level and attributes', () => {
     for (const run of runs) {
       const line = formatRun(k.geo, run);
-      expect(line).toMatch(/^0x[0-9a-f]{16}-0x[0-9a-f]{16} {3}[ \d]{8}\d[KMGTPE] (PGD|PUD|PMD|PTE)( .*[^ ])?$/);
-      expect(line.slice(40, 50)).toBe(sizeColumn(run.end - run.start));
+      assert.match(line, /^0x[0-9a-f]{16}-0x[0-9a-f]{16} {3}[ \d]{8}\d[KMGTPE] (PGD|PUD|PMD|PTE)( .*[^ ])?$/);
+      assert.equal(line.slice(40, 50), sizeColumn(run.end - run.start));
     }
   });
 
   it('covers the whole kernel half with ordered, adjacent, non-empty runs', () => {
-    expect(runs[0]?.start).toBe(0);
-    expect(runs.at(-1)?.end).toBe(2 ** k.geo.vaBits);
+    assert.equal(runs[0]?.start, 0);
+    assert.equal(runs.at(-1)?.end, 2 ** k.geo.vaBits);
     for (let i = 0; i < runs.length; i++) {
       const r = runs[i] as PtdumpRun;
-      expect(r.end).toBeGreaterThan(r.start);
-      if (i > 0) expect(r.start).toBe(runs[i - 1]?.end);
+      assert.ok(r.end > r.start, `${r.end} > ${r.start}`);
+      if (i > 0) assert.equal(r.start, runs[i - 1]?.end);
     }
   });
 
   it('page-maps the boot memory in the linear map (rodata_full)', () => {
     const linear = runs.filter((r) => r.start >= k.linearVa(BOOT_BASE) && r.end <= k.linearVa(BOOT_BASE + BOOT_SIZE));
-    expect(linear.map((r) => [r.level, attrWords(r)])).toEqual([
-      ['PTE', ['RW', 'NX', 'SHD', 'AF', 'UXN', 'MEM/NORMAL']],
-    ]);
+    assert.deepEqual(
+      linear.map((r) => [r.level, attrWords(r)]),
+      [['PTE', ['RW', 'NX', 'SHD', 'AF', 'UXN', 'MEM/NORMAL']]],
+    );
   });
 
   it('maps vmemmap with PMD blocks on 4K and base pages otherwise', () => {
     const vmemmap = runs.filter((r) => r.section === 'vmemmap start' && isMapped(r));
     const expected = k.geo.granule === 4 ? ['PMD', true] : ['PTE', false];
-    expect(vmemmap.length).toBeGreaterThan(0);
-    for (const r of vmemmap) expect([r.level, attrWords(r).includes('BLK')]).toEqual(expected);
+    assert.ok(vmemmap.length > 0, `${vmemmap.length} > 0`);
+    for (const r of vmemmap) assert.deepEqual([r.level, attrWords(r).includes('BLK')], expected);
   });
 
   it('names every level as dump.c does: a folded PUD or PMD prints as PGD, P4D never prints', () => {
     const real = k.geo.levels.map((l) => l.name);
-    for (const r of runs) expect(real).toContain(r.level);
+    for (const r of runs) assert.ok((real as string[]).includes(r.level), `${r.level} is not among ${real}`);
   });
 
   it('reads every table page of the boot state once, and no other page', () => {
@@ -79,8 +81,8 @@ describe.each(SUPPORTED_CONFIGS)('the boot dump of %s', (c) => {
     ptdump(k);
     const read = reads.mock.calls.map(([pfn]) => pfn);
     reads.mockRestore();
-    expect(read.length).toBe(new Set(read).size);
-    expect(new Set(read)).toEqual(new Set(reachableTables(k.pt).map((n) => n.pfn)));
+    assert.equal(read.length, new Set(read).size);
+    assert.deepEqual(new Set(read), new Set(reachableTables(k.pt).map((n) => n.pfn)));
   });
 });
 
@@ -113,13 +115,13 @@ describe('the dump agrees with the walker', () => {
       const k = boot(config);
       const x = sampleAddress(k, kind, frac);
       const found = containing(fullRuns(config), x);
-      expect(found).toHaveLength(1);
+      assert.equal(found.length, 1);
       const run = found[0] as PtdumpRun;
       const w = walk(k.pt, x);
       const leaf = w.steps.at(-1);
-      expect(isMapped(run)).toBe(translate(k.pt, x) >= 0);
-      expect(run.level).toBe(w.stoppedAt.name);
-      expect(run.attrs).toBe((leaf?.lo ?? 0) | (leaf?.hi ?? 0) ? dumpProt(leaf?.lo ?? 0, leaf?.hi ?? 0) : '');
+      assert.equal(isMapped(run), translate(k.pt, x) >= 0);
+      assert.equal(run.level, w.stoppedAt.name);
+      assert.equal(run.attrs, (leaf?.lo ?? 0) | (leaf?.hi ?? 0) ? dumpProt(leaf?.lo ?? 0, leaf?.hi ?? 0) : '');
     },
   );
 
@@ -130,12 +132,15 @@ describe('the dump agrees with the walker', () => {
       const start = sampleAddress(k, kind, frac);
       const end = Math.min(2 ** k.geo.vaBits, start + 1 + Math.floor(length * 2 ** bits));
       const runs = ptdumpRuns(ptdumpLines(k, { range: { start, end } }));
-      expect(runs.map((r) => r.start)).toEqual([start, ...runs.slice(0, -1).map((r) => r.end)]);
-      expect(runs.at(-1)?.end).toBe(end);
+      assert.deepEqual(
+        runs.map((r) => r.start),
+        [start, ...runs.slice(0, -1).map((r) => r.end)],
+      );
+      assert.equal(runs.at(-1)?.end, end);
       const x = start + Math.floor(inside * (end - start));
       const [part] = containing(runs, x);
       const [whole] = containing(fullRuns(config), x);
-      expect([part?.level, part?.attrs]).toEqual([whole?.level, whole?.attrs]);
+      assert.deepEqual([part?.level, part?.attrs], [whole?.level, whole?.attrs]);
     },
   );
 });

@@ -4,7 +4,9 @@ import { it } from 'vitest';
 /**
  * A property test as one vitest test: `property([arbitraries], params)(name, predicate)` runs fc.assert
  * over the arbitraries' values. It stands in for @fast-check/vitest's `test.prop`, whose import built
- * every chain of vitest 4's test modifiers: seconds and hundreds of MB in every worker.
+ * every chain of vitest 4's test modifiers: seconds and hundreds of MB in every worker. A predicate
+ * runs a thousand times: assert in it with node:assert/strict, not vitest's `expect` (about 11 µs of
+ * bookkeeping a call, against 0.4 µs).
  */
 export function property<Ts extends [unknown, ...unknown[]]>(
   arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },

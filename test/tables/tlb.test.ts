@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { kvaHex, physHex } from '../../src/arch/address';
 import { geometry, SUPPORTED_CONFIGS } from '../../src/arch/geometry';
 import { Owner, PageState } from '../../src/memory/page';
@@ -41,16 +42,16 @@ describe('the TLB', () => {
       const { geo, tlb } = tlbOf(config);
       const size = geo.levels[depth]?.entrySize ?? 1;
       const pa = 2 ** 40 + entry * size;
-      expect([tlb.hasLeaves(), tlb.lookupLeaf(entry * size)]).toEqual([false, undefined]);
+      assert.deepEqual([tlb.hasLeaves(), tlb.lookupLeaf(entry * size)], [false, undefined]);
       tlb.fillLeaf(depth, entry * size + offset, pa);
-      expect([tlb.hasLeaves(), tlb.size]).toEqual([true, 1]);
-      expect(tlb.lookupLeaf(entry * size + offset)).toBe(pa + offset);
-      expect(tlb.lookupLeaf(entry * size)).toBe(pa);
-      expect(tlb.lookupLeaf(other * size + offset)).toBe(other === entry ? pa + offset : undefined);
+      assert.deepEqual([tlb.hasLeaves(), tlb.size], [true, 1]);
+      assert.equal(tlb.lookupLeaf(entry * size + offset), pa + offset);
+      assert.equal(tlb.lookupLeaf(entry * size), pa);
+      assert.equal(tlb.lookupLeaf(other * size + offset), other === entry ? pa + offset : undefined);
       tlb.invalidateLeaf(other * size);
-      expect(tlb.lookupLeaf(entry * size)).toBe(other === entry ? undefined : pa);
+      assert.equal(tlb.lookupLeaf(entry * size), other === entry ? undefined : pa);
       tlb.invalidateLeaf(entry * size + offset);
-      expect([tlb.hasLeaves(), tlb.size, tlb.lookupLeaf(entry * size)]).toEqual([false, 0, undefined]);
+      assert.deepEqual([tlb.hasLeaves(), tlb.size, tlb.lookupLeaf(entry * size)], [false, 0, undefined]);
     });
   });
 
@@ -60,7 +61,7 @@ describe('the TLB', () => {
     const va = 3 * (geo.levels[block]?.entrySize ?? 0);
     tlb.fillLeaf(block, va, 2 ** 40);
     tlb.fillLeaf(page, va + geo.pageSize, 2 ** 41);
-    expect([tlb.lookupLeaf(va + geo.pageSize + 8), tlb.lookupLeaf(va + 8)]).toEqual([2 ** 41 + 8, 2 ** 40 + 8]);
+    assert.deepEqual([tlb.lookupLeaf(va + geo.pageSize + 8), tlb.lookupLeaf(va + 8)], [2 ** 41 + 8, 2 ** 40 + 8]);
   });
 
   it.each(SUPPORTED_CONFIGS)(
@@ -69,21 +70,22 @@ describe('the TLB', () => {
       const { geo, tlb, live } = tlbOf(config);
       const last = geo.levels.length - 1;
       const va = 5 * (geo.levels[last - 1]?.entrySize ?? 0) + geo.pageSize;
-      expect(tlb.deepestWalk(va)).toBeUndefined();
+      assert.equal(tlb.deepestWalk(va), undefined);
       tlb.fillWalk(0, va, live[0] ?? 0);
-      expect(tlb.deepestWalk(va)).toEqual({ depth: 1, table: live[0] });
+      assert.deepEqual(tlb.deepestWalk(va), { depth: 1, table: live[0] });
       tlb.fillWalk(last - 1, va, live[1] ?? 0);
       tlb.fillWalk(last, va, 0x666);
-      expect(tlb.deepestWalk(va)).toEqual({ depth: last, table: live[1] });
-      expect(tlb.deepestWalk(va + (geo.levels[last - 1]?.entrySize ?? 0))).toEqual(
+      assert.deepEqual(tlb.deepestWalk(va), { depth: last, table: live[1] });
+      assert.deepEqual(
+        tlb.deepestWalk(va + (geo.levels[last - 1]?.entrySize ?? 0)),
         last - 1 === 0 ? undefined : { depth: 1, table: live[0] },
       );
-      expect(tlb.hasLeaves()).toBe(false);
+      assert.equal(tlb.hasLeaves(), false);
       tlb.invalidateLeaf(va);
-      expect(tlb.deepestWalk(va)).toEqual({ depth: last, table: live[1] });
+      assert.deepEqual(tlb.deepestWalk(va), { depth: last, table: live[1] });
       tlb.fillLeaf(last, va, 2 ** 40);
       tlb.invalidateWalk(va);
-      expect([tlb.deepestWalk(va), tlb.lookupLeaf(va)]).toEqual([undefined, undefined]);
+      assert.deepEqual([tlb.deepestWalk(va), tlb.lookupLeaf(va)], [undefined, undefined]);
     },
   );
 
@@ -93,12 +95,11 @@ describe('the TLB', () => {
     tlb.fillLeaf(geo.levels.length - 1, geo.pageSize, 2 ** 40);
     const copy = tlb.clone(mem);
     tlb.invalidateAll();
-    expect([tlb.size, tlb.hasLeaves(), tlb.deepestWalk(0)]).toEqual([0, false, undefined]);
-    expect([copy.size, copy.lookupLeaf(geo.pageSize), copy.deepestWalk(0)]).toEqual([
-      2,
-      2 ** 40,
-      { depth: 1, table: live[0] },
-    ]);
+    assert.deepEqual([tlb.size, tlb.hasLeaves(), tlb.deepestWalk(0)], [0, false, undefined]);
+    assert.deepEqual(
+      [copy.size, copy.lookupLeaf(geo.pageSize), copy.deepestWalk(0)],
+      [2, 2 ** 40, { depth: 1, table: live[0] }],
+    );
   });
 
   it.each(SUPPORTED_CONFIGS)(
@@ -109,11 +110,13 @@ describe('the TLB', () => {
       tlb.fillWalk(0, 2 * top, live[0] ?? 0);
       tlb.fillWalk(0, 3 * top + 5, dead);
       const stale = tlb.staleWalks();
-      expect(stale).toEqual([{ kind: 'walk', depth: 0, va: 3 * top, target: dead }]);
-      expect(tlb.describe(stale[0] ?? { kind: 'walk', depth: 0, va: 0, target: 0 })).toBe(
+      assert.deepEqual(stale, [{ kind: 'walk', depth: 0, va: 3 * top, target: dead }]);
+      assert.equal(
+        tlb.describe(stale[0] ?? { kind: 'walk', depth: 0, va: 0, target: 0 }),
         `PGD[${kvaHex(geo, 3 * top)}] → table ${physHex(dead * geo.pageSize)}`,
       );
-      expect(tlb.describe({ kind: 'leaf', depth: geo.levels.length - 1, va: geo.pageSize, target: 2 ** 40 })).toBe(
+      assert.equal(
+        tlb.describe({ kind: 'leaf', depth: geo.levels.length - 1, va: geo.pageSize, target: 2 ** 40 }),
         `PTE[${kvaHex(geo, geo.pageSize)}] → ${physHex(2 ** 40)}`,
       );
     },

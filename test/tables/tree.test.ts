@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PAGE_KERNEL } from '../../src/arch/descriptor';
@@ -80,8 +81,8 @@ describe('live table pages are exactly the tables reachable from the PGD', () =>
     assertEveryConfig(sequenceArb, ([config, ops]) => {
       const k = freshKernel(config);
       for (const op of ops) run(k, op);
-      expect(k.mem.liveTables).toEqual(reachablePerDepth(k));
-      expect(k.mem.violations).toEqual([]);
+      assert.deepEqual(k.mem.liveTables, reachablePerDepth(k));
+      assert.deepEqual(k.mem.violations, []);
     });
   });
 
@@ -92,8 +93,8 @@ describe('live table pages are exactly the tables reachable from the PGD', () =>
     const parentFirst = nodes.every(
       (n, i) => n.level.depth === 0 || nodes.slice(0, i).some((p) => p.level.depth === n.level.depth - 1),
     );
-    expect(parentFirst).toBe(true);
-    expect(new Set(nodes.map((n) => n.pfn)).size).toBe(nodes.length);
+    assert.ok(parentFirst);
+    assert.equal(new Set(nodes.map((n) => n.pfn)).size, nodes.length);
   });
 });
 
@@ -104,13 +105,13 @@ describe('tableIsEmpty scans every entry of a table page', () => {
       const k = smallKernel(config);
       const pfn = k.pt.allocTable(k.geo.levels.length - 1, 'test');
       const entries = k.geo.ptrsPerTable;
-      expect(tableIsEmpty(k.pt, pfn, entries, 'test')).toBe(true);
+      assert.ok(tableIsEmpty(k.pt, pfn, entries, 'test'));
       for (const index of [0, entries - 1]) {
         k.pt.writeEntry(pfn, k.geo.levels.length - 1, index, 0, 1, 0, 'test');
-        expect(tableIsEmpty(k.pt, pfn, entries, 'test')).toBe(false);
+        assert.equal(tableIsEmpty(k.pt, pfn, entries, 'test'), false);
         k.pt.clearEntry(pfn, k.geo.levels.length - 1, index, 0, 'test');
       }
-      expect(tableIsEmpty(k.pt, pfn, entries, 'test')).toBe(true);
+      assert.ok(tableIsEmpty(k.pt, pfn, entries, 'test'));
     },
   );
 });
@@ -126,10 +127,9 @@ describe('leavesBelow lists every leaf under a table, in address order', () => {
     map(9 * block + 3 * pt.geo.pageSize, pt.geo.pageSize);
     const pte = walk(pt, 9 * block).steps.at(-1)?.table ?? 0;
     pt.writeEntry(pte, last, 5, 0, 1, 9 * block + 5 * pt.geo.pageSize, 'test');
-    expect([...leavesBelow(pt, pt.pgd, 0, 0, 'test')]).toEqual([
-      4 * block,
-      9 * block + 3 * pt.geo.pageSize,
-      9 * block + 5 * pt.geo.pageSize,
-    ]);
+    assert.deepEqual(
+      [...leavesBelow(pt, pt.pgd, 0, 0, 'test')],
+      [4 * block, 9 * block + 3 * pt.geo.pageSize, 9 * block + 5 * pt.geo.pageSize],
+    );
   });
 });

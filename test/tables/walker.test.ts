@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kvaHex, physHex } from '../../src/arch/address';
@@ -34,10 +35,10 @@ describe('the software walk, its fast form and the MMU agree', () => {
       const w = walk(k.pt, kva);
       const pa = w.pa ?? -1;
       k.pt.tlb.invalidateAll();
-      expect([translate(k.pt, kva), mmuTranslate(k.pt, kva), mmuTranslate(k.pt, kva)]).toEqual([pa, pa, pa]);
-      expect(w.fault === undefined).toBe(pa >= 0);
-      expect(w.steps.at(-1)?.level).toBe(w.stoppedAt);
-      expect(k.mem.violations).toEqual([]);
+      assert.deepEqual([translate(k.pt, kva), mmuTranslate(k.pt, kva), mmuTranslate(k.pt, kva)], [pa, pa, pa]);
+      assert.equal(w.fault === undefined, pa >= 0);
+      assert.equal(w.steps.at(-1)?.level, w.stoppedAt);
+      assert.deepEqual(k.mem.violations, []);
     });
   });
 });
@@ -52,7 +53,7 @@ function unhookedTable(config: string) {
   const free = freeRegions(k)[0] as { start: number };
   const va = alignUp(free.start, mappingUnits(k.geo).at(-1) as number);
   createPgdMapping(k.pt, { virt: va, size: k.geo.pageSize, phys: 2 ** 33, prot: PAGE_KERNEL, flags: 0, actor: 'test' });
-  expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(2 ** 33);
+  assert.equal(mmuTranslate(k.pt, va, 'cpu1'), 2 ** 33);
   const steps = walk(k.pt, va).steps;
   const pte = steps.at(-1) as (typeof steps)[number];
   const parent = steps.at(-2) as (typeof steps)[number];
@@ -68,13 +69,20 @@ describe('the walk cache and freed table pages', () => {
     (config) => {
       const { k, va, table } = unhookedTable(config);
       k.pt.freeTable(table, 'hot-remove');
-      expect(k.pt.tlb.staleWalks().map((e) => e.target)).toEqual([table]);
-      expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(descAddr(POISON_WORD, POISON_WORD, k.geo.pageShift));
-      expect(k.mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
-        ['stale-walk-cache', table, 'cpu1'],
-        ['use-after-free', table, 'cpu1'],
-      ]);
-      expect(k.mem.violations[0]?.detail).toBe(
+      assert.deepEqual(
+        k.pt.tlb.staleWalks().map((e) => e.target),
+        [table],
+      );
+      assert.equal(mmuTranslate(k.pt, va, 'cpu1'), descAddr(POISON_WORD, POISON_WORD, k.geo.pageShift));
+      assert.deepEqual(
+        k.mem.violations.map((v) => [v.kind, v.pfn, v.accessor]),
+        [
+          ['stale-walk-cache', table, 'cpu1'],
+          ['use-after-free', table, 'cpu1'],
+        ],
+      );
+      assert.equal(
+        k.mem.violations[0]?.detail,
         `cpu1 walked ${kvaHex(k.geo, va)} through a cached pointer to the freed table page at ${physHex(table * k.geo.pageSize)}`,
       );
     },
@@ -84,9 +92,9 @@ describe('the walk cache and freed table pages', () => {
     const { k, va, table } = unhookedTable(config);
     k.pt.invalidateWalk(va, 'hot-remove');
     k.pt.freeTable(table, 'hot-remove');
-    expect(k.pt.tlb.staleWalks()).toEqual([]);
-    expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(-1);
-    expect(k.mem.violations).toEqual([]);
+    assert.deepEqual(k.pt.tlb.staleWalks(), []);
+    assert.equal(mmuTranslate(k.pt, va, 'cpu1'), -1);
+    assert.deepEqual(k.mem.violations, []);
   });
 });
 
@@ -98,7 +106,7 @@ function mappedPage(config: string) {
   const pfn = k.alloc.alloc(0, Owner.Vmalloc);
   const pa = pfn * k.geo.pageSize;
   createPgdMapping(k.pt, { virt: va, size: k.geo.pageSize, phys: pa, prot: PAGE_KERNEL, flags: 0, actor: 'test' });
-  expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(pa);
+  assert.equal(mmuTranslate(k.pt, va, 'cpu1'), pa);
   return { k, va, pfn, pa };
 }
 
@@ -108,17 +116,23 @@ describe('the MMU and freed pages', () => {
     (config) => {
       const { k, va, pfn, pa } = mappedPage(config);
       k.alloc.free(pfn, 0, 'hot-remove');
-      expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(pa);
+      assert.equal(mmuTranslate(k.pt, va, 'cpu1'), pa);
       k.pt.tlb.invalidateAll();
-      expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(pa);
-      expect(k.mem.violations.map((v) => [v.kind, v.pfn, v.accessor])).toEqual([
-        ['use-after-free', pfn, 'cpu1'],
-        ['use-after-free', pfn, 'cpu1'],
-      ]);
-      expect(k.mem.violations.map((v) => v.detail)).toEqual([
-        `cpu1 read ${kvaHex(k.geo, va)} through a stale TLB entry: the page at ${physHex(pa)} was freed`,
-        `cpu1 read ${kvaHex(k.geo, va)} through an entry not yet cleared: the page at ${physHex(pa)} was freed`,
-      ]);
+      assert.equal(mmuTranslate(k.pt, va, 'cpu1'), pa);
+      assert.deepEqual(
+        k.mem.violations.map((v) => [v.kind, v.pfn, v.accessor]),
+        [
+          ['use-after-free', pfn, 'cpu1'],
+          ['use-after-free', pfn, 'cpu1'],
+        ],
+      );
+      assert.deepEqual(
+        k.mem.violations.map((v) => v.detail),
+        [
+          `cpu1 read ${kvaHex(k.geo, va)} through a stale TLB entry: the page at ${physHex(pa)} was freed`,
+          `cpu1 read ${kvaHex(k.geo, va)} through an entry not yet cleared: the page at ${physHex(pa)} was freed`,
+        ],
+      );
     },
   );
 
@@ -128,8 +142,8 @@ describe('the MMU and freed pages', () => {
     k.pt.clearEntry(pte.table, pte.level.depth, pte.index, va, 'hot-remove');
     k.pt.invalidateLeaf(va, 'hot-remove');
     k.alloc.free(pfn, 0, 'hot-remove');
-    expect(mmuTranslate(k.pt, va, 'cpu1')).toBe(-1);
-    expect(k.mem.violations).toEqual([]);
+    assert.equal(mmuTranslate(k.pt, va, 'cpu1'), -1);
+    assert.deepEqual(k.mem.violations, []);
   });
 });
 
@@ -144,18 +158,21 @@ describe('readers of a freed table page name themselves', () => {
       createPgdMapping(pt, { virt: va, size: pt.geo.pageSize, phys, prot: PAGE_KERNEL, flags: 0, actor: 'test' });
       const child = walk(pt, va).steps[1]?.table ?? 0;
       expect(reachableTables(pt)[1]).toMatchObject({ pfn: child, va: 3 * top });
-      expect(translate(pt, va)).toBe(phys);
+      assert.equal(translate(pt, va), phys);
       pt.mem.setPages(child, 1, PageState.Poisoned, Owner.PageTable);
       walk(pt, va);
       translate(pt, va);
       reachableTables(pt);
       mmuTranslate(pt, va);
-      expect(pt.mem.violations.map((v) => [v.pfn, v.accessor])).toEqual([
-        [child, 'walker'],
-        [child, 'walker'],
-        ...(pt.geo.levels.length > 2 ? [[child, 'walker']] : []),
-        [child, 'cpu'],
-      ]);
+      assert.deepEqual(
+        pt.mem.violations.map((v) => [v.pfn, v.accessor]),
+        [
+          [child, 'walker'],
+          [child, 'walker'],
+          ...(pt.geo.levels.length > 2 ? [[child, 'walker']] : []),
+          [child, 'cpu'],
+        ],
+      );
     },
   );
 });
