@@ -89,6 +89,13 @@ export class Trace {
   /** Name 0 stands for none. */
   private readonly names: (string | undefined)[] = [undefined];
   private readonly nameIds = new Map<string, number>();
+  /** The name each 16-bit name field (OP to NOTE) was last given, and its id (0, none, to start). */
+  private readonly lastNames: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+  private readonly lastIds = new Uint16Array(4);
+  /** The columns of the last chunk, which the next event goes in, and how many more events they hold. */
+  private shorts: Uint16Array = new Uint16Array(0);
+  private floats: Float64Array = new Float64Array(0);
+  private room = 0;
 
   record(event: TraceEvent): void {
     this.add(event.op, event.actor, event.level, event.va, event.pfn, event.index, event.note);
@@ -98,17 +105,19 @@ export class Trace {
   add(op: EventOp, actor: string, level?: LevelName, va?: Kva, pfn?: number, index?: number, note?: string): void {
     this.counts[op]++;
     if (!this.recording) return;
-    const { shorts, floats } = this.room();
+    if (this.room === 0) this.grow();
+    const { shorts, floats } = this;
     const at = this.length & (CHUNK_EVENTS - 1);
     const s = SHORTS * at;
-    shorts[s + OP] = this.nameId(op);
-    shorts[s + ACTOR] = this.nameId(actor);
-    shorts[s + LEVEL] = this.nameId(level);
-    shorts[s + NOTE] = this.nameId(note);
+    shorts[s + OP] = this.fieldId(OP, op);
+    shorts[s + ACTOR] = this.fieldId(ACTOR, actor);
+    shorts[s + LEVEL] = this.fieldId(LEVEL, level);
+    shorts[s + NOTE] = this.fieldId(NOTE, note);
     shorts[s + INDEX] = index ?? NO_INDEX;
     floats[FLOATS * at + VA] = va ?? Number.NaN;
     floats[FLOATS * at + PFN] = pfn ?? Number.NaN;
     this.length++;
+    this.room--;
   }
 
   /** Counts `n` operations of one kind without recording them one by one (hot loops with recording off). */
@@ -193,6 +202,15 @@ export class Trace {
     });
   }
 
+  /** nameId of a field's name, remembering each field's last one: events come in runs of one kind. */
+  private fieldId(field: number, name: string | undefined): number {
+    if (name !== this.lastNames[field]) {
+      this.lastNames[field] = name;
+      this.lastIds[field] = this.nameId(name);
+    }
+    return this.lastIds[field] as number;
+  }
+
   private nameId(name: string | undefined): number {
     if (name === undefined) return NO_NAME;
     let id = this.nameIds.get(name);
@@ -205,23 +223,27 @@ export class Trace {
     return id;
   }
 
-  /** The chunk the next event goes in: the last one, grown (the first doubles from 64 events), or a new one. */
-  private room(): Chunk {
+  /**
+   * Makes room for the next event when the last chunk is full: the first chunk doubles from 64 events
+   * up to CHUNK_EVENTS, then each new chunk has CHUNK_EVENTS.
+   */
+  private grow(): void {
     const at = this.length & (CHUNK_EVENTS - 1);
     const last = this.chunks[this.length >>> CHUNK_SHIFT];
-    if (last && SHORTS * at < last.shorts.length) return last;
     if (!last) {
       const events = this.length === 0 ? 64 : CHUNK_EVENTS;
-      const chunk = { shorts: new Uint16Array(SHORTS * events), floats: new Float64Array(FLOATS * events) };
-      this.chunks.push(chunk);
-      return chunk;
+      this.chunks.push({ shorts: new Uint16Array(SHORTS * events), floats: new Float64Array(FLOATS * events) });
+    } else {
+      const shorts = new Uint16Array(2 * last.shorts.length);
+      shorts.set(last.shorts);
+      const floats = new Float64Array(2 * last.floats.length);
+      floats.set(last.floats);
+      last.shorts = shorts;
+      last.floats = floats;
     }
-    const shorts = new Uint16Array(2 * last.shorts.length);
-    shorts.set(last.shorts);
-    const floats = new Float64Array(2 * last.floats.length);
-    floats.set(last.floats);
-    last.shorts = shorts;
-    last.floats = floats;
-    return last;
+    const chunk = this.chunks[this.length >>> CHUNK_SHIFT] as Chunk;
+    this.shorts = chunk.shorts;
+    this.floats = chunk.floats;
+    this.room = chunk.shorts.length / SHORTS - at;
   }
 }
