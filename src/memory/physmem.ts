@@ -18,17 +18,28 @@ export interface MemBlock {
   readonly size: number;
   readonly firstPfn: number;
   readonly pages: number;
-  /** The state of each page, in chunks of 2^14 pages (the last one shorter). */
+  /**
+   * The state of each page, in chunks of 2^14 pages (the last one shorter). A chunk may be shared (with
+   * a clone, or ZERO_CHUNK): only PhysMem.setPages writes, and it copies a chunk it does not own first.
+   */
   readonly state: Uint8Array[];
   /** The owner of each page, chunked as state. */
   readonly owner: Uint8Array[];
 }
 
-/** Zeroed bytes for `pages` pages, in chunks: views of one buffer until a copy replaces one. */
+/** The page states (or owners) of pages no one has written: every full chunk of a fresh block is this one array, never written. */
+const ZERO_CHUNK = new Uint8Array(CHUNK_PAGES);
+
+/**
+ * Zeroed bytes for `pages` pages, in chunks that all view ZERO_CHUNK until a write copies one: a
+ * hot-added block costs nothing until its pages are used (most never are: the allocator serves the
+ * boot block), and a fingerprint digests the zero chunk once.
+ */
 function chunks(pages: number): Uint8Array[] {
-  const bytes = new Uint8Array(pages);
   const count = Math.ceil(pages / CHUNK_PAGES);
-  return Array.from({ length: count }, (_, i) => bytes.subarray(i * CHUNK_PAGES, (i + 1) * CHUNK_PAGES));
+  return Array.from({ length: count }, (_, i) =>
+    (i + 1) * CHUNK_PAGES <= pages ? ZERO_CHUNK : ZERO_CHUNK.subarray(0, pages - i * CHUNK_PAGES),
+  );
 }
 
 /**
@@ -162,7 +173,6 @@ export class PhysMem {
     };
     this.blocks.push(block);
     this.ownedBlocks.add(block);
-    for (const chunk of [...block.state, ...block.owner]) this.ownedChunks.add(chunk);
     this.blocks.sort((a, b) => a.base - b.base);
     return block;
   }

@@ -75,18 +75,26 @@ describe('what a write copies, and when', () => {
     assert.equal(mem.frozenTable(FIRST_PFN), made);
   });
 
-  it('a chunk of page states is copied once, on the first write after a clone; a new block’s are its own', () => {
+  it('a chunk of page states is copied on its first write, and on the first write after a clone, never otherwise', () => {
     const mem = new PhysMem(geo);
     const block = mem.addBlock('hotplug', BASE, PAGES * geo.pageSize);
-    const fresh = block.state[1];
+    // A new block's full chunks are all one zero chunk, shared by every memory and never written.
+    const zero = block.state[1];
+    assert.equal(block.state[0], zero);
+    assert.equal(block.owner[1], zero);
     mem.setPages(FIRST_PFN + 2 ** 14, 1, PageState.InUse, Owner.Vmalloc);
-    assert.equal(mem.blocks[0]?.state[1], fresh);
+    const own = mem.blocks[0]?.state[1];
+    assert.notEqual(own, zero);
+    assert.ok(zero?.every((b) => b === 0));
+    mem.setPages(FIRST_PFN + 2 ** 14 + 2, 1, PageState.InUse, Owner.Vmalloc);
+    assert.equal(mem.blocks[0]?.state[1], own);
     mem.clone();
     mem.setPages(FIRST_PFN + 2 ** 14, 1, PageState.Free, Owner.None);
     const copied = mem.blocks[0]?.state[1];
-    assert.equal(Object.is(copied, fresh), false);
+    assert.notEqual(copied, own);
     mem.setPages(FIRST_PFN + 2 ** 14 + 1, 1, PageState.Free, Owner.None);
     assert.equal(mem.blocks[0]?.state[1], copied);
+    assert.equal(new PhysMem(geo).addBlock('hotplug', BASE, PAGES * geo.pageSize).state[0], zero);
   });
 
   it('writing a page that never held a table reads poison and records it, as reading does', () => {
