@@ -75,11 +75,18 @@ function expectedCont(req: Request, level: Level, va: Kva): boolean {
   return (req.flags & NO_CONT_MAPPINGS) === 0 && run > 0 && fits(req, Math.floor(va / run) * run, run);
 }
 
-/** Where the leaves over the request differ from the oracle; they must also tile the range exactly. */
-export function leafMismatches(pt: PageTables, req: Request): string[] {
+/**
+ * Where the leaves over the request (leavesIn over its range, unless the caller has them) differ from
+ * the oracle; they must also tile the range exactly.
+ */
+export function leafMismatches(
+  pt: PageTables,
+  req: Request,
+  leaves: readonly Leaf[] = leavesIn(pt, req.virt, req.virt + req.size),
+): string[] {
   const wrong: string[] = [];
   let next = req.virt;
-  for (const leaf of leavesIn(pt, req.virt, req.virt + req.size)) {
+  for (const leaf of leaves) {
     const level = expectedLeafLevel(pt.geo, req, leaf.va).name;
     const cont = expectedCont(req, leaf.level, leaf.va);
     const pa = req.phys + (leaf.va - req.virt);
