@@ -18,8 +18,8 @@ describe('kernel VAs as offsets into the TTBR1 half', () => {
   property([kernelVa], RUNS)('toKva then fromKva gives the address back', ([g, va]) => {
     const kva = toKva(g, va);
     assert.ok(Number.isSafeInteger(kva));
-    assert.ok(kva >= 0, `${kva} >= 0`);
-    assert.ok(kva < 2 ** g.vaBits, `${kva} < ${2 ** g.vaBits}`);
+    assert.ok(kva >= 0, `expected ${kva} >= 0`);
+    assert.ok(kva < 2 ** g.vaBits, `expected ${kva} < ${2 ** g.vaBits}`);
     assert.equal(fromKva(g, kva), va);
   });
 

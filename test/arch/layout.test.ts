@@ -46,7 +46,7 @@ describe('regions', () => {
     RUNS,
   )('regionOf finds the one region holding an address, or none in a gap', ([lay, kva]) => {
     const holding = lay.regions.filter((r) => kva >= r.start && kva < r.end);
-    assert.ok(holding.length <= 1, `${holding.length} <= 1`);
+    assert.ok(holding.length <= 1, `expected ${holding.length} <= 1`);
     assert.equal(regionOf(lay, kva), holding[0]);
   });
 
@@ -91,7 +91,7 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
       const pudSize = 1n << BigInt(lay.geo.shiftOf.PUD);
       const gap = symbol(lay, 'VMEMMAP_START') - symbol(lay, 'VMALLOC_END');
       assert.equal(gap, pudSize + (1n << 16n) - 2n * M);
-      assert.ok(gap < pudSize, `${gap} < ${pudSize}`);
+      assert.ok(gap < pudSize, `expected ${gap} < ${pudSize}`);
     },
   );
 
@@ -139,7 +139,7 @@ describe('boundaries follow the v5.7 formulas of memory.h and pgtable.h', () => 
     }
     assert.ok(
       (kasan.VMALLOC_START ?? 0) > (plain.VMALLOC_START ?? 0),
-      `${kasan.VMALLOC_START ?? 0} > ${plain.VMALLOC_START ?? 0}`,
+      `expected ${kasan.VMALLOC_START ?? 0} > ${plain.VMALLOC_START ?? 0}`,
     );
   });
 });

@@ -45,7 +45,7 @@ describe('the linear map shares no PGD entry, hence no table, with vmalloc', () 
       assert.equal(sharing.firstVmallocEntry, Number(pgdIndexOf(config, fromKva(lay.geo, lay.vmallocStart))));
       assert.ok(
         sharing.firstVmallocEntry > sharing.lastLinearEntry,
-        `${sharing.firstVmallocEntry} > ${sharing.lastLinearEntry}`,
+        `expected ${sharing.firstVmallocEntry} > ${sharing.lastLinearEntry}`,
       );
     },
   );
@@ -58,7 +58,7 @@ describe('the linear map shares no PGD entry, hence no table, with vmalloc', () 
       `${name}: any linear-map address and any vmalloc address hang off different PGD entries`,
       (a, b) => {
         const [ia, ib] = [a, b].map((kva) => pgdIndexOf(config, fromKva(lay.geo, kva)));
-        assert.ok((ia as bigint) < (ib as bigint), `${ia} < ${ib}`);
+        assert.ok((ia as bigint) < (ib as bigint), `expected ${ia} < ${ib}`);
       },
     );
   }

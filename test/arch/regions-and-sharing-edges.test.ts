@@ -53,8 +53,8 @@ describe('sharing computed from the layout, for any layout', () => {
     assert.equal(tables.length, lay.geo.levels.length - splitting.length);
     tables.forEach((t, i) => {
       assert.equal(t.level, lay.geo.levels[i + 1]?.name);
-      assert.ok(t.start <= lay.vmallocEnd - 1, `${t.start} <= ${lay.vmallocEnd - 1}`);
-      assert.ok(t.start + t.span > lay.vmallocEnd, `${t.start + t.span} > ${lay.vmallocEnd}`);
+      assert.ok(t.start <= lay.vmallocEnd - 1, `expected ${t.start} <= ${lay.vmallocEnd - 1}`);
+      assert.ok(t.start + t.span > lay.vmallocEnd, `expected ${t.start + t.span} > ${lay.vmallocEnd}`);
     });
   });
 

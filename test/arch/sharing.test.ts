@@ -27,18 +27,16 @@ describe('vmalloc and vmemmap under one PGD entry', () => {
 
   property([anyLayout], RUNS)('every shared table maps both addresses', (lay) => {
     for (const t of sharedTopEntry(lay).tables) {
-      assert.ok(t.start <= lay.vmallocEnd - 1, `${t.start} <= ${lay.vmallocEnd - 1}`);
-      assert.ok(lay.vmemmapStart < t.start + t.span, `${lay.vmemmapStart} < ${t.start + t.span}`);
+      assert.ok(t.start <= lay.vmallocEnd - 1, `expected ${t.start} <= ${lay.vmallocEnd - 1}`);
+      assert.ok(lay.vmemmapStart < t.start + t.span, `expected ${lay.vmemmapStart} < ${t.start + t.span}`);
     }
   });
 
   property([anyLayout], RUNS)('VMALLOC_END − 1 and VMEMMAP_START never share a PUD entry', (lay) => {
     const g = lay.geo;
     const pudIndex = (kva: number): bigint => fromKva(g, kva) >> BigInt(g.shiftOf.PUD);
-    assert.ok(
-      pudIndex(lay.vmallocEnd - 1) < pudIndex(lay.vmemmapStart),
-      `${pudIndex(lay.vmallocEnd - 1)} < ${pudIndex(lay.vmemmapStart)}`,
-    );
+    const [last, first] = [pudIndex(lay.vmallocEnd - 1), pudIndex(lay.vmemmapStart)];
+    assert.ok(last < first, `PUD entry ${last} of VMALLOC_END − 1, ${first} of VMEMMAP_START`);
   });
 
   property([anyLayout], RUNS)('in every shared table the two use neighbouring entries at the lowest level', (lay) => {

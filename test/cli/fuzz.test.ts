@@ -135,7 +135,7 @@ describe('the command line, fuzzed', () => {
         if (code !== 2) return;
         assert.equal(out, '');
         assert.match(err, /^[A-Z][A-Za-z]*Error: [^\n]+\n$/);
-        assert.ok(err.length < 400, `${err.length} < 400`);
+        assert.ok(err.length < 400, `expected ${err.length} < 400`);
         // the option whose value broke the rule, or the token that is no option or subcommand
         assert.match(
           err,

@@ -43,10 +43,8 @@ describe('comparing the real kernel’s tables with the model’s', () => {
           assert.equal(found.length, 1);
           const what = { drop: 'table', pages: 'pages in the range', outside: 'maps outside the range too' }[change];
           assert.equal(found[0]?.what, what);
-          assert.ok(
-            disagreementText(found[0] as (typeof found)[number]).includes(t.level),
-            String(disagreementText(found[0] as (typeof found)[number])),
-          );
+          const text = disagreementText(found[0] as (typeof found)[number]);
+          assert.ok(text.includes(t.level), text);
           // The other way round: the model has a table the kernel does not.
           if (change === 'drop') expect(compareTables(geo, changed, tables)[0]).toMatchObject({ real: 'absent' });
         }),

@@ -104,7 +104,7 @@ function anySize(k: Kernel, low: Kva, high: Kva, unit: number, max: number): fc.
 function expectWithinBound(k: Kernel, report: TeardownReport): void {
   const levels = k.geo.levels.length;
   const left = strandedTables(k, [report]);
-  assert.ok(left.length <= 2 * (levels - 1), `${left.length} <= ${2 * (levels - 1)}`);
+  assert.ok(left.length <= 2 * (levels - 1), `expected ${left.length} <= ${2 * (levels - 1)}`);
   assert.ok(left.every((d) => d.reason === 'outside floor/ceiling' && d.level !== 'PGD'));
   const inside = left.filter((d) => d.va >= report.start && d.va + d.span <= report.end);
   assert.deepEqual(inside, [], 'a table whose whole span was removed is left');

@@ -175,10 +175,8 @@ describe('the page allocator', () => {
       refusal(() => alloc.alloc(2, Owner.Vmemmap)).message,
       `the page allocator has no free block of this order (order=2, poolPages=${POOL_PAGES})`,
     );
-    assert.ok(
-      refusal(() => alloc.alloc(0, Owner.Vmemmap)) instanceof OutOfMemoryError,
-      String(refusal(() => alloc.alloc(0, Owner.Vmemmap))),
-    );
+    const error = refusal(() => alloc.alloc(0, Owner.Vmemmap));
+    assert.ok(error instanceof OutOfMemoryError, String(error));
     assert.equal(alloc.fingerprint(), lists);
   });
 

@@ -214,12 +214,8 @@ describe('present blocks and the pages in them', () => {
         const clash = mem.blocks.find((b) => base < b.base + b.size && b.base < base + pages * geo.pageSize);
         const taken = Array.from({ length: pages }, (_, i) => origin + at + i).some((p) => known.has(p));
         if (taken) {
-          assert.ok(
-            refusal(() => mem.addBlock('hotplug', base, pages * geo.pageSize)).message.includes(
-              `present=${physHex(clash?.base ?? -1)}`,
-            ),
-            String(refusal(() => mem.addBlock('hotplug', base, pages * geo.pageSize)).message),
-          );
+          const { message } = refusal(() => mem.addBlock('hotplug', base, pages * geo.pageSize));
+          assert.ok(message.includes(`present=${physHex(clash?.base ?? -1)}`), message);
         } else {
           mem.addBlock('hotplug', base, pages * geo.pageSize);
           for (let i = 0; i < pages; i++) known.set(origin + at + i, [PageState.Free, Owner.None]);

@@ -51,7 +51,7 @@ describe.each(SUPPORTED_CONFIGS)('the boot dump of %s', (c) => {
     assert.equal(runs.at(-1)?.end, 2 ** k.geo.vaBits);
     for (let i = 0; i < runs.length; i++) {
       const r = runs[i] as PtdumpRun;
-      assert.ok(r.end > r.start, `${r.end} > ${r.start}`);
+      assert.ok(r.end > r.start, `expected ${r.end} > ${r.start}`);
       if (i > 0) assert.equal(r.start, runs[i - 1]?.end);
     }
   });
@@ -67,7 +67,7 @@ describe.each(SUPPORTED_CONFIGS)('the boot dump of %s', (c) => {
   it('maps vmemmap with PMD blocks on 4K and base pages otherwise', () => {
     const vmemmap = runs.filter((r) => r.section === 'vmemmap start' && isMapped(r));
     const expected = k.geo.granule === 4 ? ['PMD', true] : ['PTE', false];
-    assert.ok(vmemmap.length > 0, `${vmemmap.length} > 0`);
+    assert.ok(vmemmap.length > 0, `expected ${vmemmap.length} > 0`);
     for (const r of vmemmap) assert.deepEqual([r.level, attrWords(r).includes('BLK')], expected);
   });
 
