@@ -43,9 +43,9 @@ const MAX_LARGE = 2 ** 40;
 /** vmemmap ranges: at most this many bytes of struct pages, so their backing fits the boot allocator. */
 const MAX_VMEMMAP = 64 * 2 ** 20;
 
-/** A block-mapped kernel with 1 GiB of boot memory; every run works on a copy of it. */
+/** A block-mapped kernel with 1 GiB of boot memory; every run works on a copy of it, counting events without recording them (no check reads them). */
 const boot = (config: string): Kernel =>
-  new Kernel({ config, bootBase: BOOT_BASE, bootSize: BOOT_SIZE, rodataFull: false, vmallocAreas: [] });
+  new Kernel({ config, bootBase: BOOT_BASE, bootSize: BOOT_SIZE, rodataFull: false, vmallocAreas: [], trace: false });
 
 interface Span {
   readonly start: Kva;

@@ -53,7 +53,7 @@ describe('line format of arm64 kernel_page_tables (v5.7 dump.c)', () => {
 });
 
 describe('the boot dump of 4K/48', () => {
-  const k = new Kernel({ config: '4K/48' });
+  const k = new Kernel({ config: '4K/48', trace: false });
   const text = ptdump(k);
   const lines = text.trimEnd().split('\n');
 
@@ -177,7 +177,7 @@ describe('entries that are not none', () => {
 });
 
 describe('limited dumps', () => {
-  const k = new Kernel({ config: '64K/48' });
+  const k = new Kernel({ config: '64K/48', trace: false });
 
   it('dumps a region between its own markers, from its start to its end', () => {
     const lines = ptdumpLines(k, { regions: ['vmemmap'] });
