@@ -27,7 +27,7 @@ export interface MemBlock {
   readonly owner: Uint8Array[];
 }
 
-/** The page states (or owners) of pages no one has written: every full chunk of a fresh block is this one array, never written. */
+/** States (or owners) of pages no one has written: each full chunk of a fresh block is this one array, never written. */
 const ZERO_CHUNK = new Uint8Array(CHUNK_PAGES);
 
 /**
