@@ -7,7 +7,6 @@ import {
   getWorstTestStepResult,
   type Pickle,
   type PickleStep,
-  parseEnvelope,
   type StepMatchArgumentsList,
   type TestStepResult,
   TestStepResultStatus,
@@ -39,11 +38,16 @@ export interface Run {
   readonly phrases: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/**
+ * The envelopes of a message stream, as the plain objects cucumber wrote one per line. Not through
+ * parseEnvelope: its class instances hold the same fields and cost a quarter of a second more of the
+ * manual's 1.8 s (the manual it writes is byte for byte the same).
+ */
 export function parseMessages(ndjson: string): Envelope[] {
   return ndjson
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map(parseEnvelope);
+    .map((line) => JSON.parse(line) as Envelope);
 }
 
 /** Groups the envelopes of one run by scenario; a scenario that never started has no entry. */
