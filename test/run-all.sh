@@ -16,6 +16,15 @@ set -u
 export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.hugetlb=1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# V8 optimises a function with TurboFan once it has run about 66 KB of bytecode (--interrupt-budget=67584).
+# The suite runs thousands of short paths a few hundred times each, so compiling them was a fifth of
+# npm test's CPU (perf), mostly for code never run again. Node refuses the flag in NODE_OPTIONS, so the
+# stages find, first on their PATH, a `node` that passes it: with a budget of 1 MB only the code that
+# stays hot is compiled. Measured: unit tests 16.9 s instead of 19.2 s (mean of five alternated runs),
+# the features and manual 1.1 s of CPU less.
+mkdir "$dir/bin"
+printf '#!/bin/sh\nexec %s --interrupt-budget=1000000 "$@"\n' "$(command -v node)" >"$dir/bin/node"
+chmod +x "$dir/bin/node"
 now() { date +%s.%N; }
 # Runs one stage in the foreground: its output to its log, its exit code and its start and end times.
 stage() {
@@ -29,7 +38,7 @@ stage() {
 seconds() { awk '{ printf "%.1f", $2 - $1 }' "$dir/$1.time"; }
 # Runs a script of package.json as `npm run -s` would (the project's binaries first on PATH), without
 # starting npm itself for it: a third of a second of CPU each time, three times in a run.
-script() { PATH="$PWD/node_modules/.bin:$PATH" bash -c "$(node -p "require('./package.json').scripts['$1']")"; }
+script() { PATH="$dir/bin:$PWD/node_modules/.bin:$PATH" bash -c "$(node -p "require('./package.json').scripts['$1']")"; }
 start=$(now)
 stage unit script unit &
 (
