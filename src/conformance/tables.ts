@@ -36,6 +36,9 @@ export function tablesOver(view: TableView, ranges: readonly { start: Kva; end: 
   const visit = (pfn: number, depth: number, base: Kva): void => {
     const level = geo.levels[depth] as Level;
     const words = view.words(pfn, 'conformance');
+    const span = depth === 0 ? 2 ** geo.vaBits : level.tableSpan;
+    // A table wholly inside a range (most of a page-mapped range) needs no test per entry.
+    const within = ranges.some((r) => r.start <= base && base + span <= r.end);
     const counts = { live: 0, tables: 0, blocks: 0, pages: 0, others: 0 };
     const inside = { tables: 0, blocks: 0, pages: 0 };
     const otherVas: Kva[] = [];
@@ -47,19 +50,25 @@ export function tablesOver(view: TableView, ranges: readonly { start: Kva; end: 
       counts.live++;
       const type = descType(level, lo);
       const va = base + i * level.entrySize;
-      const met = meets(va, va + level.entrySize);
+      const met = within || meets(va, va + level.entrySize);
       if (!met) {
         counts.others++;
         if (otherVas.length < 4) otherVas.push(va);
       }
-      const kind = type === DescType.Table ? 'tables' : type === DescType.Block ? 'blocks' : 'pages';
-      if (type === DescType.Table || type === DescType.Block || type === DescType.Page) {
-        counts[kind]++;
-        if (met) inside[kind]++;
+      if (type === DescType.Table) {
+        counts.tables++;
+        if (met) {
+          inside.tables++;
+          children.push([descAddr(lo, hi, geo.pageShift) / geo.pageSize, va]);
+        }
+      } else if (type === DescType.Block) {
+        counts.blocks++;
+        if (met) inside.blocks++;
+      } else if (type === DescType.Page) {
+        counts.pages++;
+        if (met) inside.pages++;
       }
-      if (type === DescType.Table && met) children.push([descAddr(lo, hi, geo.pageShift) / geo.pageSize, va]);
     }
-    const span = depth === 0 ? 2 ** geo.vaBits : level.tableSpan;
     out.push({ level: level.name, start: base, end: base + span, pa: pfn * geo.pageSize, ...counts, inside, otherVas });
     for (const [child, va] of children) visit(child, depth + 1, va);
   };
