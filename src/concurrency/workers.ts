@@ -1,33 +1,13 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors';
+import { loaderSource } from '../loader-source';
 import type { SubtreeResult } from './explorer';
 import { mergeSubtrees, type ShardedExploration } from './shard';
 import { buildScenario, type ScenarioSpec } from './spec';
 
-/**
- * What a worker runs: worker.ts, loaded as the model's other sources are. Under ts-node (the bench, the
- * CLI) and vitest alike the worker starts with no node flags, and ts-node's start-up (it loads the
- * TypeScript compiler, over a second) would dwarf small searches; so TypeScript sources are compiled
- * with swc as ts-node's transpile-only swc mode compiles them (tsconfig: ES2022, CommonJS).
- */
-function workerSource(): string {
-  const file = join(__dirname, `worker${extname(__filename)}`);
-  if (extname(file) !== '.ts') return `require(${JSON.stringify(file)});`;
-  const swc = JSON.stringify(require.resolve('@swc/core'));
-  const options = {
-    module: { type: 'commonjs', strictMode: true, noInterop: false },
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022', keepClassNames: true },
-  };
-  return [
-    `const { readFileSync } = require('node:fs');`,
-    `const { transformSync } = require(${swc});`,
-    `const options = ${JSON.stringify(options)};`,
-    `require.extensions['.ts'] = (m, filename) =>`,
-    `  m._compile(transformSync(readFileSync(filename, 'utf8'), { ...options, filename }).code, filename);`,
-    `require(${JSON.stringify(file)});`,
-  ].join('\n');
-}
+/** What a worker runs: worker.ts, loaded as the model's other sources are (see loaderSource). */
+const workerSource = (): string => loaderSource(join(__dirname, `worker${extname(__filename)}`));
 
 /** The words of the memory the workers share: whether one is idle, and the lowest rank found. */
 export const WANTED = 0;

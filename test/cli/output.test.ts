@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/command';
 import { finishOutput, OutputError, openOutput } from '../../src/cli/output';
+import { loaderSource } from '../../src/loader-source';
 
 describe('output the environment does not take', () => {
   it('an output file gets its head before the work and the rest after it', () => {
@@ -24,7 +25,9 @@ describe('output the environment does not take', () => {
 
   it('`layout > /dev/full`: one line on stderr, exit code 4, no stack trace', () => {
     const full = openSync('/dev/full', 'w');
-    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'layout'], {
+    // `node main.ts layout`, main.ts compiled as the model's workers compile it (ts-node would load TypeScript)
+    const main = resolve('src/cli/main.ts');
+    const child = spawnSync(process.execPath, ['-e', loaderSource(main), main, 'layout'], {
       stdio: ['ignore', full, 'pipe'],
       encoding: 'utf8',
     });
