@@ -1,6 +1,21 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/**
+ * Vitest's module runner keeps a module's exports on an object made by Object.create(null), one getter
+ * per export, and V8 keeps such an object in dictionary mode: every call of an imported function (the
+ * model's hot loops call descriptor helpers per entry) looked its name up, 8 ns against under 1 ns.
+ * Used once as a prototype, when the module has run, the object's lookups are cached like any other.
+ */
+const fastExports: Plugin = {
+  name: 'fast-exports',
+  transform(code, id) {
+    if (!id.endsWith('.ts') || id.includes('/node_modules/')) return null;
+    return { code: `${code}\n;Object.setPrototypeOf({}, __vite_ssr_exports__);\n`, map: null };
+  },
+};
 
 export default defineConfig({
+  plugins: [fastExports],
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
